@@ -1,0 +1,3 @@
+from kubealign.cli.app import main
+
+main()

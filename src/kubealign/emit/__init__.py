@@ -1,0 +1,1 @@
+"""Deterministic writers: the only code that writes files."""

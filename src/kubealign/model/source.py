@@ -1,0 +1,75 @@
+"""Source positions kept beside the data, never inside it.
+
+Loaders return plain data plus a :class:`SourceMap` keyed by JSON pointer
+(``/services/web/ports/0``), so any later stage can point a finding at a line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class SourceSpan:
+    """Where a value was written: file, 1-based line and column."""
+
+    path: str
+    line: int
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+def escape_pointer_token(token: str | int) -> str:
+    """Escape one JSON-pointer reference token (RFC 6901)."""
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def pointer(*tokens: str | int) -> str:
+    """Build a JSON pointer from tokens: ``pointer("services", "web") == "/services/web"``."""
+    return "".join("/" + escape_pointer_token(t) for t in tokens)
+
+
+class SourceMap(Mapping[str, SourceSpan]):
+    """JSON pointer -> span. Lookups fall back to the nearest enclosing node."""
+
+    __slots__ = ("_spans",)
+
+    def __init__(self, spans: Mapping[str, SourceSpan] | None = None) -> None:
+        self._spans: dict[str, SourceSpan] = dict(spans or {})
+
+    def __getitem__(self, key: str) -> SourceSpan:
+        return self._spans[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._spans)
+
+    def __len__(self) -> int:
+        return len(self._spans)
+
+    def set(self, ptr: str, span: SourceSpan) -> None:
+        self._spans[ptr] = span
+
+    def update_from(self, items: Iterable[tuple[str, SourceSpan]]) -> None:
+        self._spans.update(items)
+
+    def nearest(self, ptr: str) -> SourceSpan | None:
+        """The span of ``ptr`` or of its closest ancestor that has one."""
+        current = ptr
+        while True:
+            span = self._spans.get(current)
+            if span is not None:
+                return span
+            if not current:
+                return None
+            current = current.rsplit("/", 1)[0]
+
+    def rebased(self, old_prefix: str, new_prefix: str) -> SourceMap:
+        """Spans under ``old_prefix`` moved under ``new_prefix`` (for extends/include)."""
+        moved: dict[str, SourceSpan] = {}
+        for key, span in self._spans.items():
+            if key == old_prefix or key.startswith(old_prefix + "/"):
+                moved[new_prefix + key[len(old_prefix) :]] = span
+        return SourceMap(moved)
