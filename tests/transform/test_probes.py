@@ -1,0 +1,68 @@
+import pytest
+
+from kubealign.transform.probes import http_get_from_command, probes_from_healthcheck
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["curl", "-f", "http://localhost:8000/health"], {"path": "/health", "port": 8000,
+                                                          "scheme": "HTTP"}),
+        (["curl", "-fsS", "--max-time", "3", "http://127.0.0.1/"], {"path": "/", "port": 80,
+                                                                    "scheme": "HTTP"}),
+        (["wget", "-q", "--spider", "http://localhost:3000/api/health?deep=1"],
+         {"path": "/api/health?deep=1", "port": 3000, "scheme": "HTTP"}),
+        (["curl", "-f", "https://localhost:8443/ok", "||", "exit", "1"],
+         {"path": "/ok", "port": 8443, "scheme": "HTTPS"}),
+    ],
+)
+def test_plain_local_http_checks_become_http_get(
+    argv: list[str], expected: dict[str, object]
+) -> None:
+    assert http_get_from_command(argv) == expected
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["curl", "-X", "POST", "http://localhost/x"],
+        ["curl", "-H", "Host: a", "http://localhost/x"],
+        ["curl", "http://db:5432/"],
+        ["pg_isready", "-U", "postgres"],
+    ],
+)
+def test_other_checks_are_not_http_get(argv: list[str]) -> None:
+    assert http_get_from_command(argv) is None
+
+
+def test_cmd_shell_curl_with_exit_suffix() -> None:
+    probes = probes_from_healthcheck(
+        "CMD-SHELL", ("curl -f http://localhost:8000/health || exit 1",), interval=15,
+        timeout=5, retries=4, start_period=40,
+    )
+    assert probes.readiness == {
+        "httpGet": {"path": "/health", "port": 8000, "scheme": "HTTP"},
+        "periodSeconds": 15, "timeoutSeconds": 5, "successThreshold": 1, "failureThreshold": 4,
+    }
+    assert probes.liveness is not None and probes.liveness["failureThreshold"] == 8
+    assert probes.startup is not None
+    assert probes.startup["periodSeconds"] == 5
+    assert probes.startup["failureThreshold"] == 8 + 4
+
+
+def test_exec_probe_keeps_the_command() -> None:
+    probes = probes_from_healthcheck("CMD", ("pg_isready", "-U", "sophia"))
+    assert probes.readiness is not None
+    assert probes.readiness["exec"] == {"command": ["pg_isready", "-U", "sophia"]}
+    assert probes.readiness["periodSeconds"] == 30 and probes.readiness["timeoutSeconds"] == 30
+
+
+def test_shell_pipeline_stays_exec() -> None:
+    probes = probes_from_healthcheck("CMD-SHELL", ("redis-cli ping | grep PONG",))
+    assert probes.readiness is not None
+    assert probes.readiness["exec"]["command"] == ["/bin/sh", "-c", "redis-cli ping | grep PONG"]
+
+
+def test_disabled_healthcheck_gives_no_probe() -> None:
+    assert probes_from_healthcheck("CMD", ("true",), disable=True).readiness is None
+    assert probes_from_healthcheck("NONE", ()).liveness is None
