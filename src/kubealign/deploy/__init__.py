@@ -1,0 +1,1 @@
+"""Deploy: the Helm adapter (binary or embedded SDK) behind one protocol."""
