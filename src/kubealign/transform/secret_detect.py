@@ -1,0 +1,89 @@
+"""Which environment values are secrets.
+
+By name (``*_PASSWORD``, ``*_TOKEN``, ``*_API_KEY``, ``*_SECRET``, DSNs) and by content
+(credentials inside URLs, known token formats, long high-entropy strings). A false positive
+costs one secret reference; a false negative leaks a credential into Git, so the rules lean
+towards calling things secret.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+_SECRET_NAME = re.compile(
+    r"(^|_)(PASSWORD|PASSWD|PASS|PWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|"
+    r"CLIENT_SECRET|CREDENTIALS?|AUTH|DSN|SIGNING_KEY|ENCRYPTION_KEY|SALT|WEBHOOK_URL)($|_)",
+    re.IGNORECASE,
+)
+_NOT_SECRET_NAME = re.compile(r"(_FILE|_PATH|_DIR|_URL_PATH|_LENGTH|_TTL|_EXPIRY|_EXPIRE_\w*|"
+                              r"_TIMEOUT|_ENABLED|_HEADER|_ALGORITHM|_USER|_USERNAME)$",
+                              re.IGNORECASE)
+_URL_CREDENTIALS = re.compile(r"^[a-z][a-z0-9+.-]*://[^/\s:@]+:([^@\s/]+)@", re.IGNORECASE)
+_KNOWN_TOKENS = (
+    re.compile(r"\bgh[pousr]_[A-Za-z0-9]{20,}"),  # GitHub
+    re.compile(r"\bgithub_pat_[A-Za-z0-9_]{20,}"),
+    re.compile(r"\bsk-(?:proj-|ant-)?[A-Za-z0-9_-]{16,}"),  # OpenAI / Anthropic style
+    re.compile(r"\bAKIA[0-9A-Z]{16}\b"),  # AWS access key id
+    re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}"),  # Slack
+    re.compile(r"\bglpat-[A-Za-z0-9_-]{20,}"),  # GitLab
+    re.compile(r"\bpul-[a-f0-9]{40}\b"),  # Pulumi access token
+    re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b"),  # Google API key
+    re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----"),
+    re.compile(r"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}"),  # JWT
+)
+_PLACEHOLDER = re.compile(r"^(changeme|change-me|password|secret|example|xxx+|\*+|<.*>|\$\{.*\})$",
+                          re.IGNORECASE)
+
+
+def shannon_entropy(text: str) -> float:
+    if not text:
+        return 0.0
+    counts = Counter(text)
+    return -sum(n / len(text) * math.log2(n / len(text)) for n in counts.values())
+
+
+def is_secret_name(name: str) -> bool:
+    return bool(_SECRET_NAME.search(name)) and not _NOT_SECRET_NAME.search(name)
+
+
+def known_token(value: str) -> bool:
+    return any(p.search(value) for p in _KNOWN_TOKENS)
+
+
+def url_credentials(value: str) -> bool:
+    """``postgres://user:pass@db/app`` carries a password (``user:@`` or ``${..}`` do not)."""
+    match = _URL_CREDENTIALS.match(value.strip())
+    return match is not None and not match.group(1).startswith("${")
+
+
+def high_entropy(value: str) -> bool:
+    """A long random-looking token: no spaces, >= 20 chars, mixed classes, entropy >= 4.0."""
+    text = value.strip()
+    if len(text) < 20 or " " in text or "/" in text[:8]:
+        return False
+    classes = sum(bool(re.search(p, text)) for p in (r"[a-z]", r"[A-Z]", r"[0-9]"))
+    return classes >= 2 and shannon_entropy(text) >= 4.0
+
+
+def is_secret_value(name: str, value: str | None) -> bool:
+    """Whether ``name=value`` must be kept out of generated files."""
+    if value is None or value == "":
+        return False
+    if url_credentials(value) or known_token(value):
+        return True
+    if is_secret_name(name):
+        return not (value.isdigit() or value.lower() in ("true", "false")
+                    or value.startswith("/run/secrets/"))
+    return high_entropy(value)
+
+
+def mask(value: str) -> str:
+    """A preview that identifies nothing: the first 4 characters at most and the length."""
+    head = value[:4] if len(value) >= 12 else ""
+    return f"{head}… ({len(value)} chars)"
+
+
+def is_placeholder(value: str) -> bool:
+    return bool(_PLACEHOLDER.match(value.strip()))
