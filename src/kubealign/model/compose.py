@@ -263,9 +263,11 @@ class PlacementConstraint:
     subject: str
     operator: Literal["==", "!="]
     value: str
+    written: str = field(default="", compare=False)
+    """The constraint as written (spacing kept), which Compose prints back unchanged."""
 
     def __str__(self) -> str:
-        return f"{self.subject}{self.operator}{self.value}"
+        return self.written or f"{self.subject}{self.operator}{self.value}"
 
 
 @dataclass(frozen=True, slots=True)
