@@ -1,0 +1,1 @@
+"""Compose model -> values of the fixed chart (and the values contract itself)."""
