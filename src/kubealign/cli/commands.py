@@ -1,3 +1,5 @@
 """Imports every command module so that each registers its commands on ``app``."""
 
 from kubealign.cli import base as _base  # noqa: F401
+from kubealign.cli import inventory as _inventory  # noqa: F401
+from kubealign.cli import validate as _validate  # noqa: F401

@@ -1,0 +1,1 @@
+"""Discovery: walk a repository and classify every file (see docs/inventory.md)."""
