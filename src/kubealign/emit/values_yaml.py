@@ -1,0 +1,61 @@
+"""Values files as people read them: stable key order, safe quoting, comments on where
+each service came from.
+
+Strings that a YAML 1.1 reader (Helm's) would take for something else (``yes``, ``1.10``,
+``0755``, ``22:22``) are quoted; multi-line text uses literal blocks so embedded config files
+stay readable and byte-exact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import yaml
+
+
+class _ValuesDumper(yaml.SafeDumper):
+    pass
+
+
+def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    if "\n" in data and not any(ch in data for ch in "\r\t") and not data.startswith(" "):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="|")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data)
+
+
+_ValuesDumper.add_representer(str, _represent_str)
+
+
+def dump_yaml(data: Any) -> str:
+    return yaml.dump(data, Dumper=_ValuesDumper, sort_keys=False, allow_unicode=True,
+                     default_flow_style=False, width=100, indent=2)
+
+
+def _indent(text: str, spaces: int) -> str:
+    pad = " " * spaces
+    return "".join(pad + line if line.strip() else line for line in text.splitlines(True))
+
+
+def render_values(
+    values: Mapping[str, Any],
+    *,
+    header: str,
+    service_comments: Mapping[str, str] | None = None,
+) -> str:
+    """A values file: ``header`` as a comment block, then each top-level key; every entry
+    of ``services`` is preceded by its comment."""
+    comments = service_comments or {}
+    out = [f"# {line}".rstrip() for line in header.strip().splitlines()]
+    for key, value in values.items():
+        out.append("")
+        if key == "services" and isinstance(value, Mapping) and value:
+            out.append("services:")
+            for name, service in value.items():
+                note = comments.get(name)
+                if note:
+                    out.extend(f"  # {line}" for line in note.splitlines())
+                out.append(_indent(dump_yaml({name: service}), 2).rstrip("\n"))
+        else:
+            out.append(dump_yaml({key: value}).rstrip("\n"))
+    return "\n".join(out) + "\n"

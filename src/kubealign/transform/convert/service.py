@@ -1,0 +1,453 @@
+"""One compose service -> one ``services.<key>`` entry of the chart values."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from kubealign.model.compose import (
+    ALL,
+    Healthcheck,
+    HealthcheckKind,
+    Service,
+    gpu_requests,
+    thaw,
+)
+from kubealign.model.findings import Severity
+from kubealign.transform import values_model as vm
+from kubealign.transform.convert.context import ProjectContext
+from kubealign.transform.convert.recorder import Recorder
+from kubealign.transform.convert.storage import convert_storage
+from kubealign.transform.convert.workload import convert_workload
+from kubealign.transform.matrix import treatment
+from kubealign.transform.naming import parse_image, port_name, sanitize_port_name
+from kubealign.transform.probes import probes_from_healthcheck
+from kubealign.transform.quantities import bytes_to_quantity, cpus_to_quantity
+from kubealign.transform.secret_detect import is_secret_value
+
+PullPolicy = Literal["Always", "IfNotPresent", "Never"]
+_PULL_POLICY: dict[str, PullPolicy] = {
+    "always": "Always",
+    "never": "Never",
+    "missing": "IfNotPresent",
+    "if_not_present": "IfNotPresent",
+    "build": "IfNotPresent",
+}
+
+
+def escape_kubernetes_refs(text: str) -> str:
+    """Kubernetes expands ``$(VAR)`` in env values, command and args; Compose does not."""
+    return text.replace("$(", "$$(")
+
+
+def convert_service(service: Service, ctx: ProjectContext, rec: Recorder) -> dict[str, Any]:
+    """Keyword arguments for :class:`values_model.ServiceValues` (assembled by the caller,
+    which adds project-level parts such as the NetworkPolicy)."""
+    key = ctx.key_of(service.name)
+    path = f"services.{key}"
+    out: dict[str, Any] = {"image": _image(service, ctx, rec, path)}
+    if key != service.name:
+        rec.approximated("name", f"{path}", f"service name {service.name!r} is not a DNS label;"
+                         f" its Service is called {key!r}")
+    out.update(_command(service, rec, path))
+    out.update(_environment(service, ctx, rec, path))
+    ports = _ports(service, rec, path)
+    if ports:
+        out["ports"] = tuple(ports)
+    aliases = _aliases(service, ctx, rec, path)
+    if aliases:
+        out["service"] = vm.ServiceSpec(aliases=tuple(aliases))
+    probes = _probes(service.healthcheck, rec, path)
+    if probes is not None:
+        out["probes"] = probes
+    out.update(_resources(service, ctx, rec, path))
+    out.update(convert_storage(service, ctx, rec, path))
+    out.update(convert_workload(service, ctx, rec, path))
+    out.update(_misc(service, rec, path))
+    return out
+
+
+# --- image ---------------------------------------------------------------------------------
+
+
+def _image(service: Service, ctx: ProjectContext, rec: Recorder, path: str) -> vm.Image:
+    if service.build is not None:
+        rec.ignored("build", "images are built by CI, not by the cluster; the audit reports "
+                             "which Dockerfile each service uses")
+    pull: PullPolicy | None = None
+    if service.pull_policy is not None:
+        pull = _PULL_POLICY.get(service.pull_policy)
+        if pull is None:
+            rec.approximated("pull_policy", f"{path}.image.pullPolicy",
+                             f"{service.pull_policy!r} has no Kubernetes equivalent; IfNotPresent")
+            pull = "IfNotPresent"
+        else:
+            rec.converted("pull_policy", f"{path}.image.pullPolicy")
+    if service.image is None:
+        name = f"{ctx.project.name}-{service.name}"
+        rec.approximated("image", f"{path}.image", f"no image: compose would build {name!r}; "
+                         "push it to a registry and set the repository")
+        return vm.Image(repository=name, tag="latest", pull_policy=pull)
+    ref = parse_image(service.image)
+    if ref.tag is None and ref.digest is None:
+        rec.approximated("image", f"{path}.image", "no tag means `latest`: pin a version")
+    elif ref.tag == "latest":
+        rec.approximated("image", f"{path}.image", "tag `latest` is not reproducible: pin it")
+    else:
+        rec.converted("image", f"{path}.image")
+    return vm.Image(repository=ref.repository, tag=ref.tag or ("latest" if not ref.digest
+                                                                  else None),
+                    digest=ref.digest, pull_policy=pull)
+
+
+# --- command and environment ---------------------------------------------------------------
+
+
+def _command(service: Service, rec: Recorder, path: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if service.entrypoint is not None:
+        out["command"] = tuple(escape_kubernetes_refs(a) for a in service.entrypoint.argv)
+        rec.converted("entrypoint", f"{path}.command")
+    if service.command is not None:
+        out["args"] = tuple(escape_kubernetes_refs(a) for a in service.command.argv)
+        rec.converted("command", f"{path}.args")
+    return out
+
+
+def _environment(service: Service, ctx: ProjectContext, rec: Recorder,
+                 path: str) -> dict[str, Any]:
+    plain: dict[str, str] = {}
+    secret: dict[str, vm.SecretKeyRef] = {}
+    unset: list[str] = []
+    for name, value in service.environment.items():
+        if value is None:
+            unset.append(name)
+            continue
+        if is_secret_value(name, value):
+            target = ctx.env_secret(service.name, name)
+            secret[name] = vm.SecretKeyRef(secret_name=target.secret_name, key=target.key)
+        else:
+            plain[name] = escape_kubernetes_refs(value)
+    if not service.environment:
+        return {}
+    notes = []
+    if secret:
+        notes.append(f"{len(secret)} secret value(s) moved to External Secrets "
+                     f"({', '.join(sorted(secret))})")
+    if unset:
+        notes.append(f"{', '.join(sorted(unset))} had no value (taken from the shell by "
+                     "compose); not set")
+    if unset:
+        rec.approximated("environment", f"{path}.env", "; ".join(notes))
+    else:
+        rec.converted("environment", f"{path}.env", "; ".join(notes))
+    out: dict[str, Any] = {}
+    if plain:
+        out["env"] = plain
+    if secret:
+        out["secret_env"] = secret
+    return out
+
+
+# --- ports and names -------------------------------------------------------------------------
+
+
+def _ports(service: Service, rec: Recorder, path: str) -> list[vm.Port]:
+    ports: dict[tuple[int, str], vm.Port] = {}
+    published: list[str] = []
+    host_mode = False
+    for mapping in service.ports:
+        protocol = mapping.protocol.upper()
+        if protocol not in ("TCP", "UDP", "SCTP"):
+            rec.not_convertible("ports", f"protocol {mapping.protocol!r} is not supported")
+            continue
+        name = (sanitize_port_name(mapping.name) if mapping.name else None) or port_name(
+            protocol, mapping.target)
+        ports.setdefault((mapping.target, protocol), vm.Port(
+            name=name, container_port=mapping.target, protocol=protocol,  # type: ignore[arg-type]
+            app_protocol=mapping.app_protocol))
+        if mapping.published:
+            published.append(f"{mapping.published}->{mapping.target}")
+        host_mode = host_mode or mapping.mode == "host"
+    for exposed in service.expose:
+        number, _, proto = exposed.partition("/")
+        protocol = (proto or "tcp").upper()
+        for port in _expand(number):
+            ports.setdefault((port, protocol), vm.Port(
+                name=port_name(protocol, port), container_port=port,
+                protocol=protocol))  # type: ignore[arg-type]
+    if service.ports:
+        note = "container ports on the Service named after the service"
+        if published:
+            note += (f"; host ports {', '.join(published)} are not opened on nodes: "
+                     "reach it in-cluster by name, or through its Ingress")
+        if host_mode:
+            note += "; mode host (hostPort) dropped, it conflicts with Pod Security"
+        record = rec.approximated if published or host_mode else rec.converted
+        record("ports", f"{path}.ports", note)
+    if service.expose:
+        rec.converted("expose", f"{path}.ports")
+    return [ports[k] for k in sorted(ports)]
+
+
+def _expand(text: str) -> list[int]:
+    start, _, end = text.partition("-")
+    try:
+        first = int(start)
+        last = int(end) if end else first
+    except ValueError:
+        return []
+    return list(range(first, min(last, first + 100) + 1))
+
+
+def _aliases(service: Service, ctx: ProjectContext, rec: Recorder, path: str) -> list[str]:
+    key = ctx.key_of(service.name)
+    names: list[str] = []
+    if service.container_name:
+        alias = ctx.key_of(service.container_name)
+        if alias != key:
+            names.append(alias)
+        rec.converted("container_name", f"{path}.service.aliases",
+                      "kept as an extra Service name so hard-coded references keep working")
+    for network in service.networks:
+        for alias in network.aliases:
+            candidate = ctx.key_of(alias)
+            if candidate != key and candidate not in names:
+                names.append(candidate)
+    if service.hostname and ctx.key_of(service.hostname) != key:
+        candidate = ctx.key_of(service.hostname)
+        if candidate not in names:
+            names.append(candidate)
+    return sorted(names)
+
+
+# --- probes --------------------------------------------------------------------------------
+
+
+def _probe(data: dict[str, Any] | None) -> vm.Probe | None:
+    if data is None:
+        return None
+    action: dict[str, Any] = {}
+    if "exec" in data:
+        action["exec"] = vm.ExecAction(command=tuple(data["exec"]["command"]))
+    elif "httpGet" in data:
+        http = data["httpGet"]
+        action["http_get"] = vm.HttpGetAction(port=http["port"], path=http["path"],
+                                              scheme=http["scheme"])
+    return vm.Probe(
+        **action,
+        period_seconds=data["periodSeconds"],
+        timeout_seconds=data["timeoutSeconds"],
+        failure_threshold=data["failureThreshold"],
+        success_threshold=data["successThreshold"],
+    )
+
+
+def _probes(check: Healthcheck | None, rec: Recorder, path: str) -> vm.Probes | None:
+    if check is None:
+        return None
+    kind = (check.kind or HealthcheckKind.CMD).value
+    if check.kind is None and not check.args and not check.disable:
+        rec.ignored("healthcheck", "only timings given: the image's HEALTHCHECK is not visible "
+                                   "to Kubernetes; add a probe in values")
+        return None
+    result = probes_from_healthcheck(
+        kind,  # type: ignore[arg-type]
+        check.args,
+        interval=check.interval,
+        timeout=check.timeout,
+        retries=check.retries,
+        start_period=check.start_period,
+        start_interval=check.start_interval,
+        disable=check.disable,
+    )
+    if result.readiness is None:
+        rec.converted("healthcheck", f"{path}.probes", "; ".join(result.notes))
+        return None
+    rec.converted("healthcheck", f"{path}.probes", "; ".join(result.notes))
+    return vm.Probes(liveness=_probe(result.liveness), readiness=_probe(result.readiness),
+                     startup=_probe(result.startup))
+
+
+# --- resources and GPUs --------------------------------------------------------------------
+
+
+def _resources(service: Service, ctx: ProjectContext, rec: Recorder,
+               path: str) -> dict[str, Any]:
+    limits: dict[str, str] = {}
+    requests: dict[str, str] = {}
+    resources = service.deploy.resources if service.deploy is not None else None
+    if resources is not None and resources.limits is not None:
+        spec = resources.limits
+        if spec.cpus is not None:
+            limits["cpu"] = cpus_to_quantity(spec.cpus)
+            rec.converted("deploy.resources.limits.cpus", f"{path}.resources.limits.cpu")
+        if spec.memory is not None:
+            limits["memory"] = bytes_to_quantity(spec.memory)
+            rec.converted("deploy.resources.limits.memory", f"{path}.resources.limits.memory")
+        if spec.pids is not None:
+            rec.not_convertible("deploy.resources.limits.pids",
+                                "no per-pod PID limit; set podPidsLimit on the nodes")
+    if resources is not None and resources.reservations is not None:
+        spec = resources.reservations
+        if spec.cpus is not None:
+            requests["cpu"] = cpus_to_quantity(spec.cpus)
+            rec.converted("deploy.resources.reservations.cpus", f"{path}.resources.requests.cpu")
+        if spec.memory is not None:
+            requests["memory"] = bytes_to_quantity(spec.memory)
+            rec.converted("deploy.resources.reservations.memory",
+                          f"{path}.resources.requests.memory")
+        other_devices = [d for d in spec.devices if "gpu" not in d.capabilities]
+        if other_devices:
+            rec.not_convertible("deploy.resources.reservations.devices",
+                                "non-GPU device reservations need a device plugin")
+    if service.mem_limit is not None:
+        limits.setdefault("memory", bytes_to_quantity(service.mem_limit))
+        rec.converted("mem_limit", f"{path}.resources.limits.memory")
+    if service.mem_reservation is not None:
+        requests.setdefault("memory", bytes_to_quantity(service.mem_reservation))
+        rec.converted("mem_reservation", f"{path}.resources.requests.memory")
+    if service.cpus is not None:
+        limits.setdefault("cpu", cpus_to_quantity(service.cpus))
+        rec.converted("cpus", f"{path}.resources.limits.cpu")
+    if service.cpu_shares is not None:
+        requests.setdefault("cpu", cpus_to_quantity(service.cpu_shares / 1024))
+        rec.approximated("cpu_shares", f"{path}.resources.requests.cpu",
+                         "relative weight read as 1024 shares = 1 CPU requested")
+    for key in sorted(limits):
+        if key in requests and _exceeds(requests[key], limits[key]):
+            rec.finding("CNV101", Severity.MEDIUM,
+                        f"reservation {requests[key]} exceeds limit {limits[key]} for {key}; "
+                        "Kubernetes refuses requests above limits", "deploy.resources")
+    out: dict[str, Any] = {}
+    if limits or requests:
+        out["resources"] = vm.Resources(
+            limits=vm.ResourceList(**limits) if limits else None,
+            requests=vm.ResourceList(**requests) if requests else None,
+        )
+    gpu = _gpu(service, ctx, rec, path)
+    if gpu is not None:
+        out["gpu"] = gpu
+    return out
+
+
+def _exceeds(request: str, limit: str) -> bool:
+    return _quantity_value(request) > _quantity_value(limit)
+
+
+def _quantity_value(text: str) -> float:
+    units = {"m": 1e-3, "Ki": 1024, "Mi": 1024**2, "Gi": 1024**3, "Ti": 1024**4}
+    for suffix, factor in units.items():
+        if text.endswith(suffix):
+            return float(text[: -len(suffix)]) * factor
+    return float(text)
+
+
+def _gpu(service: Service, ctx: ProjectContext, rec: Recorder, path: str) -> vm.GpuRequest | None:
+    requests = gpu_requests(service)
+    if not requests:
+        if service.runtime is not None:
+            rec.not_convertible("runtime", f"runtime {service.runtime!r}: set "
+                                f"{path}.runtimeClassName if the cluster has it")
+        return None
+    total = 0
+    notes: list[str] = []
+    for request in requests:
+        key = request.source.value
+        if request.count == ALL:
+            total += ctx.options.gpu_count_for_all
+            notes.append(f"{key}: count `all` has no Kubernetes equivalent; "
+                         f"{ctx.options.gpu_count_for_all} requested (set {path}.gpu.count)")
+        elif request.count is not None:
+            total += int(request.count)
+        if request.device_ids:
+            notes.append(f"{key}: device_ids {','.join(request.device_ids)} cannot be honoured "
+                         "by the device plugin; pin the node pool instead")
+    for request in requests:
+        key = request.source.value
+        if notes:
+            rec.approximated(key, f"{path}.gpu", "; ".join(notes))
+        else:
+            rec.converted(key, f"{path}.gpu", f"{total} x nvidia.com/gpu with the GPU "
+                                              "toleration")
+    return vm.GpuRequest(count=total, pool=ctx.options.gpu_pool,
+                         node_selector_key=ctx.options.gpu_node_selector_key)
+
+
+# --- everything else -----------------------------------------------------------------------
+
+
+def _misc(service: Service, rec: Recorder, path: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if service.working_dir is not None:
+        out["working_dir"] = service.working_dir
+        rec.converted("working_dir", f"{path}.workingDir")
+    if service.extra_hosts:
+        by_ip: dict[str, list[str]] = {}
+        for entry in service.extra_hosts:
+            by_ip.setdefault(entry.address, []).append(entry.hostname)
+        out["host_aliases"] = tuple(vm.HostAlias(ip=ip, hostnames=tuple(names))
+                                    for ip, names in sorted(by_ip.items()))
+        rec.converted("extra_hosts", f"{path}.hostAliases")
+    if service.dns:
+        out["dns_config"] = vm.DnsConfig(nameservers=service.dns)
+        rec.converted("dns", f"{path}.dnsConfig")
+    if service.hostname is not None:
+        rec.converted("hostname", f"{path}.service.aliases",
+                      "the pod keeps its own name; the hostname becomes a Service alias")
+    if service.domainname is not None:
+        rec.not_convertible("domainname", "set a subdomain with a headless Service instead")
+    if service.labels:
+        out["pod_annotations"] = {k: str(v) for k, v in service.labels.items()
+                                  if not k.lower().startswith(("traefik.", "keel.sh/"))}
+        if not out["pod_annotations"]:
+            del out["pod_annotations"]
+        rec.converted("labels", f"{path}.podAnnotations",
+                      "labels become pod annotations (label values allow no spaces); "
+                      "traefik.* labels drive the Ingress")
+    tty = service.other.get("tty")
+    if tty is not None:
+        out["tty"] = bool(tty)
+        rec.converted("tty", f"{path}.tty")
+    stdin = service.other.get("stdin_open")
+    if stdin is not None:
+        out["stdin"] = bool(stdin)
+        rec.converted("stdin_open", f"{path}.stdin")
+    for key in sorted(service.other):
+        if key in ("tty", "stdin_open", "annotations"):
+            continue
+        row = treatment(key)
+        note = row.note if row is not None and row.note else "no Kubernetes equivalent"
+        if row is not None and row.status == "ignored":
+            rec.ignored(key, note)
+        else:
+            rec.not_convertible(key, note)
+    if service.logging is not None:
+        rec.ignored("logging", "cluster log collection replaces logging drivers")
+    if service.depends_on:
+        order = ", ".join(f"{d.service} ({d.condition})" for d in service.depends_on)
+        rec.approximated("depends_on", "", f"start order {order} is not enforced by Kubernetes;"
+                         " the application must retry until its dependencies answer")
+    if service.profiles:
+        rec.converted("profiles", f"{path}.enabled", "profile was active for this conversion")
+    if service.stop_signal is not None:
+        rec.not_convertible("stop_signal", "set STOPSIGNAL in the image")
+    if service.init is not None:
+        if service.init:
+            rec.not_convertible("init", "add an init process (tini) to the image")
+        else:
+            rec.ignored("init", "init: false is the Kubernetes default")
+    if service.platform is not None:
+        os_name, _, arch = service.platform.partition("/")
+        selector = {"kubernetes.io/os": os_name}
+        if arch:
+            selector["kubernetes.io/arch"] = arch.split("/", 1)[0]
+        out["node_selector"] = selector
+        rec.converted("platform", f"{path}.nodeSelector")
+    annotations = service.other.get("annotations")
+    if annotations is not None:
+        out.setdefault("pod_annotations", {}).update(
+            {str(k): str(v) for k, v in thaw(annotations).items()})
+        rec.converted("annotations", f"{path}.podAnnotations")
+    if service.extensions:
+        rec.ignored("x-*", f"extension fields {', '.join(sorted(service.extensions))}")
+    return out

@@ -1,0 +1,294 @@
+"""Workload kind, replicas, rollout, scheduling, grace period and security of one service."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from kubealign.model.compose import Service
+from kubealign.model.findings import Severity
+from kubealign.transform import values_model as vm
+from kubealign.transform.convert.context import ProjectContext
+from kubealign.transform.convert.recorder import Recorder
+from kubealign.transform.placement import translate_placement
+from kubealign.transform.quantities import seconds_to_int
+
+# Images whose named volumes hold state that must follow the pod: StatefulSet by default.
+STATEFUL_IMAGES = (
+    "postgres", "mysql", "mariadb", "mongo", "redis", "valkey", "rabbitmq", "kafka",
+    "zookeeper", "elasticsearch", "opensearch", "qdrant", "weaviate", "milvus", "minio",
+    "cassandra", "etcd", "nats", "clickhouse", "influxdb", "neo4j", "couchdb", "memcached",
+    "cockroach", "timescale", "pgvector", "chroma", "bitnami/postgresql", "bitnami/redis",
+)
+_SAFE_CAPABILITY = "NET_BIND_SERVICE"
+_SAFE_SYSCTLS = re.compile(
+    r"^(kernel\.shm_rmid_forced|net\.ipv4\.ip_local_port_range|net\.ipv4\.ip_unprivileged_port_"
+    r"start|net\.ipv4\.tcp_syncookies|net\.ipv4\.ping_group_range|net\.ipv4\.ip_local_reserved_"
+    r"ports|net\.ipv4\.tcp_keepalive_time|net\.ipv4\.tcp_fin_timeout|net\.ipv4\.tcp_keepalive_"
+    r"intvl|net\.ipv4\.tcp_keepalive_probes)$"
+)
+
+
+def is_stateful_image(image: str | None) -> bool:
+    if not image:
+        return False
+    name = image.split("@", 1)[0].rsplit(":", 1)[0] if ":" in image.rsplit("/", 1)[-1] else \
+        image.split("@", 1)[0]
+    last = name.rsplit("/", 1)[-1]
+    return any(name.endswith(s) or last.startswith(s.rsplit("/", 1)[-1]) for s in STATEFUL_IMAGES)
+
+
+def one_shot(service: Service, ctx: ProjectContext) -> str | None:
+    """Why ``service`` runs to completion (a Job), or None for a long-running service."""
+    if service.deploy is not None and service.deploy.mode in ("replicated-job", "global-job"):
+        return f"deploy.mode {service.deploy.mode}"
+    policy = service.deploy.restart_policy if service.deploy is not None else None
+    if policy is not None and policy.condition == "none":
+        return "restart_policy condition none"
+    if service.restart == "no" and service.origin("restart") is not None:
+        return 'restart: "no" written explicitly'
+    for other in ctx.project.services:
+        for dep in other.depends_on:
+            if dep.service == service.name and dep.condition == "service_completed_successfully":
+                return f"{other.name} waits for it to complete successfully"
+    return None
+
+
+def convert_workload(service: Service, ctx: ProjectContext, rec: Recorder,
+                     path: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    deploy = service.deploy
+    mode = deploy.mode if deploy is not None else None
+    job_reason = one_shot(service, ctx)
+    has_named_volume = any(m.type == "volume" and m.source and not m.read_only
+                           for m in service.volumes)
+    replicas = deploy.replicas if deploy is not None else None
+    scale = service.other.get("scale")
+    if replicas is None and isinstance(scale, int):
+        replicas = scale
+        rec.converted("scale", f"{path}.replicas")
+
+    if job_reason is not None:
+        out["kind"] = "Job"
+        attempts = deploy.restart_policy.max_attempts if deploy and deploy.restart_policy \
+            else None
+        out["job"] = vm.JobSpec(backoff_limit=attempts,
+                                restart_policy="OnFailure" if attempts != 0 else "Never")
+        rec.converted("restart" if service.restart else "deploy", f"{path}.kind",
+                      f"one-shot service ({job_reason}) -> Job")
+    elif mode == "global":
+        out["kind"] = "DaemonSet"
+        rec.converted("deploy.mode", f"{path}.kind", "global -> DaemonSet (one pod per node)")
+    elif has_named_volume and is_stateful_image(service.image):
+        out["kind"] = "StatefulSet"
+        rec.converted("volumes", f"{path}.kind", "named volume holding state -> StatefulSet "
+                                                 "(override with kind: Deployment)")
+    elif mode == "replicated":
+        rec.converted("deploy.mode", f"{path}.kind", "replicated -> Deployment")
+    if service.restart is not None and job_reason is None:
+        if service.restart in ("always", "unless-stopped"):
+            rec.converted("restart", f"{path}.kind", "pods always restart")
+        elif service.restart == "no":
+            rec.converted("restart", f"{path}.kind", "default value; long-running service")
+        else:
+            rec.approximated("restart", f"{path}.kind", f"{service.restart}: a Deployment "
+                             "restarts its pods always, not only on failure")
+    policy = deploy.restart_policy if deploy is not None else None
+    if policy is not None and job_reason is None:
+        if policy.condition in (None, "any") and policy.max_attempts is None:
+            rec.converted("deploy.restart_policy", f"{path}.kind", "pods always restart, with "
+                          "back-off")
+        else:
+            rec.approximated("deploy.restart_policy", f"{path}.kind", "Deployments restart "
+                             "pods always, with back-off; on-failure and max_attempts do not "
+                             "apply to long-running services")
+
+    if replicas is not None and out.get("kind") != "DaemonSet":
+        out["replicas"] = replicas
+        rec.converted("deploy.replicas", f"{path}.replicas")
+        if replicas > 1 and out.get("kind") != "Job":
+            out["pod_disruption_budget"] = vm.DisruptionBudget(enabled=True, max_unavailable=1)
+    if deploy is not None and deploy.endpoint_mode is not None:
+        if deploy.endpoint_mode == "dnsrr":
+            out["service"] = vm.ServiceSpec(headless=True)
+        rec.converted("deploy.endpoint_mode", f"{path}.service.headless")
+    if deploy is not None and deploy.labels:
+        out["annotations"] = {k: v for k, v in deploy.labels.items()
+                              if not k.lower().startswith(("traefik.", "keel.sh/"))} or None
+        rec.converted("deploy.labels", f"{path}.annotations", "service labels -> workload "
+                      "annotations; traefik.* labels drive the Ingress")
+    strategy = _strategy(service, out.get("kind"), rec, path)
+    if strategy is not None:
+        out["strategy"] = strategy
+    out.update(_placement(service, rec, path))
+    if service.stop_grace_period is not None:
+        out["termination_grace_period_seconds"] = seconds_to_int(service.stop_grace_period)
+        rec.converted("stop_grace_period", f"{path}.terminationGracePeriodSeconds")
+    security = _security(service, rec, path)
+    if security is not None:
+        out["security_context"] = security
+    if service.sysctls:
+        out["sysctls"] = dict(service.sysctls.items())
+        unsafe = sorted(k for k in service.sysctls if not _SAFE_SYSCTLS.match(k))
+        if unsafe:
+            rec.approximated("sysctls", f"{path}.sysctls", f"{', '.join(unsafe)} are not in the "
+                             "Pod Security safe set: the kubelet must allow them")
+        else:
+            rec.converted("sysctls", f"{path}.sysctls")
+    if service.ulimits:
+        rec.not_convertible("ulimits", "no Pod field for ulimits: configure the container "
+                            "runtime on the nodes or raise them in the entrypoint")
+    if service.network_mode is not None:
+        _network_mode(service, rec)
+    if service.ipc is not None:
+        rec.not_convertible("ipc", f"ipc {service.ipc!r}: share memory through one pod or an "
+                                   "emptyDir; hostIPC is forbidden by Pod Security")
+    if service.pid is not None:
+        rec.not_convertible("pid", f"pid {service.pid!r}: hostPID is forbidden by Pod Security")
+    return out
+
+
+def _strategy(service: Service, kind: str | None, rec: Recorder, path: str) -> vm.Strategy | None:
+    deploy = service.deploy
+    if deploy is not None and deploy.rollback_config is not None:
+        rec.approximated("deploy.rollback_config", "", "rollbacks are done by "
+                         "`kubealign deploy` (helm --rollback-on-failure), not by the workload")
+    has_rwo_volume = any(m.type == "volume" and m.source for m in service.volumes)
+    if kind is None and has_rwo_volume:
+        # Two pods cannot mount one ReadWriteOnce claim on different nodes during a rollout.
+        return vm.Strategy(type="Recreate")
+    if deploy is None or deploy.update_config is None or kind in ("Job", "StatefulSet"):
+        return None
+    update = deploy.update_config
+    step: int | str = update.parallelism if update.parallelism else 1
+    if update.parallelism == 0:
+        step = "100%"
+    notes = []
+    if update.order == "start-first":
+        strategy = vm.Strategy(type="RollingUpdate", max_surge=step, max_unavailable=0)
+    else:
+        strategy = vm.Strategy(type="RollingUpdate", max_surge=0, max_unavailable=step)
+    if update.delay:
+        notes.append("delay between batches has no equivalent (use minReadySeconds)")
+    if update.failure_action == "rollback":
+        notes.append("failure_action rollback -> helm --rollback-on-failure at deploy")
+    if update.monitor or update.max_failure_ratio:
+        notes.append("monitor/max_failure_ratio have no equivalent (progressDeadlineSeconds)")
+    if notes:
+        rec.approximated("deploy.update_config", f"{path}.strategy", "; ".join(notes))
+    else:
+        rec.converted("deploy.update_config", f"{path}.strategy")
+    return strategy
+
+
+def _placement(service: Service, rec: Recorder, path: str) -> dict[str, Any]:
+    deploy = service.deploy
+    if deploy is None or deploy.placement is None:
+        return {}
+    placement = deploy.placement
+    result = translate_placement(
+        tuple(str(c) for c in placement.constraints),
+        tuple(p.spread for p in placement.preferences),
+    )
+    out: dict[str, Any] = {}
+    if result.requirements:
+        out["node_affinity"] = vm.NodeAffinity(required=tuple(
+            vm.NodeRequirement(key=r.key, operator=r.operator, values=r.values)
+            for r in result.requirements))
+    if result.spread_keys:
+        out["topology_spread"] = tuple(vm.TopologySpread(topology_key=k)
+                                       for k in result.spread_keys)
+    if placement.constraints:
+        note = "; ".join(result.notes)
+        if result.notes:
+            rec.approximated("deploy.placement.constraints", f"{path}.nodeAffinity", note)
+        else:
+            rec.converted("deploy.placement.constraints", f"{path}.nodeAffinity")
+    if placement.preferences:
+        rec.converted("deploy.placement.preferences", f"{path}.topologySpread")
+    if placement.max_replicas_per_node is not None:
+        if placement.max_replicas_per_node == 1:
+            out["anti_affinity"] = "required"
+            rec.converted("deploy.placement.max_replicas_per_node", f"{path}.antiAffinity",
+                          "at most one pod per node (required anti-affinity)")
+        else:
+            out["anti_affinity"] = "preferred"
+            rec.approximated("deploy.placement.max_replicas_per_node", f"{path}.antiAffinity",
+                             f"{placement.max_replicas_per_node} per node is not expressible; "
+                             "pods are spread across nodes when possible")
+    return out
+
+
+def _security(service: Service, rec: Recorder, path: str) -> vm.SecurityContext | None:
+    fields: dict[str, Any] = {}
+    if service.user is not None:
+        user, _, group = service.user.partition(":")
+        if user.isdigit():
+            fields["run_as_user"] = int(user)
+            if int(user) == 0:
+                fields["run_as_non_root"] = False
+                rec.finding("CNV300", Severity.MEDIUM, "runs as root (user 0): the restricted "
+                            "Pod Security profile is relaxed for it", "user",
+                            f"run it as a non-root UID and remove {path}.securityContext."
+                            "runAsNonRoot")
+            if group.isdigit():
+                fields["run_as_group"] = int(group)
+            rec.converted("user", f"{path}.securityContext.runAsUser")
+        elif user == "root":
+            fields["run_as_non_root"] = False
+            fields["run_as_user"] = 0
+            rec.approximated("user", f"{path}.securityContext", "runs as root: the restricted "
+                             "profile is relaxed for this service (reported)")
+        else:
+            rec.approximated("user", f"{path}.securityContext.runAsUser", f"user name "
+                             f"{user!r} cannot be verified as non-root: set its numeric UID")
+    if service.read_only is not None:
+        fields["read_only_root_filesystem"] = bool(service.read_only)
+        rec.converted("read_only", f"{path}.securityContext.readOnlyRootFilesystem")
+    if service.privileged:
+        fields["privileged"] = True
+        fields["allow_privilege_escalation"] = True
+        rec.approximated("privileged", f"{path}.securityContext.privileged", "privileged "
+                         "containers violate Pod Security baseline; the namespace must allow it")
+    elif service.privileged is not None:
+        rec.converted("privileged", f"{path}.securityContext.privileged")
+    if service.cap_add or service.cap_drop:
+        add = tuple(sorted(c.upper().removeprefix("CAP_") for c in service.cap_add))
+        drop = tuple(sorted({"ALL", *(c.upper().removeprefix("CAP_") for c in service.cap_drop)}))
+        fields["capabilities"] = vm.Capabilities(add=add or None, drop=drop)
+        unsafe = [c for c in add if c != _SAFE_CAPABILITY]
+        if service.cap_add:
+            if unsafe:
+                rec.approximated("cap_add", f"{path}.securityContext.capabilities.add",
+                                 f"{', '.join(unsafe)} relax the restricted profile")
+            else:
+                rec.converted("cap_add", f"{path}.securityContext.capabilities.add")
+        if service.cap_drop:
+            rec.converted("cap_drop", f"{path}.securityContext.capabilities.drop",
+                          "ALL is always dropped")
+    for option in service.security_opt:
+        if option in ("no-new-privileges", "no-new-privileges:true", "no-new-privileges=true"):
+            rec.converted("security_opt", f"{path}.securityContext", "no-new-privileges -> "
+                          "allowPrivilegeEscalation false (the default)")
+        elif option.startswith("seccomp") and option.endswith("unconfined"):
+            fields["seccomp_profile"] = "Unconfined"
+            rec.approximated("security_opt", f"{path}.securityContext.seccompProfile",
+                             "seccomp unconfined violates the restricted profile")
+        else:
+            rec.not_convertible("security_opt", f"{option!r} has no portable equivalent")
+    return vm.SecurityContext(**fields) if fields else None
+
+
+def _network_mode(service: Service, rec: Recorder) -> None:
+    mode = service.network_mode or ""
+    if mode in ("bridge", "default"):
+        rec.ignored("network_mode", "every pod has its own network namespace")
+    elif mode == "host":
+        rec.not_convertible("network_mode", "host networking (hostNetwork) is forbidden by Pod "
+                            "Security baseline; expose ports through a Service instead",
+                            severity=Severity.HIGH)
+    elif mode.startswith(("service:", "container:")):
+        rec.not_convertible("network_mode", f"{mode}: sharing a network namespace means one "
+                            "pod: make it a sidecar container of that service")
+    else:
+        rec.not_convertible("network_mode", f"network_mode {mode!r} has no equivalent")

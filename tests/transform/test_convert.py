@@ -1,0 +1,188 @@
+"""Converter unit tests on small compose documents (normalised without the file loader)."""
+
+from pathlib import Path
+from typing import Any
+
+from kubealign.load.compose.normalize import normalize_data
+from kubealign.load.yaml_safe import load_yaml_text
+from kubealign.model.ledger import Disposition
+from kubealign.transform.convert import ConversionOptions, ConversionResult, convert_project
+from kubealign.transform.values_model import to_values
+
+
+def convert(text: str, tmp_path: Path, **options: Any) -> tuple[ConversionResult, dict[str, Any]]:
+    loaded = load_yaml_text(text, str(tmp_path / "compose.yaml"))
+    project = normalize_data(loaded.data, name="demo", sources=loaded.sources,
+                             project_directory=tmp_path, files=(tmp_path / "compose.yaml",))
+    result = convert_project(project, ConversionOptions(release="demo", **options))
+    return result, to_values(result.values)
+
+
+def test_web_service_ports_env_and_probe(tmp_path: Path) -> None:
+    result, values = convert(
+        """
+services:
+  api:
+    image: ghcr.io/acme/api:1.4.2
+    command: ["uvicorn", "app:main", "--port", "8000"]
+    ports: ["8080:8000"]
+    environment:
+      LOG_LEVEL: info
+      POSTGRES_PASSWORD: hunter2-not-for-git
+    healthcheck:
+      test: ["CMD", "curl", "-f", "http://localhost:8000/health"]
+      interval: 15s
+""",
+        tmp_path,
+    )
+    api = values["services"]["api"]
+    assert api["image"] == {"repository": "ghcr.io/acme/api", "tag": "1.4.2"}
+    assert api["args"] == ["uvicorn", "app:main", "--port", "8000"]
+    assert api["ports"] == [{"name": "tcp-8000", "containerPort": 8000, "protocol": "TCP"}]
+    assert api["env"] == {"LOG_LEVEL": "info"}
+    assert api["secretEnv"] == {"POSTGRES_PASSWORD": {"secretName": "api-env",
+                                                      "key": "POSTGRES_PASSWORD"}}
+    assert api["probes"]["readiness"]["httpGet"] == {"port": 8000, "path": "/health",
+                                                     "scheme": "HTTP"}
+    assert "hunter2-not-for-git" not in repr(values)
+    assert values["externalSecrets"]["api-env"]["data"][0]["remoteRef"] == {
+        "key": "api.postgres_password"}
+    ports = [e for e in result.ledger.entries if e.key == "ports"]
+    assert ports[0].disposition is Disposition.APPROXIMATED and "8080->8000" in ports[0].note
+    assert ports[0].source is not None and ports[0].source.line == 6
+
+
+def test_gpu_swarm_service_with_placement_and_traefik(tmp_path: Path) -> None:
+    _, values = convert(
+        """
+services:
+  ai-core:
+    image: scoobyjava15/sophia-ai-core:2025.01.10
+    deploy:
+      replicas: 2
+      labels:
+        traefik.enable: "true"
+        traefik.http.routers.ai.rule: Host(`ai.sophia.example`) && PathPrefix(`/v1/`)
+        traefik.http.routers.ai.tls.certresolver: letsencrypt
+        traefik.http.services.ai.loadbalancer.server.port: "8001"
+      placement:
+        constraints: ["node.labels.gpu == gh200"]
+      resources:
+        limits: {memory: 64G, cpus: "16"}
+        reservations:
+          generic_resources:
+            - discrete_resource_spec: {kind: NVIDIA-GPU, value: 2}
+""",
+        tmp_path,
+        gpu_pool="NVIDIA-GH200-480GB",
+    )
+    svc = values["services"]["ai-core"]
+    assert svc["gpu"] == {"count": 2, "pool": "NVIDIA-GH200-480GB"}
+    assert svc["resources"]["limits"] == {"cpu": "16", "memory": "64Gi"}
+    assert svc["nodeAffinity"]["required"] == [{"key": "gpu", "operator": "In",
+                                                "values": ["gh200"]}]
+    assert svc["replicas"] == 2 and svc["podDisruptionBudget"]["enabled"] is True
+    ingress = svc["ingress"]
+    assert ingress["hosts"] == [{"host": "ai.sophia.example",
+                                 "paths": [{"path": "/v1/", "pathType": "Prefix", "port": 8001}]}]
+    assert ingress["tls"] == [{"hosts": ["ai.sophia.example"], "secretName": "ai-core-tls"}]
+    assert ingress["clusterIssuer"] == "letsencrypt"
+    assert svc["ports"] == [{"name": "tcp-8001", "containerPort": 8001}]
+
+
+def test_database_is_a_statefulset_and_traefik_is_disabled(tmp_path: Path) -> None:
+    result, values = convert(
+        """
+services:
+  postgres:
+    image: postgres:16-alpine
+    volumes: ["pgdata:/var/lib/postgresql/data"]
+  traefik:
+    image: traefik:v3.2
+    volumes: ["/var/run/docker.sock:/var/run/docker.sock:ro"]
+volumes:
+  pgdata: {}
+""",
+        tmp_path,
+    )
+    assert values["services"]["postgres"]["kind"] == "StatefulSet"
+    assert values["services"]["postgres"]["persistence"] == {
+        "pgdata": {"mountPath": "/var/lib/postgresql/data", "size": "1Gi"}}
+    assert values["services"]["traefik"]["enabled"] is False
+    assert result.roles["traefik"].replaced
+    assert any(f.rule == "CNV201" for f in result.findings)
+
+
+def test_one_shot_and_global_services(tmp_path: Path) -> None:
+    _, values = convert(
+        """
+services:
+  migrate:
+    image: acme/migrate:3
+    restart: "no"
+  node-exporter:
+    image: prom/node-exporter:v1.8.2
+    deploy: {mode: global}
+""",
+        tmp_path,
+    )
+    assert values["services"]["migrate"]["kind"] == "Job"
+    assert values["services"]["node-exporter"]["kind"] == "DaemonSet"
+
+
+def test_read_only_file_bind_becomes_byte_identical_config(tmp_path: Path) -> None:
+    config = tmp_path / "portkey-config.json"
+    config.write_bytes(b'{\n  "default_provider": "openrouter"\n}\n')
+    config.chmod(0o640)
+    result, values = convert(
+        f"""
+services:
+  gateway:
+    image: portkeyai/gateway:1.8.0
+    volumes:
+      - {config}:/app/config/portkey-config.json:ro
+      - {tmp_path}:/src
+""",
+        tmp_path,
+    )
+    files = values["services"]["gateway"]["configFiles"]
+    assert files == {"portkey-config.json": {"mountPath": "/app/config/portkey-config.json",
+                                             "content": config.read_text(), "mode": 0o440}}
+    volumes = [e for e in result.ledger.entries if e.key == "volumes"]
+    assert volumes[0].disposition is Disposition.NOT_CONVERTIBLE
+    assert "bind-mounted directory" in volumes[0].note
+
+
+def test_every_written_key_is_in_the_ledger(tmp_path: Path) -> None:
+    result, _ = convert(
+        """
+services:
+  app:
+    image: nginx:1.27
+    container_name: legacy_app
+    network_mode: host
+    ulimits: {nofile: 65535}
+    logging: {driver: json-file}
+    privileged: true
+""",
+        tmp_path,
+    )
+    keys = {e.key: e.disposition for e in result.ledger.for_service("app")}
+    assert keys["network_mode"] is Disposition.NOT_CONVERTIBLE
+    assert keys["ulimits"] is Disposition.NOT_CONVERTIBLE
+    assert keys["logging"] is Disposition.IGNORED
+    assert keys["privileged"] is Disposition.APPROXIMATED
+    assert keys["container_name"] is Disposition.CONVERTED
+
+
+def test_no_written_key_falls_through_on_the_example(tmp_path: Path) -> None:
+    from kubealign.transform.convert.project import UNHANDLED_NOTE
+
+    repo = Path(__file__).resolve().parents[2]
+    example = repo / "examples" / "sophia" / "docker-compose.cloud.yml"
+    loaded = load_yaml_text(example.read_text(), str(example))
+    project = normalize_data(loaded.data, name="sophia", sources=loaded.sources,
+                             project_directory=example.parent, files=(example,))
+    result = convert_project(project, ConversionOptions(release="sophia"))
+    unhandled = [(e.service, e.key) for e in result.ledger.entries if e.note == UNHANDLED_NOTE]
+    assert unhandled == []
