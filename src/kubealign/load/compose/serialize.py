@@ -241,6 +241,8 @@ def _deploy(deploy: Deploy) -> dict[str, Any]:
         "endpoint_mode": deploy.endpoint_mode,
         "labels": dict(deploy.labels) or None,
     }
+    # Compose always prints `resources` and `placement`, empty when not written
+    data["resources"] = data["placement"] = {}
     if deploy.resources is not None:
         limits, reservations = deploy.resources.limits, deploy.resources.reservations
         data["resources"] = _drop_none(
