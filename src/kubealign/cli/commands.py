@@ -2,3 +2,4 @@
 
 from kubealign.cli import base as _base  # noqa: F401
 from kubealign.cli import inventory as _inventory  # noqa: F401
+from kubealign.cli import validate as _validate  # noqa: F401

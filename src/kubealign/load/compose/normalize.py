@@ -22,6 +22,7 @@ from kubealign.model.compose import (
     CONSUMED_SERVICE_KEYS,
     SERVICE_KEYS,
     TYPED_SERVICE_KEYS,
+    VOLUME_TYPES,
     BindOptions,
     Build,
     Command,
@@ -190,17 +191,18 @@ class _Context:
 
 def _expect_mapping(ctx: _Context, ptr: str, value: object) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
-        raise ctx.error(ptr, f"expected a mapping, got {_kind(value)}")
+        raise ctx.error(ptr, f"expected a mapping, got {describe_value(value)}")
     return cast(Mapping[str, Any], value)
 
 
 def _expect_list(ctx: _Context, ptr: str, value: object) -> Sequence[Any]:
     if not isinstance(value, list | tuple):
-        raise ctx.error(ptr, f"expected a list, got {_kind(value)}")
+        raise ctx.error(ptr, f"expected a list, got {describe_value(value)}")
     return cast(Sequence[Any], value)
 
 
-def _kind(value: object) -> str:
+def describe_value(value: object) -> str:
+    """A value as an error message names it: ``the number 80``, ``a mapping``."""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -208,7 +210,8 @@ def _kind(value: object) -> str:
     if isinstance(value, int | float):
         return f"the number {value}"
     if isinstance(value, str):
-        return f"the string {value!r}"
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"the string {shown!r}"
     if isinstance(value, Mapping):
         return "a mapping"
     if isinstance(value, list | tuple):
@@ -244,7 +247,7 @@ def _int(ctx: _Context, ptr: str, value: object) -> int:
         return value
     if isinstance(value, str) and re.fullmatch(r"[+-]?\d+", value.strip()):
         return int(value)
-    raise ctx.error(ptr, f"expected an integer, got {_kind(value)}")
+    raise ctx.error(ptr, f"expected an integer, got {describe_value(value)}")
 
 
 def _optional_int(ctx: _Context, ptr: str, value: object) -> int | None:
@@ -256,7 +259,7 @@ def _bool(ctx: _Context, ptr: str, value: object) -> bool:
         return value
     if isinstance(value, str) and value.lower() in {"true", "false"}:
         return value.lower() == "true"
-    raise ctx.error(ptr, f"expected true or false, got {_kind(value)}")
+    raise ctx.error(ptr, f"expected true or false, got {describe_value(value)}")
 
 
 def _optional_bool(ctx: _Context, ptr: str, value: object) -> bool | None:
@@ -274,7 +277,7 @@ def _key_value_map(
     pairs: list[tuple[str, str | None]] = []
     for index, item in enumerate(_expect_list(ctx, ptr, value)):
         if not isinstance(item, str):
-            raise ctx.error(f"{ptr}/{index}", f"expected KEY=VALUE, got {_kind(item)}")
+            raise ctx.error(f"{ptr}/{index}", f"expected KEY=VALUE, got {describe_value(item)}")
         key, sep, text = item.partition("=")
         pairs.append((key, text if sep else missing))
     return FrozenMap(pairs)
@@ -391,10 +394,10 @@ def _volumes(ctx: _Context, ptr: str, value: object) -> tuple[VolumeMount, ...]:
 
 def _volume(ctx: _Context, ptr: str, data: Mapping[str, Any]) -> VolumeMount:
     kind = data.get("type", "volume")
-    if kind not in ("bind", "volume", "tmpfs", "npipe", "image", "cluster"):
+    if kind not in VOLUME_TYPES:
         raise ctx.error(
             f"{ptr}/type",
-            f"expected one of bind, volume, tmpfs, npipe, image, cluster, got {_kind(kind)}",
+            f"expected one of {', '.join(VOLUME_TYPES)}, got {describe_value(kind)}",
         )
     target = data.get("target")
     if not target:
@@ -648,7 +651,9 @@ def _update_config(ctx: _Context, ptr: str, value: object) -> UpdateConfig:
     data = _expect_mapping(ctx, ptr, value)
     ratio = data.get("max_failure_ratio")
     if ratio is not None and (isinstance(ratio, bool) or not isinstance(ratio, int | float)):
-        raise ctx.error(f"{ptr}/max_failure_ratio", f"expected a number, got {_kind(ratio)}")
+        raise ctx.error(
+            f"{ptr}/max_failure_ratio", f"expected a number, got {describe_value(ratio)}"
+        )
     return UpdateConfig(
         parallelism=_optional_int(ctx, f"{ptr}/parallelism", data.get("parallelism")),
         delay=_optional_duration(ctx, f"{ptr}/delay", data.get("delay")),

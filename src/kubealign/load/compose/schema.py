@@ -26,6 +26,7 @@ import jsonschema
 from jsonschema.exceptions import ValidationError
 
 from kubealign.errors import ComposeError
+from kubealign.load.compose.normalize import describe_value
 from kubealign.model.source import SourceMap, SourceSpan, pointer
 
 _SCHEMA_PACKAGE = "check_jsonschema"
@@ -102,23 +103,6 @@ def _pointer_of(error: ValidationError) -> str:
     return pointer(*error.absolute_path)
 
 
-def _describe(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return f"the number {value}"
-    if isinstance(value, str):
-        shown = value if len(value) <= 40 else value[:37] + "..."
-        return f"the string {shown!r}"
-    if isinstance(value, Mapping):
-        return "a mapping"
-    if isinstance(value, list | tuple):
-        return "a list"
-    return type(value).__name__
-
-
 _TYPE_WORDS = {
     "object": "a mapping",
     "array": "a list",
@@ -182,10 +166,8 @@ def _explain(error: ValidationError) -> Iterable[tuple[str, str]]:
             yield key_ptr, f"unknown key {key!r} (not in the Compose specification)"
         return
     if kind == "type":
-        yield (
-            ptr,
-            f"expected {_expected_types(error.validator_value)}, got {_describe(error.instance)}",
-        )
+        expected = _expected_types(error.validator_value)
+        yield ptr, f"expected {expected}, got {describe_value(error.instance)}"
         return
     if kind == "required":
         missing = [
@@ -195,28 +177,34 @@ def _explain(error: ValidationError) -> Iterable[tuple[str, str]]:
         return
     if kind == "enum":
         choices = ", ".join(str(c) for c in _as_list(error.validator_value))
-        yield ptr, f"expected one of {choices}, got {_describe(error.instance)}"
+        yield ptr, f"expected one of {choices}, got {describe_value(error.instance)}"
         return
     if kind == "const":
-        yield ptr, f"expected {error.validator_value!r}, got {_describe(error.instance)}"
+        yield ptr, f"expected {error.validator_value!r}, got {describe_value(error.instance)}"
         return
     if kind in {"oneOf", "anyOf"}:
         yield _explain_alternatives(error)
         return
     if kind == "pattern":
-        yield ptr, f"{_describe(error.instance)} does not match the pattern {error.validator_value}"
+        yield (
+            ptr,
+            f"{describe_value(error.instance)} does not match the pattern {error.validator_value}",
+        )
         return
     if kind == "uniqueItems":
         yield ptr, "expected every item to be unique, found a duplicate"
         return
     if kind in {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"}:
-        yield ptr, f"{_describe(error.instance)} is out of range ({kind} {error.validator_value})"
+        yield (
+            ptr,
+            f"{describe_value(error.instance)} is out of range ({kind} {error.validator_value})",
+        )
         return
     if kind in {"minItems", "maxItems", "minProperties", "maxProperties", "minLength"}:
-        yield ptr, f"expected {kind} {error.validator_value}, got {_describe(error.instance)}"
+        yield ptr, f"expected {kind} {error.validator_value}, got {describe_value(error.instance)}"
         return
     if kind == "not":
-        yield ptr, f"{_describe(error.instance)} is not allowed here"
+        yield ptr, f"{describe_value(error.instance)} is not allowed here"
         return
     yield ptr, error.message
 
@@ -245,8 +233,8 @@ def _explain_alternatives(error: ValidationError) -> tuple[str, str]:
             return inner[0]
     ptr = _pointer_of(error)
     if types:
-        return ptr, f"expected {' or '.join(types)}, got {_describe(error.instance)}"
-    return ptr, f"{_describe(error.instance)} matches none of the allowed forms"
+        return ptr, f"expected {' or '.join(types)}, got {describe_value(error.instance)}"
+    return ptr, f"{describe_value(error.instance)} matches none of the allowed forms"
 
 
 def _as_list(value: object) -> Sequence[Any]:
