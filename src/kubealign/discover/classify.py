@@ -280,7 +280,7 @@ def _classify_text(draft: Draft, ctx: Context, content: FileText) -> None:
         add_dockerfile(draft, text)
     if draft.has(K.ENV_FILE):
         add_env_file(draft, text)
-    shell = names.shell_from_suffix(path) or shell_of(program)
+    shell = shell_of(program) or names.shell_from_suffix(path)
     if shell is not None:
         _add_script(draft, shell, program, text, ctx)
     elif names.is_python_name(path) or is_python_program(program):

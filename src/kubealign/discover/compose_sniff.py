@@ -155,11 +155,10 @@ def _raw_references(data: Mapping[str, Any]) -> Iterator[tuple[str, str, str]]:
 
 
 def normalise(base_dir: str, path: str) -> str:
-    """``path`` relative to ``base_dir``, as a normalised root-relative POSIX path."""
-    joined = (
+    """``path`` relative to ``base_dir``, as a normalised root-relative POSIX path ("." = root)."""
+    return (
         posixpath.normpath(posixpath.join(base_dir, path)) if base_dir else posixpath.normpath(path)
     )
-    return "" if joined == "." else joined
 
 
 def compose_info(data: Mapping[str, Any], compose_path: str, known: frozenset[str]) -> ComposeInfo:
@@ -170,7 +169,8 @@ def compose_info(data: Mapping[str, Any], compose_path: str, known: frozenset[st
         if raw.startswith(("/", "~")):
             continue  # a host path: outside the repository by construction
         resolved = normalise(base_dir, raw)
-        references.append(FileReference(key, ptr, resolved, resolved in known))
+        exists = resolved == "." or resolved in known
+        references.append(FileReference(key, ptr, resolved, exists))
     return ComposeInfo(
         services=_names(data, "services"),
         networks=_names(data, "networks"),

@@ -37,7 +37,7 @@ def _mount_targets(compose_path: str, target: str, drafts: Mapping[str, Draft]) 
         return [drafts[target]]
     compose_dir = posixpath.dirname(compose_path)
     # Mounting the project itself (".:/app") says nothing about the files in it.
-    if target in ("", compose_dir) or compose_dir.startswith(target + "/"):
+    if target in (".", compose_dir) or compose_dir.startswith(target + "/"):
         return []
     return _under(target, drafts)
 

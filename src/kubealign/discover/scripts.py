@@ -20,7 +20,10 @@ _TOOLS = (
     "ssh", "scp", "rsync", "ansible-playbook", "terraform", "skaffold", "systemctl",
 )  # fmt: skip
 # A tool word stands alone: not part of a longer word, a path or a file name.
-_TOOL_WORD = re.compile(r"(?<![\w./-])(" + "|".join(map(re.escape, _TOOLS)) + r")(?![\w./-])")
+# ("-docker" at the start of a Makefile recipe line counts; "my-docker" does not).
+_TOOL_WORD = re.compile(
+    r"(?<![\w./])(?<!\w-)(" + "|".join(map(re.escape, _TOOLS)) + r")(?![\w./-])"
+)
 _PYTHON_RUNNERS = re.compile(
     r"\b(?:import|from)\s+(?:subprocess|paramiko|fabric|invoke|plumbum|sh|docker|kubernetes)\b"
     r"|\bos\.(?:system|popen)\b"
@@ -92,7 +95,10 @@ def _flag_files(
         for flag in _FILE_FLAG.finditer(call.group(1)):
             token = flag.group(1).strip("'\"")
             resolved = _resolve(token, base_dir, known)
-            found.add(resolved if resolved is not None else posixpath.normpath(token))
+            if resolved is not None:
+                found.add(resolved)
+            elif "$" not in token:
+                found.add(posixpath.normpath(token))  # named but absent: worth reporting
     return found
 
 
