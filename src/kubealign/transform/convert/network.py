@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from kubealign.model.compose import Project, Service
@@ -12,6 +13,7 @@ from kubealign.transform.naming import dns_label
 from kubealign.transform.traefik import TraefikConfig, parse_traefik_labels
 
 DEFAULT_NETWORK = "default"
+_HOST = re.compile(r"^(\*\.)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
 
 
 def service_networks(service: Service) -> set[str]:
@@ -107,6 +109,10 @@ def ingress_from_labels(service: Service, ctx: ProjectContext, ports: tuple[vm.P
         for rule in route.rules:
             if rule.host is None:
                 notes.append(f"router {route.router!r} matches any host: give it a host")
+                continue
+            if not _HOST.match(rule.host):
+                notes.append(f"router {route.router!r}: {rule.host!r} is not a valid host "
+                             "name; rule not converted")
                 continue
             bucket = hosts.setdefault(rule.host, [])
             for p in rule.paths:

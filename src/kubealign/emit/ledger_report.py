@@ -1,0 +1,85 @@
+"""``conversion.md`` and ``conversion.json``: the ledger, for people and for tools."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from kubealign.model.findings import Finding
+from kubealign.model.ledger import Disposition, Ledger, LedgerEntry
+
+SCHEMA_VERSION = 1
+_ORDER = (Disposition.NOT_CONVERTIBLE, Disposition.APPROXIMATED, Disposition.CONVERTED,
+          Disposition.IGNORED)
+
+
+def _where(entry: LedgerEntry, root: str | None) -> str:
+    if entry.source is None:
+        return ""
+    path = entry.source.path
+    if root and path.startswith(root.rstrip("/") + "/"):
+        path = path[len(root.rstrip("/")) + 1 :]
+    return f"{path}:{entry.source.line}"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def ledger_markdown(ledger: Ledger, findings: Sequence[Finding], *, title: str,
+                    root: str | None = None) -> str:
+    lines = [f"# Conversion ledger: {title}", ""]
+    counts = ", ".join(f"{ledger.count(d)} {d.value}" for d in _ORDER)
+    lines += [f"Every Compose key of the input, once: {counts}.", ""]
+    blocking = ledger.not_convertible
+    if blocking:
+        lines += ["## Not convertible", "", "| service | key | why / what to do | source |",
+                  "|---|---|---|---|"]
+        for e in blocking:
+            lines.append(f"| {e.service or '(project)'} | `{e.key}` | {_cell(e.note)} | "
+                         f"{_where(e, root)} |")
+        lines.append("")
+    services = sorted({e.service for e in ledger.entries})
+    for service in services:
+        lines += [f"## {service or 'Project-level keys'}", "",
+                  "| key | status | values | note | source |", "|---|---|---|---|---|"]
+        for e in sorted(ledger.for_service(service),
+                        key=lambda x: (_ORDER.index(x.disposition), x.key)):
+            target = f"`{e.target}`" if e.target else ""
+            lines.append(f"| `{e.key}` | {e.disposition.value} | {target} | {_cell(e.note)} | "
+                         f"{_where(e, root)} |")
+        lines.append("")
+    if findings:
+        lines += ["## Findings", "", "| rule | severity | where | message |", "|---|---|---|---|"]
+        for f in findings:
+            where = f.location()
+            if root and where.startswith(root.rstrip("/") + "/"):
+                where = where[len(root.rstrip("/")) + 1 :]
+            lines.append(f"| {f.rule} | {f.severity} | {where} | {_cell(f.message)} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def ledger_json(ledger: Ledger, findings: Sequence[Finding], *, root: str | None = None) -> str:
+    data: dict[str, Any] = {
+        "schemaVersion": SCHEMA_VERSION,
+        "summary": {d.value: ledger.count(d) for d in _ORDER},
+        "entries": [
+            {
+                "service": e.service,
+                "key": e.key,
+                "disposition": e.disposition.value,
+                "values": e.target,
+                "note": e.note,
+                "source": _where(e, root) or None,
+            }
+            for e in ledger.entries
+        ],
+        "findings": [
+            {"rule": f.rule, "severity": str(f.severity), "message": f.message,
+             "path": f.path, "line": f.line, "fix": f.fix}
+            for f in findings
+        ],
+    }
+    return json.dumps(data, indent=2, sort_keys=False, ensure_ascii=False) + "\n"
