@@ -1,0 +1,159 @@
+"""Compose variable interpolation: ``$VAR``, ``${VAR}`` and ``:-  -  :?  ?  :+  +``.
+
+Follows the Compose specification (12-interpolation.md) and the Docker reference, which adds
+``:+``/``+``. Names are ``[_a-zA-Z][_a-zA-Z0-9]*``; ``$$`` is a literal ``$``; a ``$`` not
+followed by a name, ``{`` or ``$`` is left alone; an unset variable without a default becomes
+the empty string and is reported through ``on_unset``. Defaults, alternatives and error texts
+may themselves contain substitutions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from kubealign.errors import InterpolationError
+from kubealign.load.compose.tree import Node
+
+Lookup = Callable[[str], str | None]
+OnUnset = Callable[[str], None]
+
+
+class TemplateError(ValueError):
+    """A malformed template or a missing required variable (the caller adds file and line)."""
+
+
+_NAME_START = frozenset("_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_NAME_CHARS = _NAME_START | frozenset("0123456789")
+_OPERATORS = (":-", ":?", ":+", "-", "?", "+")
+
+
+def lookup_in(mapping: Mapping[str, str]) -> Lookup:
+    return mapping.get
+
+
+def _closing_brace(text: str, start: int) -> int:
+    """Index of the ``}`` closing the ``${`` whose body starts at ``start`` (nesting aware)."""
+    depth = 1
+    index = start
+    while index < len(text):
+        char = text[index]
+        if char == "$" and text.startswith("${", index):
+            depth += 1
+            index += 2
+            continue
+        if char == "}":
+            depth -= 1
+            if depth == 0:
+                return index
+        index += 1
+    return -1
+
+
+def _name_end(text: str, start: int) -> int:
+    end = start
+    while end < len(text) and text[end] in _NAME_CHARS:
+        end += 1
+    return end
+
+
+def _braced(body: str, lookup: Lookup, on_unset: OnUnset) -> str:
+    if not body or body[0] not in _NAME_START:
+        raise TemplateError(f"invalid interpolation format '${{{body}}}': expected a name")
+    end = _name_end(body, 0)
+    name, rest = body[:end], body[end:]
+    value = lookup(name)
+    if not rest:
+        if value is None:
+            on_unset(name)
+            return ""
+        return value
+    operator = next((op for op in _OPERATORS if rest.startswith(op)), None)
+    if operator is None:
+        raise TemplateError(
+            f"invalid interpolation format '${{{body}}}': expected one of "
+            ":- - :? ? :+ + after the name"
+        )
+    argument = substitute(rest[len(operator) :], lookup, on_unset)
+    empty_counts_as_unset = operator.startswith(":")
+    is_set = value is not None and (value != "" or not empty_counts_as_unset)
+    kind = operator[-1]
+    if kind == "-":
+        return value if is_set and value is not None else argument
+    if kind == "+":
+        return argument if is_set else ""
+    if not is_set or value is None:
+        reason = f": {argument}" if argument else ""
+        raise TemplateError(f"required variable {name} is missing a value{reason}")
+    return value
+
+
+def substitute(text: str, lookup: Lookup, on_unset: OnUnset | None = None) -> str:
+    """Interpolate one string."""
+    if "$" not in text:
+        return text
+    report: OnUnset = on_unset if on_unset is not None else (lambda _name: None)
+    out: list[str] = []
+    index = 0
+    length = len(text)
+    while index < length:
+        dollar = text.find("$", index)
+        if dollar < 0 or dollar == length - 1:
+            out.append(text[index:])
+            break
+        out.append(text[index:dollar])
+        following = text[dollar + 1]
+        if following == "$":
+            out.append("$")
+            index = dollar + 2
+        elif following == "{":
+            close = _closing_brace(text, dollar + 2)
+            if close < 0:
+                raise TemplateError(
+                    f"invalid interpolation format '{text[dollar:]}': expected a closing '}}'"
+                )
+            out.append(_braced(text[dollar + 2 : close], lookup, report))
+            index = close + 1
+        elif following in _NAME_START:
+            end = _name_end(text, dollar + 1)
+            name = text[dollar + 1 : end]
+            value = lookup(name)
+            if value is None:
+                report(name)
+                value = ""
+            out.append(value)
+            index = end
+        else:
+            out.append("$")
+            index = dollar + 1
+    return "".join(out)
+
+
+class UnsetVariables:
+    """Collects variables that were used unset, each with the first place it was used."""
+
+    def __init__(self) -> None:
+        self.first_use: dict[str, tuple[str | None, int | None]] = {}
+
+    def reporter(self, node: Node) -> OnUnset:
+        def report(name: str) -> None:
+            self.first_use.setdefault(name, node.where())
+
+        return report
+
+
+def interpolate_tree(node: Node, lookup: Lookup, unset: UnsetVariables) -> None:
+    """Interpolate every string value (never a key) of ``node`` in place."""
+    value = node.value
+    if isinstance(value, str):
+        if "$" in value:
+            try:
+                node.value = substitute(value, lookup, unset.reporter(node))
+            except TemplateError as exc:
+                path, line = node.where()
+                raise InterpolationError(str(exc), path=path, line=line) from None
+    elif isinstance(value, dict):
+        for item in value.values():
+            interpolate_tree(item, lookup, unset)
+    elif isinstance(value, list):
+        for item in value:
+            interpolate_tree(item, lookup, unset)

@@ -1,0 +1,268 @@
+"""Raw compose loading: files found, interpolated, merged, extended, included, filtered.
+
+Order (Compose spec, reference §1.2): anchors and merge keys while parsing; interpolation per
+file; ``-f`` files merged in order; ``extends``; relative paths made absolute; ``include``;
+keyed sequences de-duplicated; profiles; ``env_file`` folded into ``environment``. Short and
+long syntaxes stay as written for the typed normalisation on top of this.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kubealign.errors import ComposeError, LoadError
+from kubealign.load.compose.envfile import read_env_file
+from kubealign.load.compose.environment import resolve_environment
+from kubealign.load.compose.extends import ExtendsResolver
+from kubealign.load.compose.include import IncludeEntry, apply_includes
+from kubealign.load.compose.interpolate import UnsetVariables, interpolate_tree, substitute
+from kubealign.load.compose.merge import enforce_unicity, merge_documents
+from kubealign.load.compose.paths import resolve_project_paths
+from kubealign.load.compose.profiles import apply_profiles
+from kubealign.load.compose.tree import Node, from_loaded, to_plain
+from kubealign.load.yaml_safe import DEFAULT_MAX_BYTES, load_yaml_file
+from kubealign.model.findings import Finding, Severity
+from kubealign.model.source import SourceMap
+
+DEFAULT_FILE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
+_MAX_INCLUDE_DEPTH = 20
+
+
+@dataclass(frozen=True, slots=True)
+class ComposeOptions:
+    """What ``docker compose`` takes on its command line, plus the process environment."""
+
+    files: tuple[Path, ...] = ()
+    project_directory: Path | None = None
+    env_files: tuple[Path, ...] = ()
+    profiles: tuple[str, ...] = ()
+    environ: Mapping[str, str] = field(default_factory=dict)
+    project_name: str | None = None
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+
+@dataclass(slots=True)
+class RawProject:
+    """A merged, interpolated compose project, syntax still as written."""
+
+    name: str
+    data: dict[str, Any]
+    sources: SourceMap
+    project_directory: Path
+    files: tuple[Path, ...]
+    variables: dict[str, str]  # may hold secrets: never print
+    warnings: list[Finding]
+
+
+def normalize_project_name(text: str) -> str:
+    """compose-go's rule: lowercase, keep ``[a-z0-9_-]``, no leading ``_``/``-``."""
+    return re.sub(r"[^-_a-z0-9]+", "", text.lower()).lstrip("_-")
+
+
+def _default_files(directory: Path) -> tuple[Path, ...]:
+    for name in DEFAULT_FILE_NAMES:
+        candidate = directory / name
+        if candidate.is_file():
+            stem, suffix = name.rsplit(".", 1)
+            overrides = [directory / f"{stem}.override.{ext}" for ext in (suffix, "yaml", "yml")]
+            override = next((o for o in overrides if o.is_file()), None)
+            return (candidate,) if override is None else (candidate, override)
+    expected = ", ".join(DEFAULT_FILE_NAMES)
+    raise LoadError(f"no compose file found; expected one of {expected}", path=str(directory))
+
+
+def _read_env_files(
+    files: tuple[Path, ...], environ: Mapping[str, str], max_bytes: int
+) -> dict[str, str]:
+    """Variables from env files; the process environment is looked up first, as compose does."""
+    values: dict[str, str] = {}
+
+    def lookup(name: str) -> str | None:
+        found = environ.get(name)
+        return found if found is not None else values.get(name)
+
+    for path in files:
+        values.update(read_env_file(path, lookup, max_bytes=max_bytes))
+    return values
+
+
+class _Session:
+    """State of one ``load_raw_project`` call: environment, home and warnings."""
+
+    def __init__(self, options: ComposeOptions) -> None:
+        self.options = options
+        self.environ = dict(options.environ)
+        self.home = self.environ.get("HOME") or str(Path.home())
+        self.unset = UnsetVariables()
+
+    def load_document(self, path: Path, variables: Mapping[str, str]) -> Node:
+        node = self.parse(path)
+        interpolate_tree(node, variables.get, self.unset)
+        return node
+
+    def parse(self, path: Path) -> Node:
+        loaded = load_yaml_file(path, max_bytes=self.options.max_bytes, display_path=str(path))
+        node = from_loaded(loaded)
+        if not isinstance(node.value, dict):
+            raise ComposeError("expected a mapping at the top level", path=str(path), line=1)
+        services = node.get("services")
+        if services is not None and not isinstance(services.value, dict | type(None)):
+            where, line = services.where()
+            raise ComposeError("expected 'services' to be a mapping", path=where, line=line)
+        if services is not None and services.value is None:
+            services.value = {}
+        return node
+
+    def build_model(
+        self,
+        documents: list[Node],
+        project_dir: Path,
+        variables: Mapping[str, str],
+        chain: tuple[Path, ...],
+    ) -> Node:
+        for document in documents:
+            interpolate_tree(document, variables.get, self.unset)
+        merged = merge_documents(documents)
+        resolver = ExtendsResolver(lambda p: self.load_document(p, variables), self.home)
+        resolver.resolve_document(merged, "", project_dir)
+        resolve_project_paths(merged, project_dir, self.home)
+
+        def load_included(entry: IncludeEntry) -> Node:
+            return self.load_included(entry, variables, chain)
+
+        apply_includes(merged, project_dir, self.home, load_included)
+        services = merged.get("services")
+        for service in services.value.values() if services is not None else ():
+            enforce_unicity(service)
+            resolve_environment(service, variables, self.options.max_bytes)
+        return merged
+
+    def load_included(
+        self, entry: IncludeEntry, parent_variables: Mapping[str, str], chain: tuple[Path, ...]
+    ) -> Node:
+        for path in entry.files:
+            if path in chain:
+                where, line = entry.node.where()
+                raise ComposeError(f"include cycle through {path}", path=where, line=line)
+            if not path.is_file():
+                where, line = entry.node.where()
+                raise ComposeError(f"included file {path} not found", path=where, line=line)
+        if len(chain) > _MAX_INCLUDE_DEPTH:
+            where, line = entry.node.where()
+            raise ComposeError("includes nested too deeply", path=where, line=line)
+        env_files = entry.env_files
+        if not env_files and (entry.project_directory / ".env").is_file():
+            env_files = (entry.project_directory / ".env",)
+        variables = dict(parent_variables)
+        variables.update(_read_env_files(env_files, parent_variables, self.options.max_bytes))
+        documents = [self.parse(path) for path in entry.files]
+        return self.build_model(
+            documents, entry.project_directory, variables, (*chain, *entry.files)
+        )
+
+
+def _locate(options: ComposeOptions, environ: Mapping[str, str]) -> tuple[Path, tuple[Path, ...]]:
+    files = tuple(Path(f).absolute() for f in options.files)
+    if options.project_directory is not None:
+        project_dir = Path(options.project_directory).absolute()
+    elif files:
+        project_dir = files[0].parent
+    else:
+        project_dir = Path.cwd()
+    return project_dir, files
+
+
+def _project_name(
+    options: ComposeOptions, variables: Mapping[str, str], documents: list[Node], project_dir: Path
+) -> str:
+    if options.project_name:
+        return normalize_project_name(options.project_name)
+    if variables.get("COMPOSE_PROJECT_NAME"):
+        return normalize_project_name(variables["COMPOSE_PROJECT_NAME"])
+    for document in reversed(documents):
+        name = document.get("name")
+        if name is not None and isinstance(name.value, str) and name.value:
+            return normalize_project_name(substitute(name.value, variables.get))
+    return normalize_project_name(project_dir.name)
+
+
+def _active_profiles(options: ComposeOptions, variables: Mapping[str, str]) -> tuple[str, ...]:
+    if options.profiles:
+        return options.profiles
+    text = variables.get("COMPOSE_PROFILES", "")
+    return tuple(p.strip() for p in text.split(",") if p.strip())
+
+
+def load_raw_project(options: ComposeOptions) -> RawProject:
+    """Load a compose project the way ``docker compose config`` does (before typing)."""
+    session = _Session(options)
+    environ = session.environ
+    project_dir, files = _locate(options, environ)
+    env_files = tuple(Path(f).absolute() for f in options.env_files)
+    for env_file in env_files:
+        if not env_file.is_file():
+            raise LoadError("env file not found", path=str(env_file))
+    if not env_files and (project_dir / ".env").is_file():
+        env_files = (project_dir / ".env",)
+    dotenv = _read_env_files(env_files, environ, options.max_bytes)
+    variables = {**dotenv, **environ}
+    if not files:
+        compose_file = variables.get("COMPOSE_FILE")
+        if compose_file:
+            separator = variables.get("COMPOSE_PATH_SEPARATOR") or os.pathsep
+            files = tuple(
+                Path(os.path.normpath(project_dir / f)) for f in compose_file.split(separator) if f
+            )
+        else:
+            files = _default_files(project_dir)
+    documents = [session.parse(path) for path in files]
+    name = _project_name(options, variables, documents, project_dir)
+    if not name:
+        raise ComposeError(
+            "project name is empty after normalisation; expected letters or digits "
+            "(set it with a top-level 'name:' or COMPOSE_PROJECT_NAME)",
+            path=str(files[0]),
+        )
+    variables.setdefault("COMPOSE_PROJECT_NAME", name)
+    model = session.build_model(documents, project_dir, variables, files)
+    disabled = apply_profiles(model, _active_profiles(options, variables))
+    for key in ("version", "include"):
+        model.value.pop(key, None)
+    model.value["name"] = Node(name, model.value["name"].span if "name" in model.value else None)
+    data, sources = to_plain(model)
+    warnings = [
+        Finding(
+            rule="LOAD001",
+            severity=Severity.LOW,
+            message=f"variable {var!r} is not set; defaulting to a blank string",
+            path=path,
+            line=line,
+            fix=f"set {var} in the environment or the .env file, or give a default: ${{{var}:-…}}",
+            category="load",
+        )
+        for var, (path, line) in sorted(session.unset.first_use.items())
+    ]
+    if disabled:
+        warnings.append(
+            Finding(
+                rule="LOAD002",
+                severity=Severity.INFO,
+                message="services disabled by profiles: " + ", ".join(disabled),
+                path=str(files[0]),
+                category="load",
+            )
+        )
+    return RawProject(
+        name=name,
+        data=data,
+        sources=sources,
+        project_directory=project_dir,
+        files=files,
+        variables=variables,
+        warnings=warnings,
+    )
