@@ -12,6 +12,7 @@ from kubealign.deploy.helm_adapter import (
     HelmDeployError,
     SdkHelmClient,
     Target,
+    UpgradeOptions,
     classify_failure,
     release_from_binary,
 )
@@ -22,11 +23,8 @@ TARGET = Target(release="shop", namespace="shop-prod", kube_context="prod-eu")
 
 
 def upgrade(major: int, **flags: bool) -> list[str]:
-    options = {"wait": True, "rollback_on_failure": True, "dry_run": False}
-    options.update(flags)
-    return BinaryHelmClient("helm", major=major).upgrade_command(
-        TARGET, CHART, VALUES, timeout=300, create_namespace=True, **options
-    )
+    options = UpgradeOptions(timeout=300, create_namespace=True, **flags)
+    return BinaryHelmClient("helm", major=major).upgrade_command(TARGET, CHART, VALUES, options)
 
 
 def test_helm4_upgrade_uses_rollback_on_failure_and_watcher() -> None:
@@ -144,11 +142,7 @@ def test_sdk_dry_run_renders_offline(unreachable_kubeconfig: Path, tiny_chart: P
         Target(release="shop", namespace="dev"),
         tiny_chart,
         [tiny_chart / "values.yaml"],
-        timeout=30,
-        wait=False,
-        rollback_on_failure=True,
-        dry_run=True,
-        create_namespace=False,
+        UpgradeOptions(timeout=30, wait=False, dry_run=True),
     )
     assert info.name == "shop"
     assert info.chart == "tiny-0.1.0"

@@ -72,6 +72,17 @@ class Target:
 
 
 @dataclass(frozen=True, slots=True)
+class UpgradeOptions:
+    """How ``upgrade --install`` runs; the defaults are the safe ones for a real deploy."""
+
+    timeout: int = 300
+    wait: bool = True
+    rollback_on_failure: bool = True
+    dry_run: bool = False
+    create_namespace: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class ReleaseInfo:
     name: str
     namespace: str
@@ -132,12 +143,7 @@ class HelmClient(Protocol):
         target: Target,
         chart: Path,
         value_files: Sequence[Path],
-        *,
-        timeout: int,
-        wait: bool,
-        rollback_on_failure: bool,
-        dry_run: bool,
-        create_namespace: bool,
+        options: UpgradeOptions,
     ) -> ReleaseInfo: ...
 
     def status(self, target: Target) -> ReleaseInfo: ...
@@ -217,25 +223,20 @@ class BinaryHelmClient:
         target: Target,
         chart: Path,
         value_files: Sequence[Path],
-        *,
-        timeout: int,
-        wait: bool,
-        rollback_on_failure: bool,
-        dry_run: bool,
-        create_namespace: bool,
+        options: UpgradeOptions,
     ) -> list[str]:
         command = [self.executable, "upgrade", target.release, str(chart), "--install"]
         command += self._scope(target)
-        if create_namespace:
+        if options.create_namespace:
             command.append("--create-namespace")
         for path in value_files:
             command += ["--values", str(path)]
-        command += ["--timeout", f"{timeout}s"]
-        if wait:
+        command += ["--timeout", f"{options.timeout}s"]
+        if options.wait:
             command.append(self._wait_flag())
-        if rollback_on_failure:
+        if options.rollback_on_failure:
             command.append("--rollback-on-failure" if self.major >= 4 else "--atomic")
-        if dry_run:
+        if options.dry_run:
             command.append("--dry-run=client" if self.major >= 4 else "--dry-run")
         command += ["--output", "json"]
         return command
@@ -295,24 +296,10 @@ class BinaryHelmClient:
         target: Target,
         chart: Path,
         value_files: Sequence[Path],
-        *,
-        timeout: int,
-        wait: bool,
-        rollback_on_failure: bool,
-        dry_run: bool,
-        create_namespace: bool,
+        options: UpgradeOptions,
     ) -> ReleaseInfo:
-        command = self.upgrade_command(
-            target,
-            chart,
-            value_files,
-            timeout=timeout,
-            wait=wait,
-            rollback_on_failure=rollback_on_failure,
-            dry_run=dry_run,
-            create_namespace=create_namespace,
-        )
-        return release_from_binary(self._json(command, target, timeout))
+        command = self.upgrade_command(target, chart, value_files, options)
+        return release_from_binary(self._json(command, target, options.timeout))
 
     def status(self, target: Target) -> ReleaseInfo:
         return release_from_binary(self._json(self.status_command(target), target, 60))
@@ -389,25 +376,20 @@ class SdkHelmClient:
         target: Target,
         chart: Path,
         value_files: Sequence[Path],
-        *,
-        timeout: int,
-        wait: bool,
-        rollback_on_failure: bool,
-        dry_run: bool,
-        create_namespace: bool,
+        options: UpgradeOptions,
     ) -> ReleaseInfo:
         import helm_python
 
         values = _sdk_values(value_files)
         common: dict[str, Any] = {
             "namespace": target.namespace,
-            "timeout": timeout,
-            "wait": "watcher" if wait else None,
-            "rollback_on_failure": rollback_on_failure,
+            "timeout": options.timeout,
+            "wait": "watcher" if options.wait else None,
+            "rollback_on_failure": options.rollback_on_failure,
         }
 
         def act(config: Any) -> Any:
-            if dry_run:
+            if options.dry_run:
                 # A client-side dry run needs no cluster: it renders what would be installed.
                 return config.install(
                     str(chart), target.release, values, dry_run="client", **common
@@ -416,11 +398,15 @@ class SdkHelmClient:
                 config.history(target.release, max_revisions=1)
             except helm_python.HelmNotFoundError:
                 return config.install(
-                    str(chart), target.release, values, create_namespace=create_namespace, **common
+                    str(chart),
+                    target.release,
+                    values,
+                    create_namespace=options.create_namespace,
+                    **common,
                 )
             return config.upgrade(str(chart), target.release, values, **common)
 
-        return release_from_sdk(self._call(target, timeout, act))
+        return release_from_sdk(self._call(target, options.timeout, act))
 
     def status(self, target: Target) -> ReleaseInfo:
         return release_from_sdk(self._call(target, None, lambda c: c.status(target.release)))
