@@ -184,3 +184,77 @@ def test_strict_kubernetes_validation_catches_unknown_fields() -> None:
     deployment = json.loads(json.dumps(objects["Deployment/app"]))
     deployment["spec"]["template"]["spec"]["containers"][0]["shmSize"] = "1Gi"
     assert kubernetes_schema_errors(deployment) != []
+
+
+@pytest.mark.parametrize(
+    ("service", "message"),
+    [
+        (_service(ingress={"enabled": True}), "services.app.ingress is enabled"),
+        (_service(securityContext={"runAsUser": 0}), "runAsUser 0 contradicts runAsNonRoot"),
+    ],
+)
+def test_contradictory_values_fail_with_a_message(service: dict[str, Any], message: str) -> None:
+    with pytest.raises(HelmError, match=message):
+        render_values({"services": {"app": service}})
+
+
+def test_headless_service_governs_its_statefulset() -> None:
+    ports = [{"name": "peer", "containerPort": 7000}]
+    values = {
+        "services": {"kv": _service(kind="StatefulSet", ports=ports, service={"headless": True})}
+    }
+    objects = by_ref(render_values(values).objects)
+    assert objects["StatefulSet/kv"]["spec"]["serviceName"] == "kv"
+    assert objects["Service/kv"]["spec"]["clusterIP"] == "None"
+    assert "Service/kv-headless" not in objects
+
+
+def test_statefulset_without_ports_still_gets_a_governing_service() -> None:
+    objects = by_ref(render_values({"services": {"q": _service(kind="StatefulSet")}}).objects)
+    assert objects["StatefulSet/q"]["spec"]["serviceName"] == "q-headless"
+    governing = objects["Service/q-headless"]
+    assert governing["spec"]["clusterIP"] == "None"
+    assert "ports" not in governing["spec"]
+    assert "Service/q" not in objects
+    assert kubernetes_schema_errors(governing) == []
+
+
+def test_shared_volume_mounts_an_existing_claim_without_creating_one() -> None:
+    shared = {"uploads": {"mountPath": "/srv/uploads", "claimName": "web-uploads"}}
+    values = {
+        "services": {
+            "web": _service(persistence={"uploads": {"mountPath": "/srv/uploads"}}),
+            "thumbs": _service(persistence=shared),
+        }
+    }
+    objects = by_ref(render_values(values).objects)
+    assert [ref for ref in objects if ref.startswith("PersistentVolumeClaim/")] == [
+        "PersistentVolumeClaim/web-uploads"
+    ]
+    volumes = objects["Deployment/thumbs"]["spec"]["template"]["spec"]["volumes"]
+    assert volumes == [{"name": "uploads", "persistentVolumeClaim": {"claimName": "web-uploads"}}]
+
+
+def test_network_policies_switch_off_globally() -> None:
+    values = {
+        "global": {"networkPolicy": {"enabled": False}},
+        "services": {"a": _service(), "b": _service(networkPolicy={"enabled": True})},
+    }
+    kinds = [ref for ref in by_ref(render_values(values).objects) if ref.startswith("Network")]
+    assert kinds == ["NetworkPolicy/b"]
+
+
+def test_chart_lints_strict_with_its_defaults() -> None:
+    messages = lint_chart(CHART_DIR, [], strict=True)
+    assert [m for m in messages if m.severity in ("error", "warning")] == []
+
+
+def test_the_docs_example_is_valid_and_renders() -> None:
+    from kubealign.transform.values_schema import DOCS_EXAMPLE
+
+    values = yaml.safe_load(DOCS_EXAMPLE)
+    assert validate_values(values) == []
+    objects = by_ref(render_values(values).objects)
+    assert objects["StatefulSet/db"]["spec"]["serviceName"] == "db-headless"
+    limits = objects["Deployment/llm"]["spec"]["template"]["spec"]["containers"][0]["resources"]
+    assert limits == {"limits": {"nvidia.com/gpu": 2}}

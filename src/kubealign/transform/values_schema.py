@@ -212,6 +212,38 @@ def _doc_rows(cls: type, prefix: str) -> Iterator[tuple[str, type]]:
         yield from _doc_rows(inner, f"{prefix}.{key}{suffix}" if prefix else f"{key}{suffix}")
 
 
+DOCS_EXAMPLE = """
+global:
+  ingress: {className: traefik, clusterIssuer: letsencrypt}
+  gpu: {nodeSelectorKey: gpu-type}
+services:
+  api:
+    image: {repository: ghcr.io/acme/api, tag: "1.4.2"}
+    replicas: 2
+    ports: [{name: http, containerPort: 8000}]
+    env: {LOG_LEVEL: info}
+    secretEnv: {DB_PASSWORD: {secretName: api-secrets, key: db_password}}
+    composedEnv: {DATABASE_URL: "postgresql://app:$(DB_PASSWORD)@db:5432/app"}
+    ingress: {enabled: true, hosts: [{host: api.example.com}],
+              tls: [{hosts: [api.example.com], secretName: api-tls}]}
+    podDisruptionBudget: {enabled: true}
+    networkPolicy: {ingressFrom: [web]}
+  llm:
+    image: {repository: vllm/vllm-openai, tag: v0.6.3}
+    gpu: {count: 2, pool: gh200}
+    shmSize: 16Gi
+  db:
+    kind: StatefulSet
+    image: {repository: postgres, tag: "16"}
+    ports: [{name: postgres, containerPort: 5432}]
+    persistence: {data: {mountPath: /var/lib/postgresql/data, size: 20Gi}}
+    securityContext: {runAsUser: 999, fsGroup: 999}
+externalSecrets:
+  api-secrets:
+    data: [{secretKey: db_password, remoteRef: {key: api.db_password}}]
+"""
+
+
 def docs_text() -> str:
     lines = [
         "# Chart values reference",
@@ -224,6 +256,24 @@ def docs_text() -> str:
         "an unknown key or a wrong type is refused with the key named. Required keys are",
         "marked **required**; every other key may be left out and the chart applies the",
         "default shown.",
+        "",
+        "```yaml",
+        *DOCS_EXAMPLE.strip("\n").splitlines(),
+        "```",
+        "",
+        "Rules the chart follows:",
+        "",
+        "- Objects of a service are named after its key: workload, Service, ServiceAccount,",
+        "  Ingress, NetworkPolicy, HPA and PDB `<name>`; ConfigMap `<name>-config`; PVC",
+        "  `<name>-<volume>`; StatefulSet governing Service `<name>-headless` unless the",
+        "  Service itself is headless.",
+        "- No Service for a service without exposed ports; an Ingress on such a service fails.",
+        "- Env order: `secretEnv`, then `env`, then `composedEnv`, so `$(VAR)` references",
+        "  resolve. A literal `$(` in a value must be written `$$(`.",
+        "- The chart never renders a Secret: secret files and variables reference Secrets",
+        "  made by the ExternalSecrets in `externalSecrets`.",
+        "- Pods follow the restricted Pod Security profile; `securityContext` relaxes it",
+        "  explicitly. `runAsUser: 0` needs `runAsNonRoot: false` or rendering fails.",
         "",
     ]
     for path, cls in _doc_rows(ChartValues, ""):

@@ -39,6 +39,9 @@ spec:
   {{- $fsGroup := $ps.fsGroup -}}
   {{- if hasKey $sc "fsGroup" }}{{ $fsGroup = $sc.fsGroup }}{{ end -}}
   {{- $nonRoot := include "kubealign.flag" (dict "map" $sc "key" "runAsNonRoot" "default" (include "kubealign.flag" (dict "map" $ps "key" "runAsNonRoot" "default" true))) | eq "true" -}}
+  {{- if and $nonRoot (not (kindIs "invalid" $runAsUser)) (eq (int $runAsUser) 0) }}
+  {{- fail (printf "services.%s.securityContext: runAsUser 0 contradicts runAsNonRoot; set runAsNonRoot: false to run as root explicitly" $name) }}
+  {{- end }}
   {{- $seccomp := $sc.seccompProfile | default ($ps.seccompProfile | default "RuntimeDefault") }}
   securityContext:
     runAsNonRoot: {{ $nonRoot }}
