@@ -313,7 +313,8 @@ def test_broken_yaml_is_still_classified_by_name(discover: Discover) -> None:
         {
             "docker-compose.prod.yml": "services:\n  web:\n    image: [unclosed\n",
             "k8s/broken.yaml": "apiVersion: v1\nkind: [\n",
-            "dup.yaml": "a: 1\na: 2\n",
+            "dup.yaml": "apiVersion: v1\nkind: A\nkind: B\n",
+            "unrelated.yaml": "a: [\n",  # no compose/manifest keys: not even parsed
         }
     )
     compose = one(inventory, "docker-compose.prod.yml")
@@ -324,6 +325,7 @@ def test_broken_yaml_is_still_classified_by_name(discover: Discover) -> None:
     assert one(inventory, "k8s/broken.yaml").kinds == (K.OTHER,)
     assert one(inventory, "k8s/broken.yaml").notes[0].startswith("YAML not parsed")
     assert "duplicate" in one(inventory, "dup.yaml").notes[0]
+    assert one(inventory, "unrelated.yaml").notes == ()
 
 
 def test_alias_bomb_is_a_note_not_a_hang(discover: Discover) -> None:

@@ -187,6 +187,11 @@ def _classify_yaml_documents(draft: Draft, documents: list[YamlDocument], ctx: C
             draft.add(K.SWARM_STACK, f"uses settings only Swarm honours: {shown}")
 
 
+def _may_hold_content_kinds(text: str) -> bool:
+    """Cheap test before parsing: content kinds need a `services` or `apiVersion` key."""
+    return "services" in text or "apiVersion" in text
+
+
 def _classify_yaml(draft: Draft, ctx: Context) -> None:
     if draft.file.size > YAML_CAP_BYTES:
         draft.notes.append(f"YAML not parsed: larger than {YAML_CAP_BYTES} bytes")
@@ -195,10 +200,8 @@ def _classify_yaml(draft: Draft, ctx: Context) -> None:
     if content is None:
         return
     draft.text = content.text
-    if names.suffix(draft.path) == ".json" and not (
-        '"apiVersion"' in content.text or '"services"' in content.text
-    ):
-        return  # JSON that cannot be a manifest or a compose file: not worth parsing
+    if not draft.reasons and not _may_hold_content_kinds(content.text):
+        return  # neither named like a known kind nor holding the keys of one: skip parsing
     documents = _parse(draft, content.text, ctx)
     if documents is None:
         return
@@ -232,10 +235,12 @@ def _add_ci(draft: Draft, system: str, text: str, data: Any, ctx: Context) -> No
 
 
 def _add_script(draft: Draft, language: str, program: str | None, text: str, ctx: Context) -> None:
+    if language == "python" and not python_runs_commands(text):
+        return  # library code, not a script that drives deployments
     scan = scan_commands(text, draft.path, ctx.known)
     targets = make_targets(text) if language == "make" else ()
     if language == "python":
-        if not (scan.tools and python_runs_commands(text)):
+        if not scan.tools:
             return
         draft.add(K.DEPLOY_SCRIPT, f"Python running commands with {', '.join(scan.tools)}")
     elif scan.tools:

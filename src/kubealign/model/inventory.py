@@ -7,6 +7,7 @@ Secret values never enter these objects: env files contribute variable *names* o
 
 from __future__ import annotations
 
+import bisect
 import enum
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -262,6 +263,8 @@ class SkippedPath:
 
 @dataclass(frozen=True, slots=True)
 class Inventory:
+    """Artifacts sorted by path (discovery guarantees it; :meth:`get` relies on it)."""
+
     root: str
     artifacts: tuple[Artifact, ...]
     skipped: tuple[SkippedPath, ...] = ()
@@ -271,9 +274,10 @@ class Inventory:
         return iter(self.artifacts)
 
     def get(self, path: str) -> Artifact | None:
-        for artifact in self.artifacts:
-            if artifact.path == path:
-                return artifact
+        """The artifact at ``path`` (artifacts are sorted by path: a binary search)."""
+        index = bisect.bisect_left(self.artifacts, path, key=lambda a: a.path)
+        if index < len(self.artifacts) and self.artifacts[index].path == path:
+            return self.artifacts[index]
         return None
 
     def by_kind(self, kind: ArtifactKind) -> tuple[Artifact, ...]:
