@@ -1,5 +1,6 @@
 """Imports every command module so that each registers its commands on ``app``."""
 
 from kubealign.cli import base as _base  # noqa: F401
+from kubealign.cli import convert as _convert  # noqa: F401
 from kubealign.cli import inventory as _inventory  # noqa: F401
 from kubealign.cli import validate as _validate  # noqa: F401

@@ -64,7 +64,14 @@ def network_policy(service: Service, ctx: ProjectContext, peers: set[str], expos
         note = "NetworkPolicy: ingress only from services sharing a network"
         if egress is not None:
             note += "; internal networks only -> egress restricted to them and DNS"
-        rec.converted("networks", f"{path}.networkPolicy", note)
+        fixed = sorted(f"{n.name}={n.ipv4_address or n.ipv6_address}" for n in service.networks
+                       if n.ipv4_address or n.ipv6_address)
+        if fixed:
+            rec.approximated("networks", f"{path}.networkPolicy", note + "; static addresses "
+                             f"{', '.join(fixed)} dropped: pods get cluster IPs, reach the "
+                             "service by its name")
+        else:
+            rec.converted("networks", f"{path}.networkPolicy", note)
     return spec
 
 

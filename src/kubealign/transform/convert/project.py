@@ -8,7 +8,7 @@ from typing import Any
 
 from kubealign.model.compose import Project, Service
 from kubealign.model.findings import Finding, Severity
-from kubealign.model.ledger import Ledger, LedgerEntry
+from kubealign.model.ledger import Disposition, Ledger, LedgerEntry
 from kubealign.transform import values_model as vm
 from kubealign.transform.convert.context import ProjectContext
 from kubealign.transform.convert.network import (
@@ -80,6 +80,7 @@ def convert_project(project: Project, options: ConversionOptions | None = None) 
 
     project_rec = Recorder(None)
     external = _external_secrets(project, ctx, project_rec)
+    _top_level(project, ctx, project_rec)
     values = vm.ChartValues(
         global_=vm.GlobalValues(
             part_of=_label_value(options.release),
@@ -151,7 +152,7 @@ def _external_secrets(project: Project, ctx: ProjectContext,
                f"file {secret.file}" if secret.file else
                f"environment variable {secret.environment}" if secret.environment else "secret")
         span = secret.origin
-        rec.record("secrets", _converted(), f"externalSecrets.{target.secret_name}",
+        rec.record("secrets", Disposition.CONVERTED, f"externalSecrets.{target.secret_name}",
                    f"{secret.name}: {how} -> ExternalSecret reading provider key "
                    f"{target.remote_key!r}; the value is never copied", span=span)
     by_secret: dict[str, list[tuple[str, Any]]] = {}
@@ -164,10 +165,40 @@ def _external_secrets(project: Project, ctx: ProjectContext,
     return out
 
 
-def _converted() -> Any:
-    from kubealign.model.ledger import Disposition
+def _top_level(project: Project, ctx: ProjectContext, rec: Recorder) -> None:
+    """Top-level networks, volumes and configs, each accounted for once."""
+    for network in project.networks:
+        span = network.origin
+        if network.external:
+            rec.record("networks", Disposition.APPROXIMATED, "",
+                       f"{network.name}: external network joined by other projects; "
+                       "cross-namespace traffic needs its own NetworkPolicy", span=span)
+        elif network.other.get("ipam") is not None or network.driver_opts:
+            rec.record("networks", Disposition.APPROXIMATED, "services.*.networkPolicy",
+                       f"{network.name}: subnets and driver options have no meaning in a "
+                       "cluster network; isolation kept as NetworkPolicies", span=span)
+        else:
+            detail = " (internal: no egress outside it)" if network.internal else ""
+            rec.record("networks", Disposition.CONVERTED, "services.*.networkPolicy",
+                       f"{network.name}{detail} -> NetworkPolicies", span=span)
+    for volume in project.volumes:
+        note = f"{volume.name} -> PersistentVolumeClaim"
+        if volume.driver or volume.driver_opts:
+            rec.record("volumes", Disposition.APPROXIMATED, "services.*.persistence",
+                       f"{note}; driver {volume.driver or 'options'} replaced by the "
+                       "StorageClass", span=volume.origin)
+        else:
+            rec.record("volumes", Disposition.CONVERTED, "services.*.persistence", note,
+                       span=volume.origin)
+    used_configs = {ref.source for s in project.services for ref in s.configs}
+    for config in project.configs:
+        if config.name in used_configs:
+            rec.record("configs", Disposition.CONVERTED, "services.*.configFiles",
+                       f"{config.name} -> ConfigMap entries", span=config.origin)
+        else:
+            rec.ignored("configs", f"config {config.name!r} is defined but no service uses it")
 
-    return Disposition.CONVERTED
+
 
 
 def service_by_key(project: Project, key: str, keys: dict[str, str]) -> Service | None:

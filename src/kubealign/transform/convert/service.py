@@ -15,6 +15,7 @@ from kubealign.model.compose import (
 from kubealign.model.findings import Severity
 from kubealign.transform import values_model as vm
 from kubealign.transform.convert.context import ProjectContext
+from kubealign.transform.convert.implicit_ports import inferred_ports
 from kubealign.transform.convert.recorder import Recorder
 from kubealign.transform.convert.storage import convert_storage
 from kubealign.transform.convert.workload import convert_workload
@@ -51,6 +52,7 @@ def convert_service(service: Service, ctx: ProjectContext, rec: Recorder) -> dic
     out.update(_command(service, rec, path))
     out.update(_environment(service, ctx, rec, path))
     ports = _ports(service, rec, path)
+    ports += _inferred(service, ctx, rec, path, {p.container_port for p in ports})
     if ports:
         out["ports"] = tuple(ports)
     aliases = _aliases(service, ctx, rec, path)
@@ -187,6 +189,16 @@ def _ports(service: Service, rec: Recorder, path: str) -> list[vm.Port]:
     if service.expose:
         rec.converted("expose", f"{path}.ports")
     return [ports[k] for k in sorted(ports)]
+
+
+def _inferred(service: Service, ctx: ProjectContext, rec: Recorder, path: str,
+              known: set[int]) -> list[vm.Port]:
+    ports = [p for p in inferred_ports(service, ctx.project) if p.port not in known]
+    if ports:
+        rec.approximated("ports (inferred)", f"{path}.ports", "compose reaches any container "
+                         "port on a shared network; the Service also gets " +
+                         "; ".join(f"{p.port} ({p.evidence})" for p in ports))
+    return [vm.Port(name=port_name("TCP", p.port), container_port=p.port) for p in ports]
 
 
 def _expand(text: str) -> list[int]:
