@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 MANAGER = "ubuntu@192.0.2.10"
-MCP_HOST = "ubuntu@198.51.100.30"
+MCP_HOST = "ubuntu@sophia-mcp-orchestrator.lambda.internal"
 
 
 def sh(cmd: list[str]) -> int:

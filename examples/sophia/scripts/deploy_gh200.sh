@@ -2,7 +2,8 @@
 # Build ai-core natively on the GH200 (arm64) box and restart it.
 set -euo pipefail
 
-HOST="${GH200_HOST:-sophia-ai-core.lambda.internal}"
+HOST=sophia-ai-core.lambda.internal
+[[ -n "${GH200_HOST:-}" ]] && HOST="$GH200_HOST"   # e.g. the public IP when the VPN is down
 USER_AT_HOST="ubuntu@${HOST}"
 TAG="${1:-$(date +%Y.%m.%d)-gh200}"
 IMAGE="scoobyjava15/sophia-ai-core:${TAG}"
