@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from functools import cache
 from pathlib import Path
 from typing import Any
 
+from kubealign.validate.crds import crd_catalog
 from kubealign.validate.helm import RenderedChart, render_chart
+from kubealign.validate.schemas import validate_object
 
 CHART_DIR = Path(__file__).resolve().parents[2] / "src" / "kubealign" / "chart"
 CASES_DIR = Path(__file__).resolve().parent / "cases"
@@ -70,38 +71,13 @@ def pod_spec(obj: Mapping[str, Any]) -> Mapping[str, Any]:
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "Job")
 
 
-@cache
-def _k8s_validator(api_version: str, kind: str) -> Any:
-    """A strict (no unknown fields) validator from kubernetes-validate's schema files."""
-    import json
-
-    import jsonschema
-    import kubernetes_validate
-    from referencing import Registry, Resource
-
-    root = Path(kubernetes_validate.__file__).parent / "kubernetes-json-schema"
-    schema_dir = root / f"v{KUBE_VERSION}.0-local-strict"
-    group = (
-        api_version.split("/", maxsplit=1)[0].split(".", maxsplit=1)[0]
-        if "/" in api_version
-        else ""
-    )
-    version = api_version.rsplit("/", maxsplit=1)[-1]
-    name = f"{kind.lower()}-{group}-{version}.json" if group else f"{kind.lower()}-{version}.json"
-    path = schema_dir / name
-    if not path.is_file():
-        return None
-    schema = json.loads(path.read_text())
-    definitions = json.loads((schema_dir / "_definitions.json").read_text())
-    registry = Resource.from_contents(definitions) @ (Resource.from_contents(schema) @ Registry())
-    return jsonschema.Draft202012Validator(schema, registry=registry)
-
-
 def kubernetes_schema_errors(obj: Mapping[str, Any]) -> list[str] | None:
-    """Strict schema problems of ``obj``, or ``None`` when no Kubernetes schema covers it."""
-    validator = _k8s_validator(str(obj["apiVersion"]), str(obj["kind"]))
-    if validator is None:
+    """Strict schema problems of ``obj`` (no unknown fields), or ``None`` when no schema covers
+    it: Kubernetes kinds from the version's JSON schemas, External Secrets and Argo CD kinds
+    from kubealign's structural CRD checks."""
+    issues = validate_object(obj, KUBE_VERSION, strict=True)
+    if issues is None:
+        issues = crd_catalog().validate(obj)
+    if issues is None:
         return None
-    return sorted(
-        f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(obj)
-    )
+    return sorted(f"{'.'.join(map(str, issue.path))}: {issue.message}" for issue in issues)
