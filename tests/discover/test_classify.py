@@ -33,6 +33,7 @@ services:
         source: ./static
         target: /static
   api:
+    extends: {file: ./common.yml, service: base}
     build:
       context: ./api
       dockerfile: build/api-image
@@ -75,6 +76,7 @@ def test_compose_by_name_and_its_references(discover: Discover) -> None:
         ("volume", ".", True),
         ("volume", "static", True),
         ("build", "api/build/api-image", True),
+        ("extends", "common.yml", False),
         ("config", "conf/gateway.yaml", True),
         ("secret", "secrets/db_password.txt", True),
     }

@@ -370,7 +370,9 @@ def classify(file: WalkedFile, ctx: Context) -> Draft:
     if sniff is None:
         return draft
     if not sniff.complete and (
-        interpreter(sniff.text) is not None or _looks_like_unnamed_yaml(sniff.text)
+        interpreter(sniff.text) is not None
+        or _looks_like_unnamed_yaml(sniff.text)
+        or looks_like_dockerfile(sniff.text)
     ):
         sniff = _read(draft, TEXT_CAP_BYTES) or sniff
     if (

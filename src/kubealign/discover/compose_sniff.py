@@ -113,6 +113,8 @@ def _build_dockerfile(service: Mapping[str, Any]) -> tuple[str, str] | None:
     if isinstance(build, str):
         context, dockerfile = build, "Dockerfile"
     elif isinstance(build, Mapping):
+        if "dockerfile_inline" in build:
+            return None  # the Dockerfile lives inside the compose file
         context = build.get("context", ".")
         dockerfile = build.get("dockerfile", "Dockerfile")
         if not isinstance(context, str) or not isinstance(dockerfile, str):
@@ -138,6 +140,9 @@ def _raw_references(data: Mapping[str, Any]) -> Iterator[tuple[str, str, str]]:
                 yield (key, ptr, path)
         for source, index in _bind_sources(service):
             yield ("volume", pointer("services", name, "volumes", index), source)
+        extends = _mapping(service.get("extends")).get("file")
+        if isinstance(extends, str) and "$" not in extends:
+            yield ("extends", pointer("services", name, "extends", "file"), extends)
         built = _build_dockerfile(service)
         if built is not None:
             yield ("build", pointer("services", name, built[1]), built[0])
