@@ -122,6 +122,11 @@ def test_bad_volume_specs(spec: str, message: str) -> None:
         parse_volume_spec(spec)
 
 
+def test_container_path_is_cleaned() -> None:
+    assert parse_volume_spec("/etc/pihole/:/etc/pihole/")["target"] == "/etc/pihole"
+    assert parse_volume_spec("/etc/pihole/:/etc/pihole/")["source"] == "/etc/pihole/"
+
+
 def test_host_path_detection() -> None:
     assert is_host_path("./x") and is_host_path("../x") and is_host_path("~/x")
     assert is_host_path("/x") and is_host_path("C:\\data")

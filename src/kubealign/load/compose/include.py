@@ -68,7 +68,7 @@ def parse_entries(include: Node, base_dir: Path, home: str) -> list[IncludeEntry
             raise _error("expected include 'path'", item)
         files = tuple(Path(absolute(p, base_dir, home)) for p in paths)
         project_dir = Path(absolute(directory, base_dir, home)) if directory else files[0].parent
-        env = tuple(Path(absolute(e, project_dir, home)) for e in env_files)
+        env = tuple(Path(absolute(e, base_dir, home)) for e in env_files)
         entries.append(IncludeEntry(files, project_dir, env, item))
     return entries
 

@@ -9,6 +9,7 @@ the file and line.
 from __future__ import annotations
 
 import ipaddress
+import posixpath
 from typing import Any
 
 _PROTOCOLS = frozenset({"tcp", "udp", "sctp"})
@@ -162,6 +163,9 @@ def parse_volume_spec(text: str) -> dict[str, Any]:
         volume["source"], volume["target"] = fields[0], fields[1]
     if len(fields) == 3:
         _apply_options(volume, fields[2])
+    if volume["target"].startswith("/"):
+        # compose-go cleans the container path ("/data/" and "/data/." are "/data")
+        volume["target"] = posixpath.normpath(volume["target"])
     if is_host_path(volume["source"] or ""):
         volume["type"] = "bind"
         volume["bind"] = {"create_host_path": True, **volume.get("bind", {})}
