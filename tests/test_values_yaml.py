@@ -4,8 +4,10 @@ from kubealign.emit.values_yaml import dump_yaml, render_values
 
 
 def test_ambiguous_strings_are_quoted_and_round_trip() -> None:
-    data = {"env": {"A": "yes", "B": "1.10", "C": "0755", "D": "22:22", "E": "on", "F": "null"}}
+    data = {"env": {"A": "yes", "B": "1.10", "C": "0755", "D": "22:22", "E": "on", "F": "null",
+                    "G": "Y", "H": "n"}}
     text = dump_yaml(data)
+    assert 'G: "Y"' in text and 'H: "n"' in text
     # PyYAML's default loader reads YAML 1.1 like Helm's: nothing may change type.
     assert yaml.safe_load(text) == data
 

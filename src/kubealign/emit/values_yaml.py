@@ -8,6 +8,7 @@ stay readable and byte-exact.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,7 +19,14 @@ class _ValuesDumper(yaml.SafeDumper):
     pass
 
 
+# YAML 1.1 booleans PyYAML itself does not resolve (it knows yes/no/on/off, not y/n), and
+# other words some Go YAML readers turn into non-strings.
+_AMBIGUOUS = re.compile(r"^(?:y|Y|n|N|yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|=|<<)$")
+
+
 def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    if _AMBIGUOUS.match(data):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style='"')
     if "\n" in data and not any(ch in data for ch in "\r\t") and not data.startswith(" "):
         return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="|")
     return dumper.represent_scalar("tag:yaml.org,2002:str", data)

@@ -47,7 +47,8 @@ def compare_service(
     )
     if container is None:
         return [_finding(service, "SEM001", "the rendered workload has no container")]
-    if service.image is not None and not str(container.get("image", "")).endswith(service.image):
+    if service.image is not None and not _same_image(str(container.get("image", "")),
+                                                     service.image):
         problems.append(f"image {container.get('image')!r} != compose {service.image!r}")
     if service.command is not None and list(container.get("args", [])) != [
         a.replace("$(", "$$(") for a in service.command.argv
@@ -76,6 +77,18 @@ def compare_service(
     problems += _replica_problems(service, workload)
     problems += _resource_problems(service, container, gpu_resource, gpu_count_for_all)
     return [_finding(service, "SEM001", p) for p in problems]
+
+
+def _with_tag(image: str) -> str:
+    name = image.split("@", 1)[0]
+    if "@" in image or ":" in name.rsplit("/", 1)[-1]:
+        return image
+    return f"{image}:latest"  # what the container runtime pulls for an untagged image
+
+
+def _same_image(rendered: str, compose: str) -> bool:
+    """Equal, allowing a registry prefix added by ``global.imageRegistry``."""
+    return _with_tag(rendered).endswith(_with_tag(compose))
 
 
 def _env_problems(service: Service, container: Mapping[str, Any]) -> list[str]:

@@ -1,0 +1,1 @@
+"""Audit rules: one small class each, in an explicit registry."""
