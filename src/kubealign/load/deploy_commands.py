@@ -657,6 +657,7 @@ _IDENTIFIER_TAIL = re.compile(r"[A-Za-z_][A-Za-z0-9_]*$")
 _ASSIGNED_VALUE = re.compile(r"[^\s\"'$`;&|]+")
 _FROM_LITERAL = re.compile(r"--from-literal=[^=\s]+=(\S+)")
 _URL_PASSWORD = re.compile(r"://[^/\s:@]+:([^/\s@$]+)@")
+_SECRET_REFERENCE = re.compile(r"[A-Za-z0-9_.\-/]+")
 _REMOTE_HEAD = re.compile(r"[\w.$@{}\-]+")
 _IPV4 = re.compile(r"(?<![\d.])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?![\d]|\.\d)")
 _TLDS = (
@@ -826,9 +827,16 @@ def scan_literal(text: str, line: int, column: int = 1) -> LiteralScan:
     return LiteralScan(masked, tuple(tokens), tuple(_host_refs(masked, line, column)))
 
 
+def _is_literal_secret_value(name: str, value: str) -> bool:
+    if not value or not is_secret_name(name) or value.startswith("$") or "$(" in value:
+        return False
+    # "postgres_password" assigned to POSTGRES_PASSWORD names a secret, it is not one.
+    return not (_SECRET_REFERENCE.fullmatch(value) and is_secret_name(value))
+
+
 def scan_assignment(name: str, value: str, line: int, column: int = 1) -> LiteralScan:
     """Like :func:`scan_literal`, and a literal value of a secret-named variable is a secret."""
-    if value and is_secret_name(name) and not value.startswith("$") and "$(" not in value:
+    if _is_literal_secret_value(name, value):
         finding = TokenFinding(line, column, "secret-assignment", mask_preview(value))
         return LiteralScan(mask_preview(value), (finding,), ())
     return scan_literal(value, line, column)
