@@ -46,7 +46,7 @@ class ConvertRequest:
     env_files: tuple[Path, ...] = ()
     profiles: tuple[str, ...] = ()
     release: str | None = None
-    environ: Mapping[str, str] = field(default_factory=dict)
+    environ: Mapping[str, str] | None = None  # None: the process environment
     options: ConversionOptions = field(default_factory=ConversionOptions)
     render: bool = True
     kube_version: str = "1.31"
@@ -154,7 +154,7 @@ def convert(request: ConvertRequest) -> ConvertOutcome:
             project_directory=request.project_directory,
             env_files=request.env_files,
             profiles=request.profiles,
-            environ=request.environ or dict(os.environ),
+            environ=dict(os.environ) if request.environ is None else request.environ,
         )
     )
     release = release_name(project, request.release)
