@@ -5,6 +5,10 @@ json`` (services by name, ports as objects, environment as a mapping, long-form 
 durations in Go notation, byte sizes as strings of bytes), so users and tools can diff the
 two. Mapping keys are sorted, so output is byte-identical across runs.
 
+Like Compose, ``$`` in values is written ``$$`` (the output is a loadable compose file) and
+top-level networks, volumes, secrets and configs that no service uses are left out (the
+typed model keeps them).
+
 Deliberate differences from Docker Compose (the differential tests normalise these):
 Compose invents runtime names (``name: <project>_<key>`` on networks and volumes, a
 ``default`` network) and prints ``command: null``; we print only what the files say.
@@ -460,22 +464,48 @@ def project_to_compose_json(project: Project, *, mask_secrets: bool = False) -> 
     data["services"] = {
         s.name: service_to_compose(s, mask_secrets=mask_secrets) for s in project.services
     }
+    used = _used_resources(project)
     sections = {
-        "networks": {n.name: _network(n) for n in project.networks},
-        "volumes": {v.name: _volume(v) for v in project.volumes},
-        "secrets": {s.name: _definition(s) for s in project.secrets},
-        "configs": {c.name: _definition(c) for c in project.configs},
+        "networks": {n.name: _network(n) for n in project.networks if n.name in used["networks"]},
+        "volumes": {v.name: _volume(v) for v in project.volumes if v.name in used["volumes"]},
+        "secrets": {s.name: _definition(s) for s in project.secrets if s.name in used["secrets"]},
+        "configs": {c.name: _definition(c) for c in project.configs if c.name in used["configs"]},
     }
     data.update({key: value for key, value in sections.items() if value})
-    result: dict[str, Any] = _sorted(data)
+    result: dict[str, Any] = _sorted_escaped(data)
     return result
 
 
-def _sorted(value: Any) -> Any:
+def _used_resources(project: Project) -> dict[str, set[str]]:
+    """Top-level resources some service refers to; Compose prints only those."""
+    used: dict[str, set[str]] = {
+        "networks": set(),
+        "volumes": set(),
+        "secrets": set(),
+        "configs": set(),
+    }
+    for service in project.services:
+        used["networks"].update(n.name for n in service.networks)
+        used["volumes"].update(
+            v.source for v in service.volumes if v.type == "volume" and v.source is not None
+        )
+        used["secrets"].update(s.source for s in service.secrets)
+        used["configs"].update(c.source for c in service.configs)
+        build_secrets = service.build.other.get("secrets", ()) if service.build else ()
+        for item in build_secrets:
+            used["secrets"].add(item if isinstance(item, str) else str(item.get("source")))
+    return used
+
+
+def _sorted_escaped(value: Any) -> Any:
+    """Keys sorted; ``$`` in string values written ``$$``, as ``docker compose config`` does,
+    so that the output is itself a compose file that resolves to the same values."""
     if isinstance(value, dict):
-        return {k: _sorted(value[k]) for k in sorted(value)}
+        return {k: _sorted_escaped(value[k]) for k in sorted(value)}
     if isinstance(value, list):
-        return [_sorted(v) for v in value]
+        return [_sorted_escaped(v) for v in value]
+    if isinstance(value, str):
+        return value.replace("$", "$$")
     return value
 
 

@@ -1,0 +1,71 @@
+"""Use case: the fully resolved Compose project, as ``docker compose config`` would print it.
+
+Pipeline: load (merge, interpolation, extends, include, profiles) -> structural validation
+against the compose-spec schema -> normalisation to the typed model -> serialisation.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kubealign.load.compose.loader import ComposeOptions, load_raw_project
+from kubealign.load.compose.normalize import normalize_project
+from kubealign.load.compose.schema import check_compose
+from kubealign.load.compose.serialize import dump_json, dump_yaml, project_to_compose_json
+from kubealign.model.compose import Project
+from kubealign.model.findings import Finding
+
+
+class ResolveFormat(enum.Enum):
+    YAML = "yaml"
+    JSON = "json"
+
+
+@dataclass(frozen=True, slots=True)
+class ResolveOptions:
+    files: tuple[Path, ...] = ()
+    project_directory: Path | None = None
+    env_files: tuple[Path, ...] = ()
+    profiles: tuple[str, ...] = ()
+    project_name: str | None = None
+    environ: Mapping[str, str] = field(default_factory=dict)
+    output_format: ResolveFormat = ResolveFormat.YAML
+    mask_secrets: bool = False
+    validate: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class ResolveResult:
+    project: Project
+    data: dict[str, Any]
+    text: str
+    warnings: Sequence[Finding] = ()
+
+
+def load_project(options: ResolveOptions) -> tuple[Project, list[Finding]]:
+    """The typed, validated project (for other actions that need the model, not the text)."""
+    raw = load_raw_project(
+        ComposeOptions(
+            files=options.files,
+            project_directory=options.project_directory,
+            env_files=options.env_files,
+            profiles=options.profiles,
+            environ=options.environ,
+            project_name=options.project_name,
+        )
+    )
+    if options.validate:
+        fallback = str(raw.files[0]) if raw.files else None
+        check_compose(raw.data, raw.sources, fallback_path=fallback)
+    return normalize_project(raw), list(raw.warnings)
+
+
+def resolve(options: ResolveOptions) -> ResolveResult:
+    project, warnings = load_project(options)
+    data = project_to_compose_json(project, mask_secrets=options.mask_secrets)
+    text = dump_json(data) if options.output_format is ResolveFormat.JSON else dump_yaml(data)
+    return ResolveResult(project=project, data=data, text=text, warnings=tuple(warnings))
