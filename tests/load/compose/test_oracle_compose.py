@@ -8,7 +8,8 @@ own process group with a minimal environment, and is killed with SIGKILL after a
 Representation differences normalised before comparing (see :func:`normalise_oracle`):
 
 1. Compose invents runtime names: ``name: <project>_<key>`` on top-level networks, volumes,
-   secrets and configs. Dropped when equal to that invented name; a written ``name:`` stays.
+   secrets and configs, and ``name: <key>`` on external ones. Dropped when equal to that
+   invented name; a written ``name:`` stays.
 2. Compose adds a ``default`` network (and ``networks: {default: null}`` on services that
    declare none and have no ``network_mode``). Dropped.
 3. Compose prints ``ipam: {}`` on every network, and ``command: null`` / ``entrypoint: null``
@@ -62,7 +63,7 @@ def run_oracle(files: list[Path], project_dir: Path, env: dict[str, str]) -> dic
         os.killpg(process.pid, signal.SIGKILL)  # it ignores SIGTERM
         process.communicate()
         pytest.fail(f"docker-compose config did not finish within {ORACLE_TIMEOUT}s")
-    assert process.returncode == 0, stderr.decode(errors="replace")
+    assert process.returncode == 0 and stdout.strip(), stderr.decode(errors="replace")
     result: dict[str, Any] = json.loads(stdout)
     return result
 
@@ -83,7 +84,8 @@ def normalise_oracle(data: dict[str, Any]) -> dict[str, Any]:
     project = data.get("name", "")
     for section in ("networks", "volumes", "secrets", "configs"):
         for key, body in data.get(section, {}).items():
-            if body.get("name") == f"{project}_{key}":
+            invented = key if body.get("external") else f"{project}_{key}"
+            if body.get("name") == invented:
                 del body["name"]  # normalisation 1
             if body.get("ipam") == {}:
                 del body["ipam"]  # normalisation 3
@@ -131,6 +133,23 @@ def assert_agree(files: list[Path], project_dir: Path, env: dict[str, str] | Non
 @pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.parent.name)
 def test_corpus_agrees_with_docker_compose(path: Path) -> None:
     assert_agree([path], path.parent)
+
+
+EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "sophia"
+EXAMPLE_CASES = [
+    [path]
+    for path in sorted(EXAMPLE.glob("**/*compose*.y*ml"))
+    if "override" not in path.name  # an override file alone is not a project
+] + [[EXAMPLE / "docker-compose.yml", EXAMPLE / "docker-compose.override.yml"]]
+
+
+@pytest.mark.parametrize(
+    "files", EXAMPLE_CASES, ids=lambda fs: "+".join(str(f.relative_to(EXAMPLE)) for f in fs)
+)
+def test_bundled_example_agrees_with_docker_compose(files: list[Path]) -> None:
+    if not all(f.is_file() for f in files):
+        pytest.skip("examples/sophia changed: a file of this case is gone")
+    assert_agree(files, files[0].parent)
 
 
 def test_corpus_present_for_oracle() -> None:

@@ -128,3 +128,43 @@ def test_output_is_deterministic_and_round_trips() -> None:
     # YAML 1.1 readers must not turn "on" into True or "0755" into 493
     assert yaml.safe_load(text) == first
     assert list(first["services"]) == ["a", "b"]
+
+
+def test_dollars_are_escaped_so_output_reloads_to_the_same_values() -> None:
+    project = normalize_data(
+        {"services": {"a": {"image": "x", "command": ["echo", "$HOME"], "labels": {"l": "a$b"}}}},
+        name="demo",
+        project_directory=Path("/srv/demo"),
+    )
+    assert project.service("a").command is not None
+    assert project.service("a").command.argv == ("echo", "$HOME")  # the model holds real values
+    svc = project_to_compose_json(project)["services"]["a"]
+    assert svc["command"] == ["echo", "$$HOME"]
+    assert svc["labels"] == {"l": "a$$b"}
+
+
+def test_unused_top_level_resources_are_left_out_but_kept_in_the_model() -> None:
+    project = normalize_data(
+        {
+            "services": {
+                "a": {
+                    "image": "x",
+                    "volumes": ["data:/data"],
+                    "networks": ["front"],
+                    "secrets": ["s"],
+                }
+            },
+            "volumes": {"data": {}, "spare": {}},
+            "networks": {"front": {}, "back": {}},
+            "secrets": {"s": {"file": "./s"}, "t": {"file": "./t"}},
+            "configs": {"c": {"file": "./c"}},
+        },
+        name="demo",
+        project_directory=Path("/srv/demo"),
+    )
+    data = project_to_compose_json(project)
+    assert list(data["volumes"]) == ["data"]
+    assert list(data["networks"]) == ["front"]
+    assert list(data["secrets"]) == ["s"]
+    assert "configs" not in data
+    assert [v.name for v in project.volumes] == ["data", "spare"]
