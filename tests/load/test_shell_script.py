@@ -446,3 +446,33 @@ def test_load_from_disk_and_missing_file(tmp_path: Path) -> None:
     assert info.path == "scripts/d.sh" and info.deploy_commands[0].line == 2
     with pytest.raises(LoadError, match="cannot read"):
         load_shell_script(tmp_path / "missing.sh")
+
+
+# --------------------------------------------------------------------------- examples/sophia
+
+SOPHIA = Path(__file__).resolve().parents[2] / "examples" / "sophia"
+
+
+def test_every_sophia_script_dockerfile_makefile_and_workflow_parses() -> None:
+    if not SOPHIA.is_dir():
+        pytest.skip("examples/sophia is not in this checkout")
+    from kubealign.load.ci_workflow import load_workflow
+    from kubealign.load.dockerfile import load_dockerfile
+    from kubealign.load.makefile import load_makefile
+    from kubealign.load.python_script import load_python_script
+
+    deploy_commands = 0
+    files = sorted(p for p in SOPHIA.rglob("*") if p.is_file())
+    for path in files:
+        name = path.relative_to(SOPHIA).as_posix()
+        if path.suffix == ".sh":
+            deploy_commands += len(load_shell_script(path, name).deploy_commands)
+        elif path.suffix == ".py":
+            load_python_script(path, name)
+        elif path.name.startswith("Dockerfile"):
+            assert load_dockerfile(path, name).stages
+        elif path.name == "Makefile":
+            assert load_makefile(path, name).targets
+        elif ".github/workflows/" in name:
+            assert load_workflow(path, name).jobs
+    assert deploy_commands > 0

@@ -260,6 +260,18 @@ class WorkflowInfo:
     tokens: tuple[TokenFinding, ...]
     disabled: bool = False  # the whole workflow can never run
 
+    def job(self, name: str) -> CiJob | None:
+        for candidate in self.jobs:
+            if candidate.name == name:
+                return candidate
+        return None
+
+    @property
+    def live_deploy_commands(self) -> tuple[DeployCommand, ...]:
+        """Deploy commands of jobs that can run (``function`` holds the job name)."""
+        dead = {job.name for job in self.jobs if job.disabled}
+        return tuple(c for c in self.deploy_commands if c.function not in dead)
+
 
 # --------------------------------------------------------------------------- Dockerfiles
 
