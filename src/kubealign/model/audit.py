@@ -1,0 +1,464 @@
+"""The audit report: everything ``kubealign audit`` found, as one frozen value.
+
+Every renderer (text, JSON, Markdown, HTML, SARIF) reads this model and nothing else, so the
+report is computed once and shown many ways. Frozen, slotted dataclasses holding tuples only:
+a report compares, hashes and serialises deterministically. There are no timestamps and no
+absolute paths in it (paths are POSIX, relative to the audited root), so two runs over the same
+tree give byte-identical output. Secret values never enter it: secret findings carry a masked
+preview only.
+
+:meth:`AuditReport.to_json_dict` is the JSON contract documented in ``docs/audit-json.md``.
+Fields marked with :data:`AS_MAPPING` hold ``(name, value)`` pairs and are written as JSON
+objects; every other tuple is written as a JSON array.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from kubealign.model.findings import Finding, Severity
+
+#: Bumped whenever the JSON contract (docs/audit-json.md) changes incompatibly.
+AUDIT_SCHEMA_VERSION = 1
+
+#: Field metadata: a tuple of ``(name, value)`` pairs written as a JSON object.
+AS_MAPPING: Mapping[str, bool] = {"json_mapping": True}
+
+#: The categories a rule belongs to, in display order.
+CATEGORIES: tuple[str, ...] = (
+    "strategy",
+    "compose",
+    "swarm",
+    "secrets",
+    "service-discovery",
+    "resources",
+    "gpu",
+    "networking",
+    "dockerfile",
+    "kubernetes",
+    "scripts",
+    "debt",
+)
+
+#: The seed report's five inconsistency categories and the rule categories that feed each.
+INCONSISTENCY_CATEGORIES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("orchestration-confusion", ("strategy", "swarm")),
+    ("secret-management", ("secrets",)),
+    ("service-discovery", ("service-discovery",)),
+    ("resource-management", ("resources", "gpu")),
+    ("networking", ("networking",)),
+)
+
+
+# --------------------------------------------------------------------------- header and summary
+
+
+@dataclass(frozen=True, slots=True)
+class GeneratedFrom:
+    """What produced the report (no clock, no host: the output must be reproducible)."""
+
+    tool: str
+    version: str
+    files_scanned: int
+    rules_run: int
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    findings_total: int
+    suppressed_total: int
+    #: Every severity, highest first, zero included.
+    by_severity: tuple[tuple[str, int], ...] = field(metadata=AS_MAPPING)
+    #: Every category of :data:`CATEGORIES`, zero included.
+    by_category: tuple[tuple[str, int], ...] = field(metadata=AS_MAPPING)
+    #: The five inconsistency categories of the seed report -> number of findings.
+    inconsistencies: tuple[tuple[str, int], ...] = field(metadata=AS_MAPPING)
+    strategies_in_use: tuple[str, ...]
+    live_strategies: tuple[str, ...]
+    dead_strategies: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class InventorySummary:
+    total_files: int
+    #: Files per artifact kind (inventory kinds: compose, swarm-stack, dockerfile, …), zero omitted.
+    by_kind: tuple[tuple[str, int], ...] = field(metadata=AS_MAPPING)
+
+
+# --------------------------------------------------------------------------- strategies
+
+
+@dataclass(frozen=True, slots=True)
+class Strategy:
+    """A way this repository deploys: compose, swarm, kubernetes, kustomize, helm, argocd, ssh."""
+
+    name: str
+    files: tuple[str, ...]
+    live: bool
+    #: Why it is live or what it consists of, e.g. ``.github/workflows/deploy.yml:41 runs
+    #: deploy_sophia_unified.sh``; sorted.
+    evidence: tuple[str, ...]
+
+
+# --------------------------------------------------------------------------- compose variants
+
+
+@dataclass(frozen=True, slots=True)
+class ComposeVariant:
+    """One compose file, loaded on its own."""
+
+    file: str
+    #: base | override | variant | instance | stack
+    role: str
+    #: Directory the file was loaded with (its own folder), relative to the root.
+    project_dir: str
+    services: tuple[str, ...]
+    swarm: bool
+    live: bool
+    #: Other compose files this one is a variant of (shared services or image repositories).
+    variant_of: tuple[str, ...]
+    #: The file's environment name (``production``, ``ai-core``, ``cloud``…), from its name.
+    environment: str
+    lines: int
+    load_error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SimilarityEntry:
+    """How alike two compose files are (only pairs sharing a service or image are listed)."""
+
+    left: str
+    right: str
+    shared_services: tuple[str, ...]
+    #: Shared services / union of services, in percent (0–100, one decimal).
+    service_similarity: float
+    #: Identical normalised settings / all settings of the shared services, in percent.
+    settings_similarity: float
+    #: The files differ only by values (same services, same keys): one chart, two values files.
+    values_only: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceValue:
+    """A service setting as one compose file writes it."""
+
+    file: str
+    value: str
+    line: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceDifference:
+    """One setting of one service that differs between compose files."""
+
+    service: str
+    #: image-tag | replicas | memory | cpus | gpus | env | hosts | ports | networks
+    aspect: str
+    values: tuple[ServiceValue, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ComposeAnalysis:
+    variants: tuple[ComposeVariant, ...]
+    similarity: tuple[SimilarityEntry, ...]
+    differences: tuple[ServiceDifference, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixCell:
+    service: str
+    environment: str
+    file: str
+    line: int | None
+    image: str
+    tag: str | None
+    replicas: int | None
+    gpus: str | None
+    memory: str | None
+    cpus: str | None
+    #: Where it runs: placement constraints, hostname or the instance named by the file.
+    host: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceMatrix:
+    """Services (rows) × environments (columns); a missing cell means "not deployed there"."""
+
+    services: tuple[str, ...]
+    environments: tuple[str, ...]
+    cells: tuple[MatrixCell, ...]
+
+
+# --------------------------------------------------------------------------- Dockerfiles
+
+
+@dataclass(frozen=True, slots=True)
+class DockerfileVariant:
+    path: str
+    syntax: str | None
+    bases: tuple[str, ...]
+    stages: int
+    user: str
+    healthcheck: bool
+    gpu: bool
+    #: Compose files, CI workflows and scripts that build this file (``path:line``), sorted.
+    built_by: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DockerfileDiff:
+    left: str
+    right: str
+    aspect: str
+    left_value: str
+    right_value: str
+
+
+@dataclass(frozen=True, slots=True)
+class DockerfileGroup:
+    """The Dockerfiles of one service (or image) and the one to keep."""
+
+    service: str
+    variants: tuple[DockerfileVariant, ...]
+    differences: tuple[DockerfileDiff, ...]
+    #: The file to keep (built by a live path, else the newest-looking, multi-stage one).
+    recommended: str
+    #: What the single Dockerfile should look like (multi-stage, GPU target, non-root…).
+    recommendation: str
+
+
+# --------------------------------------------------------------------------- scripts
+
+
+@dataclass(frozen=True, slots=True)
+class ScriptEntry:
+    path: str
+    language: str
+    #: Deploy command kind (``ssh``, ``docker-stack-deploy``…) -> number of commands.
+    commands: tuple[tuple[str, int], ...] = field(metadata=AS_MAPPING)
+    strict_mode: bool = False
+    hosts: tuple[str, ...] = ()
+    live: bool = False
+    #: Files that run this script (``path:line``), sorted.
+    referenced_by: tuple[str, ...] = ()
+    #: Index into :attr:`AuditReport.duplicate_groups`, when the script has near-duplicates.
+    duplicate_group: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateGroup:
+    id: int
+    scripts: tuple[str, ...]
+    #: Lowest pairwise Jaccard similarity of the group's fingerprints, percent.
+    similarity: float
+
+
+# --------------------------------------------------------------------------- Kubernetes
+
+
+@dataclass(frozen=True, slots=True)
+class NamespaceUse:
+    name: str
+    #: ``path:line`` of every object placed in (or declaring) this namespace, sorted.
+    files: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ManifestEntry:
+    path: str
+    #: ``Kind/name`` of each document.
+    objects: tuple[str, ...]
+    namespaces: tuple[str, ...]
+    applied: bool
+    #: What applies it (live script, CI step, kustomization, Argo CD application), sorted.
+    applied_by: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DriftEntry:
+    """A compose service and the Kubernetes workload of the same name disagree."""
+
+    service: str
+    #: image-tag | env | ports | replicas
+    aspect: str
+    compose_file: str
+    compose_line: int | None
+    compose_value: str
+    manifest_file: str
+    manifest_line: int | None
+    manifest_value: str
+
+
+@dataclass(frozen=True, slots=True)
+class KeelAnnotation:
+    path: str
+    line: int | None
+    workload: str
+    policy: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChartEntry:
+    directory: str
+    name: str | None
+    installed: bool
+    installed_by: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class KubernetesSection:
+    namespaces: tuple[NamespaceUse, ...]
+    manifests: tuple[ManifestEntry, ...]
+    drift: tuple[DriftEntry, ...]
+    keel: tuple[KeelAnnotation, ...]
+    charts: tuple[ChartEntry, ...]
+
+
+# --------------------------------------------------------------------------- findings
+
+
+@dataclass(frozen=True, slots=True)
+class RuleMeta:
+    """Documentation of a rule that fired, so renderers (SARIF) need not import the registry."""
+
+    id: str
+    name: str
+    severity: str
+    category: str
+    summary: str
+    #: Path of the generated documentation page, relative to the kubealign repository.
+    docs: str
+
+
+@dataclass(frozen=True, slots=True)
+class SuppressedFinding:
+    finding: Finding
+    reason: str
+    #: Where the suppression comment is (``path:line``).
+    suppressed_at: str
+
+
+# --------------------------------------------------------------------------- debt and plan
+
+
+@dataclass(frozen=True, slots=True)
+class TechDebtItem:
+    path: str
+    reason: str
+    #: delete | move
+    action: str
+    #: For ``move``: where the content belongs.
+    destination: str | None
+    #: Still referenced by a live path: cleanup must not touch it yet.
+    referenced_by_live: bool
+    referenced_by: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BeforeAfter:
+    """Deployment files of one kind today and after the consolidation."""
+
+    kind: str
+    before: int
+    after: int
+
+
+@dataclass(frozen=True, slots=True)
+class ActionItem:
+    title: str
+    detail: str
+    rules: tuple[str, ...]
+    paths: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ActionPhase:
+    #: Immediate | Short-term | Medium-term
+    name: str
+    #: Week 1 | Weeks 2-3 | Month 2
+    horizon: str
+    items: tuple[ActionItem, ...]
+
+
+# --------------------------------------------------------------------------- the report
+
+
+@dataclass(frozen=True, slots=True)
+class AuditReport:
+    schema_version: int
+    #: Name of the audited directory (not its absolute path: output must not depend on it).
+    root: str
+    generated_from: GeneratedFrom
+    summary: Summary
+    inventory: InventorySummary
+    strategies: tuple[Strategy, ...]
+    compose: ComposeAnalysis
+    matrix: ServiceMatrix
+    dockerfiles: tuple[DockerfileGroup, ...]
+    scripts: tuple[ScriptEntry, ...]
+    duplicate_groups: tuple[DuplicateGroup, ...]
+    kubernetes: KubernetesSection
+    #: Sorted by severity (highest first), then path, line and rule id.
+    findings: tuple[Finding, ...]
+    suppressed: tuple[SuppressedFinding, ...]
+    rules: tuple[RuleMeta, ...]
+    tech_debt: tuple[TechDebtItem, ...]
+    before_after: tuple[BeforeAfter, ...]
+    #: (scripts before - scripts after) / scripts before, percent, one decimal.
+    script_reduction_percent: float
+    action_plan: tuple[ActionPhase, ...]
+
+    def findings_at_or_above(self, threshold: Severity) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity >= threshold)
+
+    def findings_in(self, category: str) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.category == category)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The JSON contract (docs/audit-json.md): plain dicts, lists, str, int, float, bool."""
+        result = to_jsonable(self)
+        assert isinstance(result, dict)
+        return result
+
+
+# --------------------------------------------------------------------------- JSON
+
+
+def _finding_json(finding: Finding) -> dict[str, Any]:
+    return {
+        "rule": finding.rule,
+        "severity": str(finding.severity),
+        "category": finding.category,
+        "path": finding.path,
+        "line": finding.line,
+        "message": finding.message,
+        "fix": finding.fix,
+    }
+
+
+def to_jsonable(value: object) -> object:
+    """Dataclasses to dicts (field order kept), tuples to lists, enums to their JSON names."""
+    if isinstance(value, Finding):
+        return _finding_json(value)
+    if isinstance(value, Severity):
+        return str(value)
+    if isinstance(value, enum.Enum):
+        return value.value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        result: dict[str, Any] = {}
+        for item in dataclasses.fields(value):
+            raw = getattr(value, item.name)
+            if item.metadata.get("json_mapping"):
+                result[item.name] = {str(k): to_jsonable(v) for k, v in raw}
+            else:
+                result[item.name] = to_jsonable(raw)
+        return result
+    if isinstance(value, tuple | list):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, frozenset | set):
+        return sorted(to_jsonable(v) for v in value)  # type: ignore[type-var]
+    return value
