@@ -373,3 +373,79 @@ services:
 """
     root = write_case(tmp_path, {"compose.yaml": base, "compose.prod.yaml": override})
     assert_agree([root / "compose.yaml", root / "compose.prod.yaml"], root)
+
+
+EXTENDS_COMMON = """\
+services:
+  base:
+    image: acme/base:1
+    environment: {FROM_BASE: "1", SHARED: base}
+    labels: [tier=base]
+    healthcheck:
+      test: ["CMD", "true"]
+      interval: 10s
+"""
+EXTENDS_MAIN = """\
+services:
+  worker:
+    extends: {file: common.yaml, service: base}
+    env_file:
+      - ./worker.env
+      - path: ./optional.env
+        required: false
+    environment: {SHARED: worker}
+    ports: ["9000:9000"]
+  web:
+    extends: worker
+    image: acme/web:2
+    command: web --port 80
+"""
+EXTENDS_FILES = {
+    "common.yaml": EXTENDS_COMMON,
+    "compose.yaml": EXTENDS_MAIN,
+    "worker.env": "# comment\nQUEUE=jobs\nQUOTED='a b'\nexport EXPORTED=yes\n",
+}
+
+
+def test_extends_and_env_file_agree(tmp_path: Path) -> None:
+    root = write_case(tmp_path, EXTENDS_FILES)
+    assert_agree([root / "compose.yaml"], root)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="loader applies extends after merging -f files; compose resolves extends per file "
+    "first, so an override's `ports: !reset []` also removes ports inherited via extends",
+)
+def test_reset_in_override_of_an_extended_service_agrees(tmp_path: Path) -> None:
+    override = """\
+services:
+  web:
+    ports: !reset []
+    environment:
+      FROM_BASE: !reset null
+"""
+    root = write_case(tmp_path, {**EXTENDS_FILES, "compose.override.yaml": override})
+    assert_agree([root / "compose.yaml", root / "compose.override.yaml"], root)
+
+
+def test_include_and_profiles_agree(tmp_path: Path) -> None:
+    (tmp_path / "db").mkdir()
+    (tmp_path / "db" / "compose.yaml").write_text(
+        "services:\n  db:\n    image: postgres:16\n    volumes: [pg:/var/lib/postgresql/data]\n"
+        "volumes:\n  pg: {}\n"
+    )
+    main = """\
+include:
+  - db/compose.yaml
+services:
+  app:
+    image: acme/app
+    depends_on: [db]
+  debug:
+    image: busybox
+    profiles: [debug]
+"""
+    root = write_case(tmp_path, {"compose.yaml": main})
+    assert_agree([root / "compose.yaml"], root)
+    assert_agree([root / "compose.yaml"], root, {"COMPOSE_PROFILES": "debug"})
