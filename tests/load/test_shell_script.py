@@ -351,9 +351,13 @@ def test_high_entropy_strings_are_tokens_but_names_are_not() -> None:
     assert random_like not in repr(info)
 
 
-def test_variable_references_are_not_secrets() -> None:
-    info = script('DB_PASSWORD="$1"\nAPI_TOKEN=${TOKEN:-}\nexport SECRET_KEY=$(cat key)\n')
+def test_variable_references_switches_and_secret_names_are_not_secrets() -> None:
+    info = script(
+        'DB_PASSWORD="$1"\nAPI_TOKEN=${TOKEN:-}\nexport SECRET_KEY=$(cat key)\n'
+        "SKIP_SECRETS=false\nTOKEN_TTL=3600\nSECRET_NAME=postgres_password\n"
+    )
     assert info.tokens == ()
+    assert [t.kind for t in script("ADMIN_PASSWORD=admin123\n").tokens] == ["secret-assignment"]
 
 
 def test_mask_preview_never_reveals_short_values() -> None:

@@ -657,6 +657,10 @@ _IDENTIFIER_TAIL = re.compile(r"[A-Za-z_][A-Za-z0-9_]*$")
 _ASSIGNED_VALUE = re.compile(r"[^\s\"'$`;&|]+")
 _FROM_LITERAL = re.compile(r"--from-literal=[^=\s]+=(\S+)")
 _URL_PASSWORD = re.compile(r"://[^/\s:@]+:([^/\s@$]+)@")
+_MIN_SECRET_LENGTH = 4
+_NOT_SECRET_VALUES = frozenset(
+    {"true", "false", "yes", "no", "on", "off", "none", "null", "nil", "enabled", "disabled"}
+)
 _SECRET_REFERENCE = re.compile(r"[A-Za-z0-9_.\-/]+")
 _REMOTE_HEAD = re.compile(r"[\w.$@{}\-]+")
 _IPV4 = re.compile(r"(?<![\d.])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?![\d]|\.\d)")
@@ -830,7 +834,10 @@ def scan_literal(text: str, line: int, column: int = 1) -> LiteralScan:
 def _is_literal_secret_value(name: str, value: str) -> bool:
     if not value or not is_secret_name(name) or value.startswith("$") or "$(" in value:
         return False
-    # "postgres_password" assigned to POSTGRES_PASSWORD names a secret, it is not one.
+    # SKIP_SECRETS=false is a switch, and "postgres_password" assigned to
+    # POSTGRES_PASSWORD names a secret: neither is one.
+    if len(value) < _MIN_SECRET_LENGTH or value.lower() in _NOT_SECRET_VALUES or value.isdigit():
+        return False
     return not (_SECRET_REFERENCE.fullmatch(value) and is_secret_name(value))
 
 
