@@ -360,6 +360,7 @@ def _local_env(
     before_line: int,
     base: dict[str, Value],
     bound: dict[str, Value] | None = None,
+    assignments: list[ast.Assign] | None = None,
 ) -> dict[str, Value]:
     """Module constants, bound parameters, then the function's assignments before a line."""
     env = dict(base)
@@ -367,16 +368,25 @@ def _local_env(
         env.pop(name, None)
     env.update(bound or {})
     evaluator = _Evaluator(env)
-    assignments = [
-        node
-        for node in ast.walk(function)
-        if isinstance(node, ast.Assign) and node.lineno < before_line and len(node.targets) == 1
-    ]
-    for node in sorted(assignments, key=lambda n: n.lineno):
+    for node in assignments if assignments is not None else _simple_assignments(function):
+        if node.lineno >= before_line:
+            break
         target = node.targets[0]
         if isinstance(target, ast.Name):
             env[target.id] = evaluator.value(node.value)
     return env
+
+
+def _simple_assignments(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.Assign]:
+    """The function's one-target assignments in line order."""
+    return sorted(
+        (
+            node
+            for node in ast.walk(function)
+            if isinstance(node, ast.Assign) and len(node.targets) == 1
+        ),
+        key=lambda n: n.lineno,
+    )
 
 
 def _functions(tree: ast.Module) -> Iterator[ast.FunctionDef | ast.AsyncFunctionDef]:
@@ -523,18 +533,22 @@ def _analyse(tree: ast.Module) -> _Analysis:
     # each call site with the arguments bound (or in place, with placeholders, if unused).
     candidates: list[tuple[ast.Call, _Sink, ast.FunctionDef | ast.AsyncFunctionDef | None]] = []
     wrapped: dict[str, list[_Wrapper]] = {}
-    for call, function in _calls_in(tree):
+    dependent: dict[int, set[str]] = {}
+    all_calls = list(_calls_in(tree))
+    for call, function in all_calls:
         sink = imports.sink(call)
         if sink is None:
             continue
         if function is not None:
-            parameters = _parameter_dependent_names(function)
+            if id(function) not in dependent:
+                dependent[id(function)] = _parameter_dependent_names(function)
+            parameters = dependent[id(function)]
             if any(_names_in(arg) & parameters for arg in sink.args):
                 wrapped.setdefault(function.name, []).append(_Wrapper(function, sink, call))
         candidates.append((call, sink, function))
     called = {
         call.func.id
-        for call, function in _calls_in(tree)
+        for call, function in all_calls
         if isinstance(call.func, ast.Name)
         and call.func.id in wrapped
         and (function is None or function.name != call.func.id)
@@ -547,17 +561,26 @@ def _analyse(tree: ast.Module) -> _Analysis:
         or function.name not in wrappers
         or all(w.call is not call for w in wrappers[function.name])
     ]
-    for call, function in _calls_in(tree):
+    for call, function in all_calls:
         name = call.func.id if isinstance(call.func, ast.Name) else None
         for candidate in wrappers.get(name or "", []):
             if function is not candidate.function:
                 direct.append((call, candidate.sink, function))
     parents = {id(child): node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    assignments_cache: dict[int, list[ast.Assign]] = {}
+
+    def assignments_of(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.Assign]:
+        if id(function) not in assignments_cache:
+            assignments_cache[id(function)] = _simple_assignments(function)
+        return assignments_cache[id(function)]
+
     for call, sink, function in sorted(
         direct, key=lambda item: (item[0].lineno, item[0].col_offset)
     ):
         base_env = (
-            _local_env(function, call.lineno, constants) if function is not None else constants
+            _local_env(function, call.lineno, constants, None, assignments_of(function))
+            if function is not None
+            else constants
         )
         wrapper = _wrapper_for(call, sink, wrappers) if imports.sink(call) is None else None
         for env in _loop_bindings(call, parents, base_env):
@@ -565,7 +588,13 @@ def _analyse(tree: ast.Module) -> _Analysis:
             if wrapper is not None:
                 bound = _bind(wrapper.function, call, caller)
                 caller = _Evaluator(
-                    _local_env(wrapper.function, wrapper.call.lineno, constants, bound)
+                    _local_env(
+                        wrapper.function,
+                        wrapper.call.lineno,
+                        constants,
+                        bound,
+                        assignments_of(wrapper.function),
+                    )
                 )
             analysis.emit(sink, caller, call.lineno, function.name if function else None)
     return analysis
