@@ -449,3 +449,36 @@ services:
     root = write_case(tmp_path, {"compose.yaml": main})
     assert_agree([root / "compose.yaml"], root)
     assert_agree([root / "compose.yaml"], root, {"COMPOSE_PROFILES": "debug"})
+
+
+EDGES = """\
+services:
+  a:
+    image: x
+    read_only: false
+    privileged: false
+    init: true
+    secrets: [{source: s}]
+    configs: [{source: c, mode: 0440}]
+    volumes:
+      - {type: bind, source: ./d, target: /d}
+      - {type: volume, source: v, target: /v}
+      - {type: volume, source: v, target: /w, volume: {nocopy: true}}
+    healthcheck: {test: ["NONE"]}
+    command: []
+    user: "1000"
+    expose: ["3000-3005"]
+    logging: {driver: syslog}
+    extra_hosts: {h: ["1.2.3.4", "::1"]}
+    build: {context: ., args: [A=1, B]}
+    stop_grace_period: 1.5s
+secrets: {s: {file: ./s}}
+configs: {c: {content: "hello $$x"}}
+volumes: {v: {driver: local, driver_opts: {type: nfs}, labels: [a=b]}}
+"""
+
+
+def test_edge_forms_agree(tmp_path: Path) -> None:
+    """Long forms without defaults, false flags, bare build args, map extra_hosts, $$."""
+    root = write_case(tmp_path, {"compose.yaml": EDGES, "s": "x"})
+    assert_agree([root / "compose.yaml"], root)

@@ -461,7 +461,8 @@ def _file_mode(ctx: _Context, ptr: str, value: object) -> int | None:
 def _file_references(
     ctx: _Context, ptr: str, value: object, *, default_dir: str | None
 ) -> tuple[FileReference, ...]:
-    """Service ``secrets``/``configs``. Short secrets mount at ``/run/secrets/<name>``."""
+    """Service ``secrets``/``configs``. Secrets without a target mount at
+    ``/run/secrets/<name>`` (Compose fills that in); configs keep no default target."""
     references: list[FileReference] = []
     for index, item in enumerate(_expect_list(ctx, ptr, value or [])):
         item_ptr = f"{ptr}/{index}"
@@ -472,10 +473,14 @@ def _file_references(
         data = _expect_mapping(ctx, item_ptr, item)
         if not data.get("source"):
             raise ctx.error(item_ptr, "expected a source (the name of a top-level entry)")
+        source = str(data["source"])
+        target = _optional_text(data.get("target"))
+        if target is None and default_dir:
+            target = f"{default_dir}/{source}"
         references.append(
             FileReference(
-                source=str(data["source"]),
-                target=_optional_text(data.get("target")),
+                source=source,
+                target=target,
                 uid=_optional_text(data.get("uid")),
                 gid=_optional_text(data.get("gid")),
                 mode=_file_mode(ctx, f"{item_ptr}/mode", data.get("mode")),

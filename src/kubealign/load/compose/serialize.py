@@ -114,7 +114,8 @@ def _build(build: Build) -> dict[str, Any]:
                 or (None if build.dockerfile_inline else "Dockerfile"),
                 "dockerfile_inline": build.dockerfile_inline,
                 "target": build.target,
-                "args": dict(build.args) or None,
+                # an arg without a value that the environment did not fill is left out
+                "args": {k: v for k, v in build.args.items() if v is not None} or None,
             }
         )
     )
@@ -148,13 +149,9 @@ def _volume_mount(mount: VolumeMount) -> dict[str, Any]:
                 "selinux": mount.bind.selinux,
             }
         )
-    if mount.volume is not None or mount.type == "volume":
+    if mount.volume is not None:
         options = mount.volume
-        data["volume"] = (
-            {}
-            if options is None
-            else _drop_none({"nocopy": options.nocopy or None, "subpath": options.subpath})
-        )
+        data["volume"] = _drop_none({"nocopy": options.nocopy or None, "subpath": options.subpath})
     if mount.tmpfs is not None:
         data["tmpfs"] = _drop_none(
             {
@@ -359,8 +356,9 @@ def service_to_compose(service: Service, *, mask_secrets: bool = False) -> dict[
         "restart": service.restart,
         "user": service.user,
         "working_dir": service.working_dir,
-        "read_only": service.read_only,
-        "privileged": service.privileged,
+        # printed only when true, as Compose does
+        "read_only": service.read_only or None,
+        "privileged": service.privileged or None,
         "init": service.init,
         "cap_add": list(service.cap_add) or None,
         "cap_drop": list(service.cap_drop) or None,
