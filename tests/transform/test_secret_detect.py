@@ -28,6 +28,8 @@ def test_secrets_are_recognised(name: str, value: str) -> None:
         ("TOKEN_TTL", "3600"),
         ("PUBLIC_PATH", "/usr/share/nginx/html/static/assets"),
         ("POSTGRES_USER", "sophia"),
+        ("MCP_REGISTRY", "github=http://mcp-github:9001,slack=http://mcp-slack:9002"),
+        ("EMBEDDING_MODEL", "BAAI/bge-large-en-v1.5"),
     ],
 )
 def test_ordinary_settings_are_not_secrets(name: str, value: str) -> None:

@@ -23,6 +23,12 @@ def _where(entry: LedgerEntry, root: str | None) -> str:
     return f"{path}:{entry.source.line}"
 
 
+def _relative(path: str | None, root: str | None) -> str | None:
+    if path and root and path.startswith(root.rstrip("/") + "/"):
+        return path[len(root.rstrip("/")) + 1 :]
+    return path
+
+
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
@@ -78,7 +84,7 @@ def ledger_json(ledger: Ledger, findings: Sequence[Finding], *, root: str | None
         ],
         "findings": [
             {"rule": f.rule, "severity": str(f.severity), "message": f.message,
-             "path": f.path, "line": f.line, "fix": f.fix}
+             "path": _relative(f.path, root), "line": f.line, "fix": f.fix}
             for f in findings
         ],
     }

@@ -33,6 +33,7 @@ _KNOWN_TOKENS = (
     re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----"),
     re.compile(r"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}"),  # JWT
 )
+_TOKEN_CHARS = re.compile(r"^[A-Za-z0-9+/=_.-]+$")
 _PLACEHOLDER = re.compile(r"^(changeme|change-me|password|secret|example|xxx+|\*+|<.*>|\$\{.*\})$",
                           re.IGNORECASE)
 
@@ -61,8 +62,8 @@ def url_credentials(value: str) -> bool:
 def high_entropy(value: str) -> bool:
     """A long random-looking token: no spaces, >= 20 chars, mixed classes, entropy >= 4.0."""
     text = value.strip()
-    if len(text) < 20 or " " in text or "/" in text[:8]:
-        return False
+    if len(text) < 20 or not _TOKEN_CHARS.match(text) or "://" in text or text.count(".") > 2:
+        return False  # lists, URLs and host names are not tokens
     classes = sum(bool(re.search(p, text)) for p in (r"[a-z]", r"[A-Z]", r"[0-9]"))
     return classes >= 2 and shannon_entropy(text) >= 4.0
 
