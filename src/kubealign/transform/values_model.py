@@ -485,7 +485,7 @@ class SecurityContext:
     ] = None
     capabilities: Annotated[Capabilities | None, Meta("Linux capabilities.")] = None
     seccomp_profile: Annotated[
-        Literal["RuntimeDefault", "Unconfined", "Localhost"] | None,
+        Literal["RuntimeDefault", "Localhost", "Unconfined"] | None,
         Meta("Seccomp profile type.", default="global.podSecurity.seccompProfile"),
     ] = None
     seccomp_localhost_profile: Annotated[str | None, Meta("Profile file for `Localhost`.")] = None

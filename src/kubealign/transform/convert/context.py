@@ -7,6 +7,12 @@ from dataclasses import dataclass, field
 from kubealign.model.compose import Project, SecretDefinition, Volume
 from kubealign.transform.convert.options import ConversionOptions
 from kubealign.transform.naming import dns_label, service_key
+from kubealign.transform.secrets.remote_keys import (
+    RemotePath,
+    compose_secret_path,
+    env_secret_path,
+    shared_variable_path,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,7 +21,7 @@ class SecretTarget:
 
     secret_name: str  # the Kubernetes Secret produced by External Secrets
     key: str  # key inside that Secret
-    remote_key: str  # key in the provider
+    remote_key: RemotePath  # logical key in the provider (spelled per provider later)
 
 
 @dataclass
@@ -27,6 +33,10 @@ class ProjectContext:
     volume_users: dict[str, list[str]] = field(default_factory=dict)
     secret_targets: dict[str, SecretTarget] = field(default_factory=dict)
     env_secrets: dict[tuple[str, str], SecretTarget] = field(default_factory=dict)
+    secret_values: dict[str, str] = field(default_factory=dict)
+    """Secret value -> the env variable carrying it (in memory only, for the scrubber)."""
+    composed: list[tuple[str, str, tuple[str, ...]]] = field(default_factory=list)
+    """(service, variable, secret variables it is composed from), for the report."""
 
     def __post_init__(self) -> None:
         self.keys = {s.name: service_key(s.name) for s in self.project.services}
@@ -41,7 +51,8 @@ class ProjectContext:
         for secret in self.project.secrets:
             name = dns_label(secret.name)
             self.secret_targets[secret.name] = SecretTarget(
-                secret_name=name, key=_data_key(secret.name), remote_key=_remote_key(secret)
+                secret_name=name, key=_data_key(secret.name),
+                remote_key=self._compose_secret_key(secret)
             )
 
     def key_of(self, service: str) -> str:
@@ -56,22 +67,31 @@ class ProjectContext:
     def config(self, name: str) -> SecretDefinition | None:
         return next((c for c in self.project.configs if c.name == name), None)
 
-    def env_secret(self, service: str, variable: str) -> SecretTarget:
-        """A secret environment value moves to the Secret ``<service>-env``."""
+    def env_secret(self, service: str, variable: str, shared_from: str | None = None
+                   ) -> SecretTarget:
+        """A secret environment value moves to the Secret ``<service>-env``.
+
+        ``shared_from`` names the interpolated variable it came from (``${VAR}`` alone, or
+        composed into another value): every service reading that variable then reads the
+        one provider key ``shared.<var>``.
+        """
         key = (service, variable)
         if key not in self.env_secrets:
+            remote = (shared_variable_path(shared_from) if shared_from else
+                      env_secret_path(self.key_of(service), variable))
             self.env_secrets[key] = SecretTarget(
                 secret_name=f"{self.key_of(service)}-env",
                 key=_data_key(variable),
-                remote_key=f"{self.key_of(service)}.{variable.lower()}",
+                remote_key=remote,
             )
         return self.env_secrets[key]
+
+    def _compose_secret_key(self, secret: SecretDefinition) -> RemotePath:
+        override = self.options.secrets.key_overrides.get(secret.name)
+        if override:
+            return RemotePath((override,))
+        return compose_secret_path(secret.name, secret.external_name)
 
 
 def _data_key(name: str) -> str:
     return "".join(c if c.isalnum() or c in "-._" else "_" for c in name) or "value"
-
-
-def _remote_key(secret: SecretDefinition) -> str:
-    """Provider key: the external name when Swarm named one, else the compose name."""
-    return secret.external_name or secret.name

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kubealign.transform.secrets.providers import SecretsSettings
+
 
 def read_text_file(path: str) -> str | None:
     """Read a small UTF-8 host file, or None when it is missing, a directory or binary."""
@@ -43,5 +45,7 @@ class ConversionOptions:
     network_policies: bool = True
     max_config_bytes: int = 512 * 1024
     """Bind-mounted files larger than this are not embedded in a ConfigMap (1 MiB object limit)."""
+    secrets: SecretsSettings = field(default_factory=SecretsSettings)
+    """Provider of this environment's secrets (plan ``secrets:``; ``--secrets-provider``)."""
     read_file: Callable[[str], str | None] = field(default=read_text_file, compare=False)
     read_bytes: Callable[[str], bytes | None] = field(default=read_bytes_file, compare=False)

@@ -6,7 +6,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from kubealign.model.compose import Project, Service
+from kubealign.model.compose import Project, SecretDefinition, Service
 from kubealign.model.findings import Finding, Severity
 from kubealign.model.ledger import Disposition, Ledger, LedgerEntry
 from kubealign.transform import values_model as vm
@@ -20,6 +20,15 @@ from kubealign.transform.convert.options import ConversionOptions
 from kubealign.transform.convert.recorder import Recorder
 from kubealign.transform.convert.service import convert_service
 from kubealign.transform.roles import REPLACED_BY, RoleDecision, classify_service
+from kubealign.transform.secrets.providers import check_settings, provider_block, store_name
+from kubealign.transform.secrets.remote_keys import ProviderRef, provider_ref
+from kubealign.transform.secrets.scrub import (
+    ScrubReport,
+    project_secret_values,
+    scrub_entries,
+    scrub_findings,
+    scrub_tree,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +80,8 @@ def convert_project(project: Project, options: ConversionOptions | None = None) 
         services[key] = vm.ServiceValues(**kwargs)
         origin = service.origin("image") or (service.origins[0][1] if service.origins else None)
         comments[path] = f"compose service {service.name!r}" + (
-            f" ({origin.path}:{origin.line})" if origin else "")
+            f" ({_relative(origin.path, project.project_directory)}:{origin.line})"
+            if origin else "")
         if role.replaced:
             comments[path] += f"; {role.role.value}: disabled, replaced by {REPLACED_BY[role.role]}"
         entries.extend(rec.entries)
@@ -80,6 +90,7 @@ def convert_project(project: Project, options: ConversionOptions | None = None) 
 
     project_rec = Recorder(None)
     external = _external_secrets(project, ctx, project_rec)
+    stores, store_ref = _secret_stores(ctx, project_rec)
     _top_level(project, ctx, project_rec)
     values = vm.ChartValues(
         global_=vm.GlobalValues(
@@ -89,12 +100,15 @@ def convert_project(project: Project, options: ConversionOptions | None = None) 
             if options.ingress_class or options.cluster_issuer else None,
             network_policy=vm.GlobalNetworkPolicy(enabled=False)
             if not options.network_policies else None,
+            external_secrets=store_ref,
         ),
         services=services,
         external_secrets=external or None,
+        secret_stores=stores or None,
     )
     entries.extend(project_rec.entries)
     findings.extend(project_rec.findings)
+    values = scrub_conversion(project, ctx, values, entries, findings, comments)
     return ConversionResult(
         values=values,
         ledger=Ledger(tuple(sorted(entries, key=lambda e: (e.service, e.key, e.note)))),
@@ -103,6 +117,14 @@ def convert_project(project: Project, options: ConversionOptions | None = None) 
         roles=roles,
         service_keys=dict(ctx.keys),
     )
+
+
+def _relative(path: str, root: str | None) -> str:
+    """Paths in generated files are relative to the project, so output does not depend on
+    where the repository is checked out."""
+    if root and path.startswith(root.rstrip("/") + "/"):
+        return path[len(root.rstrip("/")) + 1 :]
+    return path
 
 
 UNHANDLED_NOTE = "kubealign has no conversion rule for this key"
@@ -137,6 +159,13 @@ def _merge_service_spec(kwargs: dict[str, Any]) -> None:
 
 def _external_secrets(project: Project, ctx: ProjectContext,
                       rec: Recorder) -> dict[str, vm.ExternalSecretSpec]:
+    """One ExternalSecret per Kubernetes Secret a pod reads, from the environment's provider.
+
+    With provider ``none`` (bring your own Secret) nothing is rendered: the Secrets and keys
+    to create are listed in secrets.md, and a finding says so.
+    """
+    settings = ctx.options.secrets
+    byo = settings.provider == "none"
     out: dict[str, vm.ExternalSecretSpec] = {}
     used = {ref.source for s in project.services for ref in s.secrets}
     for secret in project.secrets:
@@ -144,25 +173,134 @@ def _external_secrets(project: Project, ctx: ProjectContext,
         if secret.name not in used:
             rec.ignored("secrets", f"secret {secret.name!r} is defined but no service uses it")
             continue
-        out[target.secret_name] = vm.ExternalSecretSpec(
-            data=(vm.ExternalSecretData(secret_key=target.key,
-                                        remote_ref=vm.RemoteRef(key=target.remote_key)),),
-        )
+        _check_secret_source(secret, ctx, rec)
+        ref = provider_ref(settings.provider, target.remote_key, settings.key_prefix)
+        if not byo:
+            out[target.secret_name] = vm.ExternalSecretSpec(data=(vm.ExternalSecretData(
+                secret_key=target.key, remote_ref=_remote_ref(ref)),))
         how = ("external (Swarm) secret" if secret.external else
                f"file {secret.file}" if secret.file else
                f"environment variable {secret.environment}" if secret.environment else "secret")
-        span = secret.origin
-        rec.record("secrets", Disposition.CONVERTED, f"externalSecrets.{target.secret_name}",
-                   f"{secret.name}: {how} -> ExternalSecret reading provider key "
-                   f"{target.remote_key!r}; the value is never copied", span=span)
-    by_secret: dict[str, list[tuple[str, Any]]] = {}
+        where = (f"Secret {target.secret_name!r} you create (bring your own Secret)" if byo
+                 else f"ExternalSecret reading provider key {_describe(ref)}")
+        rec.record("secrets", Disposition.CONVERTED,
+                   f"externalSecrets.{target.secret_name}" if not byo else "",
+                   f"{secret.name}: {how} -> {where}; the value is never copied",
+                   span=secret.origin)
+    by_secret: dict[str, list[tuple[str, ProviderRef]]] = {}
     for (_service, _variable), target in sorted(ctx.env_secrets.items()):
-        by_secret.setdefault(target.secret_name, []).append((target.key, target.remote_key))
-    for name, items in sorted(by_secret.items()):
-        out[name] = vm.ExternalSecretSpec(data=tuple(
-            vm.ExternalSecretData(secret_key=k, remote_ref=vm.RemoteRef(key=r))
-            for k, r in sorted(items)))
+        ref = provider_ref(settings.provider, target.remote_key, settings.key_prefix)
+        by_secret.setdefault(target.secret_name, []).append((target.key, ref))
+    if not byo:
+        for name, items in sorted(by_secret.items()):
+            out[name] = vm.ExternalSecretSpec(data=tuple(
+                vm.ExternalSecretData(secret_key=k, remote_ref=_remote_ref(r))
+                for k, r in sorted(items, key=lambda item: item[0])))
+    for service, variable, sources in ctx.composed:
+        rec.finding("SEC004", Severity.INFO, f"service {service!r}: {variable} is composed "
+                    f"from secret {', '.join(sources)}: rebuilt in the pod from the Secret with "
+                    f"$(VAR) references (services.{ctx.key_of(service)}.composedEnv)",
+                    fix="the provider holds only the secret parts, never the composed value")
+    if byo and (used or by_secret):
+        rec.finding("SEC005", Severity.INFO, "secrets provider `none` (bring your own "
+                    "Secret): no ExternalSecret is rendered; create the Secrets listed in "
+                    "secrets.md before deploying", fix="choose a provider in the plan "
+                    "(secrets.provider) to have External Secrets create them")
     return out
+
+
+def _check_secret_source(secret: SecretDefinition, ctx: ProjectContext, rec: Recorder) -> None:
+    """A secret file that is missing, or an external secret nobody mapped: say so, located."""
+    span = secret.origin
+    target = ctx.secret_targets[secret.name]
+    settings = ctx.options.secrets
+    ref = _describe(provider_ref(settings.provider, target.remote_key, settings.key_prefix))
+    if secret.file and ctx.options.read_bytes(secret.file) is None:
+        rec.findings.append(Finding(
+            "SEC001", Severity.HIGH, f"secret {secret.name!r}: file {secret.file} does "
+            f"not exist; put its value in the provider at {ref} (kubealign never reads it "
+            "into the chart)", span.path if span else None, span.line if span else None,
+            "create the file for compose, and the provider entry for Kubernetes", "secrets"))
+    if secret.external and secret.name not in settings.key_overrides and \
+            settings.provider != "none":
+        rec.findings.append(Finding(
+            "SEC002", Severity.LOW, f"external secret {secret.name!r} has no "
+            f"provider mapping: assumed at {ref}", span.path if span else None,
+            span.line if span else None,
+            f"create {ref} in the provider, or map it (plan secrets.keys.{secret.name})",
+            "secrets"))
+
+
+def _remote_ref(ref: ProviderRef) -> vm.RemoteRef:
+    return vm.RemoteRef(key=ref.key, property=ref.property)
+
+
+def _describe(ref: ProviderRef) -> str:
+    return repr(ref.key) + (f" property {ref.property!r}" if ref.property else "")
+
+
+def _secret_stores(ctx: ProjectContext, rec: Recorder) -> tuple[
+        dict[str, vm.SecretStoreSpec], vm.GlobalExternalSecrets | None]:
+    """The store the ExternalSecrets read (rendered unless the plan names an existing one)."""
+    settings = ctx.options.secrets
+    if settings.provider == "none":
+        return {}, None
+    name = store_name(settings)
+    ref = vm.GlobalExternalSecrets(
+        secret_store_ref=vm.StoreRef(name=name, kind=settings.store_kind),
+        refresh_interval=settings.refresh_interval)
+    if settings.store_name is not None:
+        return {}, ref
+    check = check_settings(settings)
+    block = provider_block(settings)
+    if block is None or check.unknown:
+        rec.findings.append(Finding(
+            "SEC003", Severity.HIGH, "secrets provider "
+            f"{settings.provider}: {check.message()}; the {settings.store_kind} {name!r} is not "
+            "rendered and the ExternalSecrets wait for it", settings.origin, None,
+            "give the settings in the plan (secrets.settings) or with --secrets-setting "
+            "KEY=VALUE", "secrets"))
+        if block is None:
+            return {}, ref
+    return {name: vm.SecretStoreSpec(provider=block, kind=settings.store_kind)}, ref
+
+
+def scrub_conversion(project: Project, ctx: ProjectContext, values: vm.ChartValues,
+                     entries: list[LedgerEntry], findings: list[Finding],
+                     comments: dict[str, str]) -> vm.ChartValues:
+    """Remove every known secret value from values, ledger, findings and comments (in
+    place for the lists), reporting where one was found without showing it."""
+    secrets = project_secret_values(project, ctx.options.read_bytes)
+    for value, variable in ctx.secret_values.items():
+        secrets.add(value, variable)
+    if secrets.weak:
+        findings.append(Finding(
+            "SEC006", Severity.MEDIUM, f"{len(secrets.weak)} secret value(s) equal or appear "
+            "in public names of the project (project, service, image or volume names): a "
+            "guessable secret, and the names cannot be hidden from the output", None, None,
+            "rotate those secrets to random values held only in the provider", "secrets"))
+    if not secrets:
+        return values
+    report = ScrubReport()
+    services = {}
+    for key, svc in (values.services or {}).items():
+        names = set(svc.secret_env or {})
+        rewrite = {value: sorted(variables & names)[0]
+                   for value, variables in secrets.variables.items() if variables & names}
+        services[key] = scrub_tree(svc, secrets, f"services.{key}", report, rewrite)
+    cleaned = scrub_tree(dataclasses.replace(values, services=services or values.services),
+                         secrets, "", report)
+    for path in sorted(set(report.paths)):
+        findings.append(Finding(
+            "SEC010", Severity.HIGH, f"a secret value appeared in values {path.lstrip('.')}: "
+            "replaced by a $(VAR) reference to its Secret in command/args, removed elsewhere",
+            None, None, "read the secret from the environment or a mounted file instead of "
+            "writing it into this field", "secrets"))
+    entries[:] = scrub_entries(entries, secrets)
+    findings[:] = scrub_findings(findings, secrets)
+    for key in list(comments):
+        comments[key] = secrets.scrub(comments[key])
+    return cleaned  # type: ignore[no-any-return]
 
 
 def _top_level(project: Project, ctx: ProjectContext, rec: Recorder) -> None:

@@ -24,6 +24,7 @@ from kubealign.transform.naming import parse_image, port_name, sanitize_port_nam
 from kubealign.transform.probes import probes_from_healthcheck
 from kubealign.transform.quantities import bytes_to_quantity, cpus_to_quantity
 from kubealign.transform.secret_detect import is_secret_value
+from kubealign.transform.secrets.composition import compose, raw_value_at
 
 PullPolicy = Literal["Always", "IfNotPresent", "Never"]
 _PULL_POLICY: dict[str, PullPolicy] = {
@@ -117,37 +118,75 @@ def _command(service: Service, rec: Recorder, path: str) -> dict[str, Any]:
 
 def _environment(service: Service, ctx: ProjectContext, rec: Recorder,
                  path: str) -> dict[str, Any]:
+    """Plain values stay in ``env``; secret values move to External Secrets (``secretEnv``);
+    values composed from interpolated secrets are rebuilt in the pod (``composedEnv``)."""
     plain: dict[str, str] = {}
     secret: dict[str, vm.SecretKeyRef] = {}
+    composed: dict[str, str] = {}
     unset: list[str] = []
+    notes: list[str] = []
     for name, value in service.environment.items():
         if value is None:
             unset.append(name)
             continue
-        if is_secret_value(name, value):
-            target = ctx.env_secret(service.name, name)
+        span = service.origin(f"environment.{name}")
+        raw = raw_value_at(span, name) if span is not None else None
+        composition = compose(name, value, raw)
+        if composition is not None and _conflicts(service, composition.secret_refs):
+            composition = None  # the pod's own variable of that name holds something else
+        if composition is not None and not composition.pure:
+            composed[name] = composition.template
+            for variable, text in sorted(composition.secret_refs.items()):
+                _secret_variable(service, ctx, variable, text, secret)
+            sources = tuple(sorted(composition.secret_refs))
+            ctx.composed.append((service.name, name, sources))
+            notes.append(f"{name} is composed from secret {', '.join(sources)}: rebuilt in the "
+                         "pod with $(VAR) references (composedEnv)")
+            continue
+        if is_secret_value(name, value) or composition is not None:
+            shared = next(iter(composition.secret_refs)) if composition is not None else None
+            target = ctx.env_secret(service.name, name, shared_from=shared)
             secret[name] = vm.SecretKeyRef(secret_name=target.secret_name, key=target.key)
+            ctx.secret_values[value] = name
         else:
             plain[name] = escape_kubernetes_refs(value)
     if not service.environment:
         return {}
-    notes = []
-    if secret:
-        notes.append(f"{len(secret)} secret value(s) moved to External Secrets "
-                     f"({', '.join(sorted(secret))})")
+    moved = sorted(k for k in secret if k not in composed)
+    if moved:
+        notes.insert(0, f"{len(moved)} secret value(s) moved to External Secrets "
+                        f"({', '.join(moved)})")
     if unset:
         notes.append(f"{', '.join(sorted(unset))} had no value (taken from the shell by "
                      "compose); not set")
-    if unset:
+    if unset or composed:
         rec.approximated("environment", f"{path}.env", "; ".join(notes))
     else:
         rec.converted("environment", f"{path}.env", "; ".join(notes))
     out: dict[str, Any] = {}
+    for variable in [v for v in secret if v in plain]:
+        del plain[variable]  # the secret reference wins over a plain value of the same name
     if plain:
         out["env"] = plain
     if secret:
         out["secret_env"] = secret
+    if composed:
+        out["composed_env"] = composed
     return out
+
+
+def _conflicts(service: Service, refs: dict[str, str]) -> bool:
+    return any(service.environment.get(v, text) != text for v, text in refs.items())
+
+
+def _secret_variable(service: Service, ctx: ProjectContext, variable: str, value: str,
+                     secret: dict[str, vm.SecretKeyRef]) -> None:
+    """Make ``variable`` (a secret interpolated into another value) exist in the pod."""
+    if variable in secret:
+        return
+    target = ctx.env_secret(service.name, variable, shared_from=variable)
+    secret[variable] = vm.SecretKeyRef(secret_name=target.secret_name, key=target.key)
+    ctx.secret_values[value] = variable
 
 
 # --- ports and names -------------------------------------------------------------------------
