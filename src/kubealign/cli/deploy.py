@@ -1,0 +1,240 @@
+"""`kubealign deploy`, `kubealign status`, `kubealign rollback`: one environment through Helm."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from kubealign.actions.deploy import (
+    DeployRequest,
+    Preflight,
+    check_migration_order,
+    deployed_release,
+    diff_release,
+    environment_target,
+    execute_deploy,
+    prepare_deploy,
+    release_state,
+    rollback_release,
+)
+from kubealign.cli.base import app, err, out
+from kubealign.deploy.helm_adapter import (
+    BinaryHelmClient,
+    HelmClient,
+    Target,
+    UpgradeOptions,
+    select_helm_client,
+)
+from kubealign.errors import UsageError
+
+_DEFAULT_DIR = Path("kubealign-out")
+
+DirOption = Annotated[
+    Path, typer.Option("--dir", "-d", help="Converted output folder (holding chart/).")
+]
+EnvOption = Annotated[str, typer.Option("--env", "-e", help="Environment (values-<env>.yaml).")]
+ContextOption = Annotated[
+    str | None,
+    typer.Option("--kube-context", help="kubeconfig context (default: the plan's, else current)."),
+]
+NamespaceOption = Annotated[
+    str | None,
+    typer.Option("--namespace", "-n", help="Namespace (default: the plan's, else the env name)."),
+]
+ReleaseOption = Annotated[
+    str | None, typer.Option("--release", help="Release name (default: the plan's, else chart).")
+]
+PlanOption = Annotated[
+    Path | None,
+    typer.Option("--plan", help="Plan file (default: DIR/kubealign.yaml or ../kubealign.yaml)."),
+]
+YesOption = Annotated[
+    bool, typer.Option("--yes", "-y", help="Do not ask for confirmation (production).")
+]
+TimeoutOption = Annotated[
+    int, typer.Option("--timeout", min=1, help="Seconds Helm waits for the release.")
+]
+
+
+def confirm_production(action: str, target: Target, environment: str, yes: bool) -> None:
+    """Ask before changing production; without a terminal, refuse unless ``--yes``."""
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise UsageError(
+            f"refusing to {action} production environment {environment!r} without "
+            "confirmation: no terminal to ask on; pass --yes"
+        )
+    question = f"{action} environment {environment!r} (production) in {target.describe()}?"
+    if not typer.confirm(question, default=False, err=True):
+        raise typer.Exit(1)
+
+
+def _print_objects(preflight: Preflight) -> None:
+    """One line per object (plain text, so nothing is cut when piped)."""
+    out.print(
+        f"would install release {preflight.target.release} ({preflight.request.environment}) "
+        f"in {preflight.target.describe()}:",
+        style="bold",
+        markup=False,
+    )
+    items = sorted(preflight.objects, key=lambda o: (o.kind, o.namespace, o.name))
+    width = max((len(f"{o.kind}/{o.name}") for o in items), default=0)
+    for item in items:
+        label = f"{item.kind}/{item.name}"
+        out.print(f"  {label:<{width}}  namespace {item.namespace}", markup=False)
+    out.print(f"{len(items)} objects", markup=False)
+
+
+def _print_order(preflight: Preflight, client: HelmClient | None) -> None:
+    if preflight.plan.path is None:
+        return
+    err.print(f"plan {preflight.plan.path}: {preflight.order.describe()}", markup=False)
+    if client is None or not preflight.order.earlier:
+        return
+    for earlier in check_migration_order(preflight, client):
+        style = "green" if earlier.deployed else "yellow"
+        err.print(f"  earlier environment {earlier.name}: {earlier.state}", style=style,
+                  markup=False)
+
+
+def _print_diff(preflight: Preflight, client: HelmClient) -> None:
+    changes = diff_release(preflight, deployed_release(preflight, client))
+    if not changes:
+        out.print("no changes against the deployed release", markup=False)
+    for change in changes:
+        style = {"added": "green", "removed": "red", "changed": "yellow"}[change.change]
+        out.print(f"{change.change}: {change.kind}/{change.name} (namespace {change.namespace})",
+                  style=style, markup=False)
+        if change.diff:
+            out.print(change.diff, markup=False)
+
+
+@app.command("deploy")
+def deploy_command(
+    env: EnvOption,
+    directory: DirOption = _DEFAULT_DIR,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print what would be installed; no cluster needed.")
+    ] = False,
+    diff: Annotated[
+        bool, typer.Option("--diff", help="Show the changes against the deployed release.")
+    ] = False,
+    timeout: TimeoutOption = 300,
+    wait: Annotated[
+        bool, typer.Option("--wait/--no-wait", help="Wait until the release is ready.")
+    ] = True,
+    kube_context: ContextOption = None,
+    namespace: NamespaceOption = None,
+    release: ReleaseOption = None,
+    create_namespace: Annotated[
+        bool, typer.Option("--create-namespace", help="Create the namespace when missing.")
+    ] = False,
+    plan: PlanOption = None,
+    kube_version: Annotated[
+        str, typer.Option("--kube-version", help="Kubernetes schemas of the pre-flight.")
+    ] = "1.31",
+    yes: YesOption = False,
+) -> None:
+    """Pre-flight (render, validate, policies, migration order) then `helm upgrade --install`
+    of DIR/chart with values.yaml + values-ENV.yaml, rolling back on failure."""
+    request = DeployRequest(
+        directory=directory,
+        environment=env,
+        namespace=namespace,
+        kube_context=kube_context,
+        release=release,
+        plan=plan,
+        kube_version=kube_version,
+        options=UpgradeOptions(
+            timeout=timeout, wait=wait, rollback_on_failure=True,
+            create_namespace=create_namespace,
+        ),
+    )
+    with err.status("pre-flight…") as status:
+        preflight = prepare_deploy(request, progress=status.update)
+    err.print(f"rendered {len(preflight.objects)} objects; validated "
+              f"({', '.join(preflight.checks)}): all valid", style="green", markup=False)
+    if dry_run:
+        _print_order(preflight, None)
+        _print_objects(preflight)
+        client = select_helm_client()
+        if isinstance(client, BinaryHelmClient):
+            command = client.upgrade_command(
+                preflight.target, preflight.chart, preflight.value_files, request.options
+            )
+            out.print("would run: " + " ".join(command), markup=False)
+        if diff:
+            _print_diff(preflight, client)
+        return
+    client = select_helm_client()
+    _print_order(preflight, client)
+    if diff:
+        _print_diff(preflight, client)
+    if preflight.production:
+        confirm_production("deploy", preflight.target, env, yes)
+    with err.status(f"helm upgrade --install {preflight.target.release} "
+                    f"({preflight.target.describe()})…"):
+        info = execute_deploy(preflight, client)
+    out.print(f"release {info.name} revision {info.revision} in namespace {info.namespace}: "
+              f"{info.status} ({info.chart})", markup=False)
+
+
+@app.command("status")
+def status_command(
+    env: EnvOption,
+    directory: DirOption = _DEFAULT_DIR,
+    kube_context: ContextOption = None,
+    namespace: NamespaceOption = None,
+    release: ReleaseOption = None,
+    plan: PlanOption = None,
+) -> None:
+    """The release of an environment as Helm reports it, with its revision history."""
+    target, _ = environment_target(
+        directory, env, namespace=namespace, kube_context=kube_context, release=release,
+        plan=plan,
+    )
+    state = release_state(target, select_helm_client())
+    info = state.release
+    out.print(f"release {info.name} in {target.describe()}: {info.status}, revision "
+              f"{info.revision} ({info.chart}){', ' + info.updated if info.updated else ''}",
+              markup=False)
+    table = Table(show_edge=False)
+    for column in ("revision", "status", "chart", "updated", "description"):
+        table.add_column(column)
+    for row in sorted(state.history, key=lambda r: r.revision):
+        table.add_row(str(row.revision), row.status, row.chart, row.updated, row.description)
+    out.print(table)
+
+
+@app.command("rollback")
+def rollback_command(
+    env: EnvOption,
+    directory: DirOption = _DEFAULT_DIR,
+    revision: Annotated[
+        int | None, typer.Option("--revision", help="Revision to return to (default: previous).")
+    ] = None,
+    timeout: TimeoutOption = 300,
+    wait: Annotated[bool, typer.Option("--wait/--no-wait", help="Wait for the rollback.")] = True,
+    kube_context: ContextOption = None,
+    namespace: NamespaceOption = None,
+    release: ReleaseOption = None,
+    plan: PlanOption = None,
+    yes: YesOption = False,
+) -> None:
+    """Roll the environment's release back through Helm (to --revision, else the previous)."""
+    target, production = environment_target(
+        directory, env, namespace=namespace, kube_context=kube_context, release=release,
+        plan=plan,
+    )
+    if production:
+        confirm_production("roll back", target, env, yes)
+    with err.status(f"helm rollback {target.release} ({target.describe()})…"):
+        info = rollback_release(target, select_helm_client(), revision, timeout=timeout,
+                                wait=wait)
+    out.print(f"release {info.name} rolled back: now revision {info.revision}, {info.status}",
+              markup=False)

@@ -1,0 +1,71 @@
+"""`kubealign migrate`: the one-shot main job (inventory, plan, audit, convert, validate)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kubealign.actions.migrate import MigrateOutcome, MigrateRequest, migrate
+from kubealign.cli.base import app, err, out
+
+_STYLES = {"done": "green", "skipped": "yellow", "failed": "bold red"}
+
+
+def _shown(path: Path) -> str:
+    """Paths relative to the working directory when they are inside it (shorter to read)."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def print_summary(outcome: MigrateOutcome) -> None:
+    request = outcome.request
+    out.print(f"kubealign migrate {_shown(request.path)} -> {_shown(request.out)}",
+              style="bold", markup=False)
+    width = max(len(step.name) for step in outcome.steps)
+    for step in outcome.steps:
+        out.print(f"  {step.name:<{width}}  ", end="", markup=False)
+        out.print(f"{step.status:<7}", style=_STYLES.get(step.status, ""), end="", markup=False)
+        out.print(f"  {step.summary}", markup=False)
+    artifacts = [path for step in outcome.steps for path in step.artifacts]
+    if artifacts:
+        out.print("artifacts:", style="bold", markup=False)
+        for path in artifacts:
+            out.print(f"  {_shown(path)}{'/' if path.is_dir() else ''}", markup=False)
+    for result in outcome.report.invalid:
+        for violation in result.violations:
+            err.print(f"invalid: {result.ref.environment}: {result.ref.label()}: "
+                      f"{violation.where}: {violation.message}", markup=False)
+    if outcome.ok:
+        envs = sorted(p.name[len("values-"):-len(".yaml")]
+                      for p in (request.out / "chart").glob("values-*.yaml"))
+        hint = f"--env {envs[0]}" if envs else "--env <name>"
+        out.print(f"next: kubealign deploy {hint} --dir {_shown(request.out)} --dry-run",
+                  markup=False)
+
+
+@app.command("migrate")
+def migrate_command(
+    path: Annotated[Path, typer.Argument(help="Repository to migrate.")] = Path(),
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")] = Path(
+        "kubealign-out"
+    ),
+    kube_version: Annotated[
+        str, typer.Option("--kube-version", help="Kubernetes version of the schemas.")
+    ] = "1.31",
+) -> None:
+    """Plan (if none) -> audit -> convert -> validate, then a summary of every artifact.
+    Exit 1 when a rendered object is invalid, 2 on input errors."""
+    with err.status("migrate…") as status:
+        outcome = migrate(
+            MigrateRequest(path=path, out=out_dir, kube_version=kube_version,
+                           environ=dict(os.environ)),
+            progress=lambda step: status.update(f"migrate: {step}…"),
+        )
+    print_summary(outcome)
+    if not outcome.ok:
+        raise typer.Exit(1)
