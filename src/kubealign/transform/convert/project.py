@@ -20,6 +20,7 @@ from kubealign.transform.convert.options import ConversionOptions
 from kubealign.transform.convert.recorder import Recorder
 from kubealign.transform.convert.service import convert_service
 from kubealign.transform.roles import REPLACED_BY, RoleDecision, classify_service
+from kubealign.transform.secrets.inventory import SecretRequirement
 from kubealign.transform.secrets.providers import check_settings, provider_block, store_name
 from kubealign.transform.secrets.remote_keys import ProviderRef, provider_ref
 from kubealign.transform.secrets.scrub import (
@@ -41,6 +42,8 @@ class ConversionResult:
     roles: dict[str, RoleDecision]
     service_keys: dict[str, str]
     """Compose service name -> values key."""
+    secrets: tuple[SecretRequirement, ...] = ()
+    """Every secret the pods read and its provider key (for secrets.md; no values)."""
 
 
 def convert_project(project: Project, options: ConversionOptions | None = None) -> ConversionResult:
@@ -116,6 +119,7 @@ def convert_project(project: Project, options: ConversionOptions | None = None) 
         comments=comments,
         roles=roles,
         service_keys=dict(ctx.keys),
+        secrets=secret_requirements(project, ctx),
     )
 
 
@@ -207,6 +211,26 @@ def _external_secrets(project: Project, ctx: ProjectContext,
                     "secrets.md before deploying", fix="choose a provider in the plan "
                     "(secrets.provider) to have External Secrets create them")
     return out
+
+
+def secret_requirements(project: Project, ctx: ProjectContext) -> tuple[SecretRequirement, ...]:
+    """One row per Secret key a pod reads, with its logical provider key."""
+    rows: list[SecretRequirement] = []
+    for secret in project.secrets:
+        users = tuple(sorted(s.name for s in project.services
+                             if any(ref.source == secret.name for ref in s.secrets)))
+        if not users:
+            continue
+        target = ctx.secret_targets[secret.name]
+        how = ("external secret" if secret.external else "secret file" if secret.file
+               else "secret from the environment")
+        rows.append(SecretRequirement(target.secret_name, target.key, target.remote_key, users,
+                                      f"compose {how} {secret.name}", secret.origin))
+    for (service, variable), target in ctx.env_secrets.items():
+        span = project.service(service).origin(f"environment.{variable}")
+        rows.append(SecretRequirement(target.secret_name, target.key, target.remote_key,
+                                      (service,), f"environment {variable}", span))
+    return tuple(sorted(rows))
 
 
 def _check_secret_source(secret: SecretDefinition, ctx: ProjectContext, rec: Recorder) -> None:

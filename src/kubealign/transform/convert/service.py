@@ -18,7 +18,7 @@ from kubealign.transform.convert.context import ProjectContext
 from kubealign.transform.convert.implicit_ports import inferred_ports
 from kubealign.transform.convert.recorder import Recorder
 from kubealign.transform.convert.storage import convert_storage
-from kubealign.transform.convert.workload import convert_workload
+from kubealign.transform.convert.workload import convert_workload, writable_paths
 from kubealign.transform.matrix import treatment
 from kubealign.transform.naming import parse_image, port_name, sanitize_port_name
 from kubealign.transform.probes import probes_from_healthcheck
@@ -65,6 +65,7 @@ def convert_service(service: Service, ctx: ProjectContext, rec: Recorder) -> dic
     out.update(_resources(service, ctx, rec, path))
     out.update(convert_storage(service, ctx, rec, path))
     out.update(convert_workload(service, ctx, rec, path))
+    out["writable_paths"] = writable_paths(service, out.get("writable_paths", ()))
     out.update(_misc(service, rec, path))
     return out
 

@@ -10,6 +10,7 @@ from kubealign.model.findings import Severity
 from kubealign.transform import values_model as vm
 from kubealign.transform.convert.context import ProjectContext
 from kubealign.transform.convert.recorder import Recorder
+from kubealign.transform.image_facts import ImageFacts, image_facts
 from kubealign.transform.placement import translate_placement
 from kubealign.transform.quantities import seconds_to_int
 
@@ -220,7 +221,17 @@ def _placement(service: Service, rec: Recorder, path: str) -> dict[str, Any]:
 
 
 def _security(service: Service, rec: Recorder, path: str) -> vm.SecurityContext | None:
+    """Pod Security "restricted" unless the service or its image cannot run that way.
+
+    The chart renders the restricted profile by default (non-root, no privilege escalation,
+    ALL capabilities dropped, RuntimeDefault seccomp, read-only root). Here each service gets
+    what makes that default work for its image (UID/GID/fsGroup of known images), and every
+    relaxation is written explicitly in values and reported, never applied silently.
+    """
     fields: dict[str, Any] = {}
+    facts = image_facts(service.image)
+    if service.user is None:
+        _image_defaults(service, facts, fields, rec, path)
     if service.user is not None:
         user, _, group = service.user.partition(":")
         if user.isdigit():
@@ -233,6 +244,8 @@ def _security(service: Service, rec: Recorder, path: str) -> vm.SecurityContext 
                             "runAsNonRoot")
             if group.isdigit():
                 fields["run_as_group"] = int(group)
+                if _has_volumes(service):
+                    fields["fs_group"] = int(group)
             rec.converted("user", f"{path}.securityContext.runAsUser")
         elif user == "root":
             fields["run_as_non_root"] = False
@@ -253,7 +266,9 @@ def _security(service: Service, rec: Recorder, path: str) -> vm.SecurityContext 
     elif service.privileged is not None:
         rec.converted("privileged", f"{path}.securityContext.privileged")
     if service.cap_add or service.cap_drop:
-        add = tuple(sorted(c.upper().removeprefix("CAP_") for c in service.cap_add))
+        extra = fields.get("capabilities")
+        base = extra.add if isinstance(extra, vm.Capabilities) and extra.add else ()
+        add = tuple(sorted({*base, *(c.upper().removeprefix("CAP_") for c in service.cap_add)}))
         drop = tuple(sorted({"ALL", *(c.upper().removeprefix("CAP_") for c in service.cap_drop)}))
         fields["capabilities"] = vm.Capabilities(add=add or None, drop=drop)
         unsafe = [c for c in add if c != _SAFE_CAPABILITY]
@@ -277,6 +292,60 @@ def _security(service: Service, rec: Recorder, path: str) -> vm.SecurityContext 
         else:
             rec.not_convertible("security_opt", f"{option!r} has no portable equivalent")
     return vm.SecurityContext(**fields) if fields else None
+
+
+def _has_volumes(service: Service) -> bool:
+    return any(m.type == "volume" for m in service.volumes)
+
+
+def _image_defaults(service: Service, facts: ImageFacts | None, fields: dict[str, Any],
+                    rec: Recorder, path: str) -> None:
+    """UID/GID of a known image, the explicit relaxation of a root-only image, or advice."""
+    fix_uid = (f"set {path}.securityContext.runAsUser to the image's numeric UID (its "
+               "Dockerfile USER), or relax with runAsNonRoot: false")
+    if facts is None:
+        rec.finding("HRD001", Severity.LOW, f"image {service.image or '(built)'} is not in "
+                    "kubealign's image facts: restricted defaults apply (non-root, read-only "
+                    "root with a writable /tmp); the pod will not start if the image runs as "
+                    "root or as a user name", "image", fix_uid)
+        return
+    if facts.needs_root:
+        fields["run_as_non_root"] = False
+        fields["run_as_user"] = 0
+        fields["capabilities"] = vm.Capabilities(add=facts.capabilities, drop=("ALL",))
+        if not facts.read_only_root:
+            fields["read_only_root_filesystem"] = False
+        advice = f"; use {facts.alternative} to meet it" if facts.alternative else ""
+        rec.finding("HRD002", Severity.MEDIUM, f"image {facts.image} runs as root "
+                    f"({facts.root_reason}): Pod Security restricted is relaxed explicitly "
+                    f"(runAsNonRoot: false, capabilities {', '.join(facts.capabilities)})"
+                    f"{advice}", "image",
+                    f"remove {path}.securityContext once the image runs as non-root")
+        return
+    if facts.uid is not None:
+        fields["run_as_user"] = facts.uid
+    if facts.gid is not None:
+        fields["run_as_group"] = facts.gid
+        if _has_volumes(service):
+            fields["fs_group"] = facts.gid
+    if not facts.read_only_root:
+        fields["read_only_root_filesystem"] = False
+    if facts.note or not facts.read_only_root:
+        rec.finding("HRD003", Severity.INFO, f"image {facts.image} runs as UID {facts.uid}"
+                    + (" with a writable root filesystem" if not facts.read_only_root else "")
+                    + (f": {facts.note}" if facts.note else ""), "image")
+
+
+def writable_paths(service: Service, existing: tuple[vm.WritablePath, ...] = ()
+                   ) -> tuple[vm.WritablePath, ...]:
+    """emptyDirs for the paths the image writes that no volume, tmpfs or file covers."""
+    facts = image_facts(service.image)
+    wanted = facts.writable if facts is not None else ("/tmp",)
+    covered = {m.target for m in service.volumes}
+    covered.update(entry.partition(":")[0] for entry in service.tmpfs)
+    covered.update(w.mount_path for w in existing)
+    extra = tuple(vm.WritablePath(mount_path=p) for p in wanted if p not in covered)
+    return existing + extra
 
 
 def _network_mode(service: Service, rec: Recorder) -> None:
