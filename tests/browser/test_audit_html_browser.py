@@ -1,0 +1,137 @@
+"""The HTML audit report in headless Chromium: no console errors, no network, sorting and
+filtering through real clicks and typing, readable with JavaScript off, and a screenshot."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from browser.chromium_cdp import CHROMIUM_FLAGS, Browser, Page
+from emit.sample_report import sample_report
+from kubealign.emit.audit_html import render_html
+
+pytestmark = pytest.mark.browser
+
+_ROWS = "#findings-table tbody tr"
+_VISIBLE = f"Array.from(document.querySelectorAll('{_ROWS}:not(.filtered-out)'))"
+
+
+@pytest.fixture(scope="module")
+def report_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    target = tmp_path_factory.mktemp("report") / "audit.html"
+    target.write_text(render_html(sample_report()), encoding="utf-8")
+    return target.as_uri()
+
+
+def _rules(page: Page) -> list[str]:
+    rules: list[str] = page.evaluate(f"{_VISIBLE}.map(r => r.getAttribute('data-rule'))")
+    return rules
+
+
+def _assert_clean(page: Page, url: str) -> None:
+    assert page.events.console_errors == []
+    assert page.events.exceptions == []
+    assert all(request == url for request in page.events.requests), page.events.requests
+
+
+def test_page_loads_without_errors_or_network(browser: Browser, report_url: str) -> None:
+    with browser.new_page() as page:
+        page.open(report_url)
+        assert page.evaluate("document.documentElement.classList.contains('js')") is True
+        assert page.evaluate("document.getElementById('findings-controls').hidden") is False
+        assert page.evaluate("document.getElementById('findings-status').textContent") == (
+            "Showing 7 of 7 findings")
+        # The hostile message rendered as text: no injected element ran or exists.
+        assert page.evaluate("document.title") == "Deployment alignment audit: sophia"
+        assert page.evaluate("document.querySelectorAll('script').length") == 2
+        assert page.evaluate(
+            "document.querySelector('tr[data-rule=CMP104]').cells[4].textContent"
+        ) == sample_report().findings[2].message
+        _assert_clean(page, report_url)
+
+
+def test_clicking_headers_sorts(browser: Browser, report_url: str) -> None:
+    with browser.new_page() as page:
+        page.open(report_url)
+        page.click("#findings-table thead th:nth-child(2) button")
+        assert _rules(page) == sorted(f.rule for f in sample_report().findings)
+        assert page.evaluate(
+            "document.querySelector('#findings-table thead th:nth-child(2)')"
+            ".getAttribute('aria-sort')") == "ascending"
+        page.click("#findings-table thead th:nth-child(2) button")
+        assert _rules(page) == sorted((f.rule for f in sample_report().findings), reverse=True)
+        # Severity sorts by rank, not alphabetically: critical first.
+        page.click("#findings-table thead th:nth-child(1) button")
+        severities = page.evaluate(f"{_VISIBLE}.map(r => r.getAttribute('data-severity'))")
+        assert severities[0] == "critical" and severities[-1] == "info"
+        _assert_clean(page, report_url)
+
+
+def test_keyboard_sorts_and_filters(browser: Browser, report_url: str) -> None:
+    with browser.new_page() as page:
+        page.open(report_url)
+        page.focus("#findings-table thead th:nth-child(3) button")
+        page.press_key("Enter", "Enter", 13, "\r")
+        categories = page.evaluate(f"{_VISIBLE}.map(r => r.getAttribute('data-category'))")
+        assert categories == sorted(categories)
+        page.press_key("/", "Slash", 191, "/")
+        assert page.evaluate("document.activeElement.id") == "filter-text"
+        page.type_text("pipefail")
+        # The "/" that moved the focus was not typed into the box.
+        assert page.evaluate("document.getElementById('filter-text').value") == "pipefail"
+        assert _rules(page) == ["SH001"]
+        assert page.evaluate("document.getElementById('findings-status').textContent") == (
+            "Showing 1 of 7 findings")
+        page.click("#filter-reset")
+        assert len(_rules(page)) == 7
+        _assert_clean(page, report_url)
+
+
+def test_severity_and_category_filters(browser: Browser, report_url: str) -> None:
+    with browser.new_page() as page:
+        page.open(report_url)
+        page.evaluate("(() => { const s = document.getElementById('filter-severity');"
+                      " s.value = 'medium'; s.dispatchEvent(new Event('change')); })()")
+        assert sorted(_rules(page)) == ["CMP104", "NET020", "SEC010", "STR001"]
+        page.evaluate("(() => { const s = document.getElementById('filter-category');"
+                      " s.value = 'strategy'; s.dispatchEvent(new Event('change')); })()")
+        assert _rules(page) == ["STR001"]
+        page.focus("#filter-text")
+        page.type_text("no match at all")
+        assert _rules(page) == []
+        assert page.evaluate("document.getElementById('findings-empty').hidden") is False
+        _assert_clean(page, report_url)
+
+
+def test_readable_without_javascript(browser: Browser, report_url: str) -> None:
+    with browser.new_page() as page:
+        page.open(report_url, javascript=False)
+        assert page.evaluate("document.documentElement.classList.contains('js')") is False
+        page.send("Emulation.setScriptExecutionDisabled", value=False)
+        # Everything is in the markup: rows shown, controls hidden, matrix highlighted.
+        assert page.evaluate("document.getElementById('findings-controls').hidden") is True
+        assert page.evaluate(
+            "document.querySelectorAll('#findings-table tbody tr').length") == 7
+        assert page.evaluate(
+            "getComputedStyle(document.querySelector('#findings-table tbody tr')).display"
+        ) == "table-row"
+        assert page.evaluate("document.querySelectorAll('td.cell-differs').length") == 3
+        assert page.events.exceptions == []
+
+
+def test_screenshot(chromium_binary: str, report_url: str, tmp_path: Path) -> None:
+    shot = tmp_path / "audit.png"
+    subprocess.run(
+        [chromium_binary, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}",
+         f"--screenshot={shot}", "--window-size=1280,2000", report_url],
+        check=True, capture_output=True, timeout=120,
+    )
+    data = shot.read_bytes()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    width = int.from_bytes(data[16:20], "big")
+    height = int.from_bytes(data[20:24], "big")
+    assert (width, height) == (1280, 2000)
+    # A blank or error page compresses to a few kilobytes; the report is far richer.
+    assert len(data) > 60_000
