@@ -1,0 +1,191 @@
+"""Use case: audit a repository and build the :class:`AuditReport` (see docs/audit-json.md).
+
+Renderers turn a report into text; ``RENDERERS`` maps a ``--format`` name to one. Add a
+format by adding an entry (``RENDERERS["markdown"] = render_markdown``) from the module that
+defines it, imported below.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from kubealign import __version__
+from kubealign.actions.inventory import build_inventory
+from kubealign.errors import UsageError
+from kubealign.model.audit import (
+    AUDIT_SCHEMA_VERSION,
+    CATEGORIES,
+    INCONSISTENCY_CATEGORIES,
+    AuditReport,
+    GeneratedFrom,
+    InventorySummary,
+    RuleMeta,
+    ScriptEntry,
+    Summary,
+)
+from kubealign.model.findings import Finding, Severity
+from kubealign.rules.base import Rule
+from kubealign.rules.context import AuditContext, build_context
+from kubealign.rules.debt import action_plan, before_after, tech_debt
+from kubealign.rules.dockerfile_rules import dockerfile_groups
+from kubealign.rules.kubernetes_rules import kubernetes_section
+from kubealign.rules.liveness import liveness
+from kubealign.rules.registry import all_rules
+from kubealign.rules.script_rules import duplicate_groups
+from kubealign.rules.strategies import compute_strategies
+from kubealign.rules.suppress import apply_suppressions
+from kubealign.rules.variants import analyse_compose, service_matrix
+
+
+def _finding_order(finding: Finding) -> tuple[int, str, int, str, str]:
+    return (
+        -int(finding.severity),
+        finding.path or "",
+        finding.line or 0,
+        finding.rule,
+        finding.message,
+    )
+
+
+def run_rules(ctx: AuditContext, rules: Iterable[type[Rule]] | None = None) -> list[Finding]:
+    """Every finding of ``rules`` (default: all), unsuppressed, sorted, de-duplicated."""
+    found: set[Finding] = set()
+    for rule_class in rules if rules is not None else all_rules():
+        found.update(rule_class().check(ctx))
+    return sorted(found, key=_finding_order)
+
+
+def _scripts(ctx: AuditContext) -> tuple[ScriptEntry, ...]:
+    live = liveness(ctx)
+    group_of = {p: g.id for g in duplicate_groups(ctx) for p in g.scripts}
+    entries = []
+    for path in sorted(ctx.scripts):
+        info = ctx.scripts[path]
+        counts = Counter(c.kind.value for c in info.deploy_commands)
+        entries.append(
+            ScriptEntry(
+                path=path,
+                language=info.language,
+                commands=tuple(sorted(counts.items())),
+                strict_mode=info.strict.complete if info.language != "python" else True,
+                hosts=tuple(sorted({h.value for h in info.hosts})),
+                live=live.is_live(path),
+                referenced_by=tuple(
+                    sorted(
+                        {
+                            f"{e.source}:{e.line}" if e.line else e.source
+                            for e in live.referenced_by(path)
+                        }
+                    )
+                ),
+                duplicate_group=group_of.get(path),
+            )
+        )
+    return tuple(entries)
+
+
+def _summary(findings: list[Finding], suppressed: int, ctx: AuditContext) -> Summary:
+    strategies = compute_strategies(ctx)
+    by_severity = Counter(str(f.severity) for f in findings)
+    by_category = Counter(f.category for f in findings)
+    return Summary(
+        findings_total=len(findings),
+        suppressed_total=suppressed,
+        by_severity=tuple((str(s), by_severity[str(s)]) for s in sorted(Severity, reverse=True)),
+        by_category=tuple((c, by_category[c]) for c in CATEGORIES),
+        inconsistencies=tuple(
+            (name, sum(by_category[c] for c in cats)) for name, cats in INCONSISTENCY_CATEGORIES
+        ),
+        strategies_in_use=tuple(s.name for s in strategies),
+        live_strategies=tuple(s.name for s in strategies if s.live),
+        dead_strategies=tuple(s.name for s in strategies if not s.live),
+    )
+
+
+def _rule_meta(rule_ids: set[str]) -> tuple[RuleMeta, ...]:
+    return tuple(
+        RuleMeta(r.id, r.name, str(r.severity), r.category, r.summary(), f"docs/rules/{r.id}.md")
+        for r in all_rules()
+        if r.id in rule_ids
+    )
+
+
+def build_report(ctx: AuditContext, *, root_name: str) -> AuditReport:
+    rules = all_rules()
+    kept, suppressed = apply_suppressions(ctx, run_rules(ctx, rules))
+    counts, reduction = before_after(ctx)
+    fired = {f.rule for f in kept} | {s.finding.rule for s in suppressed}
+    return AuditReport(
+        schema_version=AUDIT_SCHEMA_VERSION,
+        root=root_name,
+        generated_from=GeneratedFrom(
+            "kubealign", __version__, len(ctx.inventory.artifacts), len(rules)
+        ),
+        summary=_summary(kept, len(suppressed), ctx),
+        inventory=InventorySummary(
+            total_files=len(ctx.inventory.artifacts),
+            by_kind=tuple((k.value, n) for k, n in ctx.inventory.counts().items() if n),
+        ),
+        strategies=compute_strategies(ctx),
+        compose=analyse_compose(ctx),
+        matrix=service_matrix(ctx),
+        dockerfiles=dockerfile_groups(ctx),
+        scripts=_scripts(ctx),
+        duplicate_groups=duplicate_groups(ctx),
+        kubernetes=kubernetes_section(ctx),
+        findings=tuple(kept),
+        suppressed=tuple(sorted(suppressed, key=lambda s: _finding_order(s.finding))),
+        rules=_rule_meta(fired),
+        tech_debt=tech_debt(ctx),
+        before_after=counts,
+        script_reduction_percent=reduction,
+        action_plan=action_plan(kept),
+    )
+
+
+def audit(root: Path) -> AuditReport:
+    """Audit the repository at ``root``. Raises UsageError when it is not a directory."""
+    if not root.is_dir():
+        raise UsageError("expected a repository directory", path=root)
+    name = root.resolve().name
+    inventory = build_inventory(root, display_root=name)
+    ctx = build_context(root, inventory)
+    return build_report(ctx, root_name=name)
+
+
+# --------------------------------------------------------------------------- renderers
+
+
+def render_json(report: AuditReport) -> str:
+    return json.dumps(report.to_json_dict(), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def render_text(report: AuditReport) -> str:
+    """Plain text (the CLI prints a rich version to terminals; this is for files and pipes)."""
+    lines = [
+        f"kubealign audit of {report.root}: {report.summary.findings_total} findings "
+        f"({', '.join(f'{n} {s}' for s, n in report.summary.by_severity if n)})"
+    ]
+    lines.append(
+        "strategies: "
+        + ", ".join(f"{s.name} ({'live' if s.live else 'dead'})" for s in report.strategies)
+    )
+    for finding in report.findings:
+        where = finding.location()
+        lines.append(f"{where}: {finding.rule} [{finding.severity}] {finding.message}")
+    if report.suppressed:
+        lines.append(f"{len(report.suppressed)} suppressed findings")
+    lines.append(
+        f"deploy scripts: {report.script_reduction_percent:.1f}% fewer after consolidation"
+    )
+    return "\n".join(lines) + "\n"
+
+
+#: ``--format`` name -> renderer. Other modules register more (markdown, html, sarif).
+RENDERERS: dict[str, Callable[[AuditReport], str]] = {
+    "text": render_text,
+    "json": render_json,
+}

@@ -1,0 +1,359 @@
+"""CMP: Compose files and Swarm stacks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+from kubealign.load.dockerfile import parse_image_ref
+from kubealign.model.findings import Finding, Severity
+from kubealign.rules.base import Rule
+from kubealign.rules.context import AuditContext
+from kubealign.rules.helpers import raw_services
+from kubealign.rules.variants import compose_role, differences, similarity_entries
+
+_SWARM_ONLY = ("placement", "update_config", "rollback_config", "endpoint_mode", "mode")
+
+
+class ComposeLoadError(Rule):
+    """A compose file that cannot be loaded on its own.
+
+    Each compose file is loaded with its own folder as project directory, as ``docker
+    compose -f FILE`` would; syntax errors, unknown keys and failed interpolation land here.
+
+    Why:
+        A file Compose cannot load is either dead or only works with flags nobody wrote down.
+
+    Fix:
+        Correct the reported line, or delete the file if nothing uses it.
+    """
+
+    id = "CMP101"
+    name = "compose-load-error"
+    severity = Severity.HIGH
+    category = "compose"
+    targets = ("compose",)
+
+    def check(self, ctx: AuditContext) -> Iterator[Finding]:
+        for problem in ctx.problems:
+            if problem.kind == "compose":
+                yield self.finding(f"cannot load: {problem.message}", problem.path, problem.line)
+
+
+class LatestImageTag(Rule):
+    """A service image with the ``latest`` tag or no tag at all.
+
+    Why:
+        ``latest`` moves: two hosts pulling at different times run different code, and a
+        rollback cannot name the previous version.
+
+    Fix:
+        Pin a version tag (or a digest) and bump it through CI.
+    """
+
+    id = "CMP102"
+    name = "latest-image-tag"
+    severity = Severity.MEDIUM
+    category = "compose"
+    targets = ("compose",)
+
+    def check(self, ctx: AuditContext) -> Iterator[Finding]:
+        for service in raw_services(ctx):
+            image = service.data.get("image")
+            if not isinstance(image, str) or "$" in image:
+                continue
+            if parse_image_ref(image).unpinned:
+                yield self.finding(
+                    f"service {service.name!r} uses unpinned image {image!r}",
+                    service.doc.path,
+                    service.line("image"),
+                )
+
+
+class ImageTagDrift(Rule):
+    """The same service runs different image tags in different compose files.
+
+    Services are matched across files by image repository, so ``backend`` and
+    ``sophia-backend`` built from the same repository count as one service.
+
+    Why:
+        Environments that should run the same release silently run different code; a fix
+        verified in one environment is not what the other runs.
+
+    Fix:
+        Keep one tag per release in one values file per environment (``image.tag``) and let
+        CI set it.
+    """
+
+    id = "CMP103"
+    name = "image-tag-drift"
+    severity = Severity.MEDIUM
+    category = "compose"
+    targets = ("compose",)
+
+    def check(self, ctx: AuditContext) -> Iterator[Finding]:
+        for difference in differences(ctx):
+            if difference.aspect != "image-tag":
+                continue
+            tags = sorted({v.value for v in difference.values})
+            for value in difference.values:
+                yield self.finding(
+                    f"service {difference.service!r} uses tag {value.value!r} here; other files "
+                    f"use {', '.join(t for t in tags if t != value.value)}",
+                    value.file,
+                    value.line,
+                )
+
+
+class ComposeVariant(Rule):
+    """A compose file that is mostly a copy of another one.
+
+    Two files are variants when at least half of their services (matched by image
+    repository) are the same; the report lists the percentage of shared services and of
+    identical settings for every pair.
+
+    Why:
+        Copies drift: each variant changes a few values and silently misses the fixes made
+        to the others.
+
+    Fix:
+        Express the differences as per-environment values of one chart (``kubealign convert``
+        derives them) and delete the copies.
+    """
+
+    id = "CMP104"
+    name = "compose-variant"
+    severity = Severity.LOW
+    category = "compose"
+    targets = ("compose",)
+
+    def check(self, ctx: AuditContext) -> Iterator[Finding]:
+        for entry in similarity_entries(ctx):
+            if entry.service_similarity < 50.0:
+                continue
+            yield self.finding(
+                f"variant of {entry.left}: {entry.service_similarity:.1f}% shared services, "
+                f"{entry.settings_similarity:.1f}% identical settings",
+                entry.right,
+                1,
+            )
+
+
+class ValuesOnlyVariant(Rule):
+    """Two environment files with the same services and keys, differing only by values.
+
+    Why:
+        Such files are the textbook case for one template with a values file per environment:
+        keeping them as copies multiplies every structural change.
+
+    Fix:
+        Keep one chart and move the differing values into ``values-<env>.yaml``.
+    """
+
+    id = "CMP105"
+    name = "values-only-variant"
+    severity = Severity.LOW
+    category = "compose"
+    targets = ("compose",)
+
+    def check(self, ctx: AuditContext) -> Iterator[Finding]:
+        for entry in similarity_entries(ctx):
+            if entry.values_only:
+                yield self.finding(
+                    f"differs from {entry.left} only by values "
+                    f"({entry.settings_similarity:.1f}% identical settings)",
+                    entry.right,
+                    1,
+                )
+
+
+class MissingFileReference(Rule):
+    """A compose file points at a file that is not in the repository.
+
+    Env files, bind mounts, configs, secrets and build contexts are checked.
+
+    Why:
+        The file only works on the one machine that has the missing file, which is
+        undocumented state.
+
+    Fix:
+        Commit the file (without secrets), point at the right path, or generate it in CI.
+    """
+
+    id = "CMP106"
+    name = "missing-file-reference"
+    severity = Severity.MEDIUM
+    category = "compose"
+    targets = ("compose",)
+
+    def check(self, ctx: AuditContext) -> Iterator[Finding]:
+        for path in sorted(ctx.compose):
+            artifact = ctx.artifact(path)
+            if artifact is None or artifact.compose is None:
+                continue
+            raw = ctx.compose[path].raw
+            for reference in artifact.compose.references:
+                if reference.exists or reference.path.startswith(("/", "..")):
+                    continue
+                span = raw.sources.nearest(reference.pointer) if raw else None
+                yield self.finding(
+                    f"{reference.key} {reference.path!r} does not exist in the repository",
+                    path,
+                    span.line if span else None,
+                )
+
+
+class DockerSocketMount(Rule):
+    """A service mounts the Docker socket.
+
+    Why:
+        Access to ``/var/run/docker.sock`` is root on the host; in Kubernetes there is no
+        Docker socket to mount at all.
+
+    Fix:
+        Use the orchestrator's API with a scoped service account (Traefik: the Kubernetes
+        Ingress provider) instead of the socket.
+    """
+
+    id = "CMP107"
+    name = "docker-socket-mount"
+    severity = Severity.HIGH
+    category = "compose"
+    targets = ("compose",)
+
+    def check(self, ctx: AuditContext) -> Iterator[Finding]:
+        for service in raw_services(ctx):
+            volumes = service.data.get("volumes")
+            for index, volume in enumerate(volumes if isinstance(volumes, list) else []):
+                text = volume.get("source", "") if isinstance(volume, Mapping) else str(volume)
+                if "docker.sock" in str(text):
+                    yield self.finding(
+                        f"service {service.name!r} mounts the Docker socket",
+                        service.doc.path,
+                        service.line("volumes", index),
+                    )
+
+
+class TraefikLabelsOutsideDeploy(Rule):
+    """Traefik labels on a Swarm stack service outside ``deploy.labels``.
+
+    In Swarm mode Traefik reads service labels, which are ``deploy.labels``; container
+    ``labels:`` are ignored, so the router is never created.
+
+    Why:
+        The route silently does not exist: the service is unreachable although the file
+        looks correct.
+
+    Fix:
+        Move the ``traefik.*`` labels under ``deploy.labels`` (or, after conversion, into the
+        Ingress values).
+    """
+
+    id = "CMP201"
+    name = "traefik-labels-outside-deploy"
+    severity = Severity.HIGH
+    category = "swarm"
+    targets = ("swarm-stack",)
+
+    def check(self, ctx: AuditContext) -> Iterator[Finding]:
+        for service in raw_services(ctx):
+            if not service.doc.swarm:
+                continue
+            labels = [entry for entry in service.labels() if entry[0].startswith("traefik.")]
+            if labels:
+                yield self.finding(
+                    f"service {service.name!r} has {len(labels)} traefik labels outside "
+                    "deploy.labels; Swarm ignores them",
+                    service.doc.path,
+                    labels[0][2] or service.line("labels"),
+                )
+
+
+class SwarmKeysIgnoredByCompose(Rule):
+    """Swarm-only ``deploy`` keys in a file run with ``docker compose``.
+
+    ``deploy.placement``, ``update_config``, ``rollback_config``, ``endpoint_mode`` and
+    ``mode`` only take effect with ``docker stack deploy``.
+
+    Why:
+        Readers believe the service is pinned or rolled out safely; under ``docker compose``
+        none of it happens.
+
+    Fix:
+        Remove the keys, or express placement as node selectors/affinity after conversion.
+    """
+
+    id = "CMP202"
+    name = "swarm-keys-ignored-by-compose"
+    severity = Severity.LOW
+    category = "swarm"
+    targets = ("compose",)
+
+    def check(self, ctx: AuditContext) -> Iterator[Finding]:
+        for service in raw_services(ctx):
+            if service.doc.swarm or compose_role(service.doc.path, service.doc) == "stack":
+                continue
+            deploy = service.data.get("deploy")
+            if not isinstance(deploy, Mapping):
+                continue
+            keys = [k for k in _SWARM_ONLY if k in deploy]
+            if keys:
+                yield self.finding(
+                    f"service {service.name!r} sets Swarm-only deploy keys "
+                    f"({', '.join(keys)}) that docker compose ignores",
+                    service.doc.path,
+                    service.line("deploy", keys[0]),
+                )
+
+
+class BuildInStack(Rule):
+    """``build:`` in a Swarm stack file.
+
+    Why:
+        ``docker stack deploy`` ignores ``build``: the stack runs whatever image tag is in the
+        registry, not what the file says it builds.
+
+    Fix:
+        Build in CI and reference the pushed tag only.
+    """
+
+    id = "CMP203"
+    name = "build-in-stack"
+    severity = Severity.LOW
+    category = "swarm"
+    targets = ("swarm-stack",)
+
+    def check(self, ctx: AuditContext) -> Iterator[Finding]:
+        for service in raw_services(ctx):
+            if service.doc.swarm and "build" in service.data:
+                yield self.finding(
+                    f"service {service.name!r} has build:, which docker stack deploy ignores",
+                    service.doc.path,
+                    service.line("build"),
+                )
+
+
+class RestartInStack(Rule):
+    """``restart:`` in a Swarm stack file.
+
+    Why:
+        Swarm ignores ``restart`` and uses ``deploy.restart_policy``; the written policy is
+        not the one in effect.
+
+    Fix:
+        Use ``deploy.restart_policy`` (or rely on the Kubernetes controller after conversion).
+    """
+
+    id = "CMP204"
+    name = "restart-in-stack"
+    severity = Severity.LOW
+    category = "swarm"
+    targets = ("swarm-stack",)
+
+    def check(self, ctx: AuditContext) -> Iterator[Finding]:
+        for service in raw_services(ctx):
+            if service.doc.swarm and "restart" in service.data:
+                yield self.finding(
+                    f"service {service.name!r} has restart:, which Swarm ignores",
+                    service.doc.path,
+                    service.line("restart"),
+                )

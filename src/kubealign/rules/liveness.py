@@ -1,0 +1,252 @@
+"""Which files are live: reachable from CI, a Makefile target, or a script that one of them runs.
+
+The graph's nodes are repository paths. Edges go from a file to the files it runs, deploys,
+builds or includes: CI workflows (jobs that can run) and Makefiles are the roots; scripts
+point at what they call and deploy; compose files at the Dockerfiles, env files and configs
+they use; kustomizations at their resources.
+"""
+
+from __future__ import annotations
+
+import bisect
+import fnmatch
+import posixpath
+import re
+from collections import deque
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from kubealign.model.artifacts import DeployCommand, DeployKind, ScriptCall
+from kubealign.model.inventory import ArtifactKind
+from kubealign.rules.context import AuditContext
+
+K = ArtifactKind
+_VARIABLE = re.compile(r"\$\{[^}]*\}|\$\(?[A-Za-z_][A-Za-z0-9_]*\)?")
+_MIN_LITERAL_CHARS = 4
+# Kinds whose ``files`` are read on another machine or are not repository paths.
+_REMOTE_ONLY = frozenset({DeployKind.SSH})
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    source: str
+    line: int | None
+    target: str
+    how: str
+
+    def sort_key(self) -> tuple[str, int, str, str]:
+        return (self.source, self.line or 0, self.target, self.how)
+
+
+@dataclass(slots=True)
+class Liveness:
+    edges: dict[str, list[Edge]] = field(default_factory=dict)
+    incoming: dict[str, list[Edge]] = field(default_factory=dict)
+    roots: tuple[str, ...] = ()
+    #: Live path -> the edge that first reached it (None for a root).
+    reached: dict[str, Edge | None] = field(default_factory=dict)
+
+    def is_live(self, path: str) -> bool:
+        return path in self.reached
+
+    def referenced_by(self, path: str) -> tuple[Edge, ...]:
+        return tuple(sorted(self.incoming.get(path, ()), key=Edge.sort_key))
+
+    def live_referrers(self, path: str) -> tuple[Edge, ...]:
+        return tuple(e for e in self.referenced_by(path) if self.is_live(e.source))
+
+    def chain(self, path: str) -> tuple[Edge, ...]:
+        """The edges from a root to ``path`` (empty for a root or a dead file)."""
+        edges: list[Edge] = []
+        seen: set[str] = set()
+        current = self.reached.get(path)
+        while current is not None and current.source not in seen:
+            seen.add(current.source)
+            edges.append(current)
+            current = self.reached.get(current.source)
+        return tuple(reversed(edges))
+
+    def evidence(self, path: str) -> str:
+        chain = self.chain(path)
+        if not chain:
+            return f"{path} is a root (CI workflow or Makefile)" if path in self.reached else ""
+        first = chain[0]
+        text = first.source + (f":{first.line}" if first.line else "")
+        for edge in chain:
+            text += f" -> {edge.target}"
+        return text
+
+
+class PathResolver:
+    """Turns a word written in a script (``./x.sh``, ``$DIR/k8s/``, ``compose-${env}.yml``)
+    into repository paths."""
+
+    def __init__(self, paths: Iterable[str]) -> None:
+        self.paths = sorted(paths)
+        self._set = frozenset(self.paths)
+        self._by_name: dict[str, list[str]] = {}
+        for path in self.paths:
+            self._by_name.setdefault(PurePosixPath(path).name, []).append(path)
+
+    def _under(self, directory: str) -> list[str]:
+        prefix = directory.rstrip("/") + "/"
+        start = bisect.bisect_left(self.paths, prefix)
+        found: list[str] = []
+        for path in self.paths[start:]:
+            if not path.startswith(prefix):
+                break
+            found.append(path)
+        return found
+
+    def resolve(self, word: str, base_dirs: Sequence[str]) -> tuple[str, ...]:
+        word = word.strip("'\"")
+        if not word or word in {"-", ".", "./"} or "://" in word:
+            return ()
+        # A leading "$SCRIPT_DIR/" or "${ROOT}/" names where the script lives: drop it.
+        word = re.sub(r"^(?:\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*)/", "", word)
+        word = posixpath.normpath(word) if word not in {"", "."} else word
+        if word.startswith(("/", "..")):
+            return ()
+        if "$" in word:
+            return self._pattern(word, base_dirs)
+        for base in (*base_dirs, ""):
+            candidate = posixpath.normpath(posixpath.join(base, word)) if base else word
+            if candidate in self._set:
+                return (candidate,)
+            under = self._under(candidate)
+            if under:
+                return tuple(under)
+        if "/" not in word and "." in word:
+            return tuple(self._by_name.get(word, ()))
+        return ()
+
+    def _pattern(self, word: str, base_dirs: Sequence[str]) -> tuple[str, ...]:
+        pattern = _VARIABLE.sub("*", word)
+        literal = pattern.replace("*", "").replace("/", "").replace(".", "")
+        if len(literal) < _MIN_LITERAL_CHARS:
+            return ()
+        found: set[str] = set()
+        for base in (*base_dirs, ""):
+            full = posixpath.join(base, pattern) if base else pattern
+            found.update(fnmatch.filter(self.paths, full))
+        if not found and "/" not in pattern:
+            found.update(p for p in self.paths if fnmatch.fnmatch(PurePosixPath(p).name, pattern))
+        return tuple(sorted(found))
+
+
+def _command_edges(
+    source: str,
+    commands: Iterable[DeployCommand],
+    calls: Iterable[ScriptCall],
+    resolver: PathResolver,
+    base_dirs: Sequence[str],
+    dead_functions: frozenset[str] = frozenset(),
+) -> list[Edge]:
+    edges: list[Edge] = []
+    for command in commands:
+        if command.function in dead_functions or command.kind in _REMOTE_ONLY:
+            continue
+        for word in command.files:
+            for target in resolver.resolve(word, base_dirs):
+                edges.append(Edge(source, command.line, target, command.kind.value))
+    for call in calls:
+        for target in resolver.resolve(call.target, base_dirs):
+            edges.append(Edge(source, call.line, target, f"runs ({call.mode})"))
+    return edges
+
+
+def _kustomize_edges(ctx: AuditContext, resolver: PathResolver) -> list[Edge]:
+    edges: list[Edge] = []
+    for artifact in ctx.inventory.by_kind(K.KUSTOMIZATION):
+        info = artifact.kustomization
+        if info is None:
+            continue
+        directory = posixpath.dirname(artifact.path)
+        for entry in (*info.resources, *info.components, *info.patches):
+            for target in resolver.resolve(entry, (directory,)):
+                edges.append(Edge(artifact.path, None, target, "kustomize resource"))
+    return edges
+
+
+def _compose_edges(ctx: AuditContext) -> list[Edge]:
+    edges: list[Edge] = []
+    for artifact in ctx.inventory.by_kind(K.COMPOSE):
+        info = artifact.compose
+        if info is not None:
+            for reference in info.references:
+                if reference.exists:
+                    edges.append(Edge(artifact.path, None, reference.path, reference.key))
+    return edges
+
+
+def _argo_edges(ctx: AuditContext, resolver: PathResolver) -> list[Edge]:
+    edges: list[Edge] = []
+    for artifact in ctx.inventory.by_kind(K.ARGOCD_APPLICATION):
+        if artifact.argocd is None:
+            continue
+        for app in artifact.argocd.applications:
+            if app.path:
+                for target in resolver.resolve(app.path, ()):
+                    edges.append(Edge(artifact.path, app.line, target, "argocd source"))
+    return edges
+
+
+def build_liveness(ctx: AuditContext) -> Liveness:
+    resolver = PathResolver(a.path for a in ctx.inventory)
+    graph = Liveness()
+    all_edges: list[Edge] = []
+    roots: list[str] = []
+    for path, workflow in ctx.workflows.items():
+        if workflow.disabled:
+            continue
+        roots.append(path)
+        dead = frozenset(job.name for job in workflow.jobs if job.disabled)
+        live_calls = [c for c in workflow.calls if not _call_in_dead_job(workflow, c, dead)]
+        all_edges += _command_edges(
+            path, workflow.deploy_commands, live_calls, resolver, ("",), dead
+        )
+    for path, makefile in ctx.makefiles.items():
+        roots.append(path)
+        base = posixpath.dirname(path)
+        all_edges += _command_edges(
+            path, makefile.deploy_commands, makefile.calls, resolver, (base,)
+        )
+    for path, script in ctx.scripts.items():
+        base = posixpath.dirname(path)
+        bases = (base, "") if base else ("",)
+        all_edges += _command_edges(path, script.deploy_commands, script.calls, resolver, bases)
+        artifact = ctx.artifact(path)
+        if artifact is not None and artifact.script is not None:
+            for reference in artifact.script.references:
+                for target in resolver.resolve(reference, bases):
+                    all_edges.append(Edge(path, None, target, "named"))
+    all_edges += _compose_edges(ctx)
+    all_edges += _kustomize_edges(ctx, resolver)
+    all_edges += _argo_edges(ctx, resolver)
+    for edge in sorted(set(all_edges), key=Edge.sort_key):
+        if edge.target == edge.source:
+            continue
+        graph.edges.setdefault(edge.source, []).append(edge)
+        graph.incoming.setdefault(edge.target, []).append(edge)
+    graph.roots = tuple(sorted(roots))
+    queue: deque[str] = deque(graph.roots)
+    for root in graph.roots:
+        graph.reached[root] = None
+    while queue:
+        current = queue.popleft()
+        for edge in graph.edges.get(current, ()):
+            if edge.target not in graph.reached:
+                graph.reached[edge.target] = edge
+                queue.append(edge.target)
+    return graph
+
+
+def _call_in_dead_job(workflow: object, call: ScriptCall, dead: frozenset[str]) -> bool:
+    """Calls carry no job name: a call is dead when a dead job's command sits on its line."""
+    commands: Iterable[DeployCommand] = getattr(workflow, "deploy_commands", ())
+    return any(c.line == call.line and c.function in dead for c in commands)
+
+
+def liveness(ctx: AuditContext) -> Liveness:
+    return ctx.analysis("liveness", build_liveness)

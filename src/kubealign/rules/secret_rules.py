@@ -1,0 +1,242 @@
+"""SEC: secrets committed anywhere and secret delivery that differs per place.
+
+Only masked previews (at most four characters) ever reach a finding, never a value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from pathlib import PurePosixPath
+
+from kubealign.load.deploy_commands import is_secret_name, mask_preview
+from kubealign.model.artifacts import TokenFinding
+from kubealign.model.findings import Finding, Severity
+from kubealign.model.inventory import ArtifactKind
+from kubealign.rules.base import Rule
+from kubealign.rules.context import AuditContext
+from kubealign.rules.helpers import manifest_objects, raw_services
+from kubealign.rules.variants import service_key
+
+_FILE_SUFFIXES = ("_FILE", "__FILE", "_PATH")
+
+
+def _is_literal_secret(name: str, value: object) -> bool:
+    if not is_secret_name(name) or name.endswith(_FILE_SUFFIXES):
+        return False
+    if not isinstance(value, str | int) or isinstance(value, bool):
+        return False
+    text = str(value)
+    return bool(text) and "$" not in text and not text.startswith("/run/secrets/")
+
+
+class CommittedCredential(Rule):
+    """A credential (token, key, password) written literally in a committed file.
+
+    Scripts, Makefiles, CI workflows, Dockerfiles and compose environments are scanned for
+    known token formats and for secret-named variables assigned a literal value.
+
+    Why:
+        Anything committed is readable by everyone with clone access, forever (history keeps
+        it after deletion); the credential must be treated as leaked.
+
+    Fix:
+        Rotate the credential, remove it from the file, and read it from the secret store
+        (External Secrets in the cluster, CI secrets in workflows).
+    """
+
+    id = "SEC001"
+    name = "committed-credential"
+    severity = Severity.CRITICAL
+    category = "secrets"
+    targets = ("deploy-script", "ci-workflow", "dockerfile", "compose")
+
+    def _tokens(self, path: str, tokens: tuple[TokenFinding, ...]) -> Iterator[Finding]:
+        for token in tokens:
+            yield self.finding(
+                f"literal {token.kind} ({token.preview}) committed", path, token.line
+            )
+
+    def check(self, ctx: AuditContext) -> Iterator[Finding]:
+        for path, script in sorted(ctx.scripts.items()):
+            yield from self._tokens(path, script.tokens)
+        for path, makefile in sorted(ctx.makefiles.items()):
+            yield from self._tokens(path, makefile.tokens)
+        for path, workflow in sorted(ctx.workflows.items()):
+            yield from self._tokens(path, workflow.tokens)
+        for path, dockerfile in sorted(ctx.dockerfiles.items()):
+            yield from self._tokens(path, dockerfile.tokens)
+        for service in raw_services(ctx):
+            for name, value in sorted(service.environment().items()):
+                if _is_literal_secret(name, value):
+                    yield self.finding(
+                        f"service {service.name!r} sets {name} to a literal "
+                        f"({mask_preview(str(value))})",
+                        service.doc.path,
+                        service.env_line(name),
+                    )
+
+
+class KubernetesSecretCommitted(Rule):
+    """A Kubernetes ``Secret`` with ``data`` or ``stringData`` in the repository.
+
+    Why:
+        Base64 is an encoding, not encryption: the values are readable by everyone with
+        access to the repository.
+
+    Fix:
+        Rotate the values, delete the manifest, and deliver the secret with External Secrets
+        (or Sealed Secrets) instead.
+    """
+
+    id = "SEC002"
+    name = "kubernetes-secret-committed"
+    severity = Severity.HIGH
+    category = "secrets"
+    targets = ("kubernetes-manifest",)
+
+    def check(self, ctx: AuditContext) -> Iterator[Finding]:
+        for obj in manifest_objects(ctx):
+            if obj.kind != "Secret":
+                continue
+            for key in ("data", "stringData"):
+                values = obj.data.get(key)
+                if isinstance(values, Mapping) and values:
+                    yield self.finding(
+                        f"Secret {obj.name!r} commits {len(values)} values in {key} "
+                        f"({', '.join(sorted(map(str, values)))})",
+                        obj.path,
+                        obj.line(key),
+                    )
+
+
+class MixedSecretMechanisms(Rule):
+    """One service receives its secrets by different mechanisms in different places.
+
+    Mechanisms: Docker/Swarm secrets (``secrets:``), ``*_FILE`` variables, literal
+    environment variables, env files, and Kubernetes Secrets (``secretKeyRef``/``envFrom``).
+
+    Why:
+        The application must support every mechanism, rotation has to be done N ways, and a
+        secret moved to the store in one place stays in plain text in another.
+
+    Fix:
+        Deliver every secret one way: External Secrets into Kubernetes Secrets, mounted or
+        injected identically in every environment.
+    """
+
+    id = "SEC003"
+    name = "mixed-secret-mechanisms"
+    severity = Severity.MEDIUM
+    category = "secrets"
+    targets = ("compose", "kubernetes-manifest")
+
+    def check(self, ctx: AuditContext) -> Iterator[Finding]:
+        mechanisms: dict[str, dict[str, tuple[str, int | None]]] = {}
+        projects = {p: d.project for p, d in ctx.compose.items() if d.project is not None}
+        for service in raw_services(ctx):
+            project = projects.get(service.doc.path)
+            if project is None or service.name not in project.service_names:
+                continue
+            key = service_key(project.service(service.name))
+            found = mechanisms.setdefault(key, {})
+            if service.data.get("secrets"):
+                found.setdefault("docker-secrets", (service.doc.path, service.line("secrets")))
+            for name, value in service.environment().items():
+                if name.endswith(_FILE_SUFFIXES) and is_secret_name(name[: -len("_FILE")]):
+                    found.setdefault("secret-files", (service.doc.path, service.env_line(name)))
+                elif _is_literal_secret(name, value) or (
+                    is_secret_name(name) and isinstance(value, str) and "$" in value
+                ):
+                    found.setdefault("env-vars", (service.doc.path, service.env_line(name)))
+            if service.data.get("env_file"):
+                found.setdefault("env-files", (service.doc.path, service.line("env_file")))
+        for obj in manifest_objects(ctx):
+            for tokens, container in obj.containers():
+                image = str(container.get("image") or "")
+                if not image:
+                    continue
+                key = PurePosixPath(image.split("@", maxsplit=1)[0].rsplit(":", 1)[0]).name
+                text = repr(container)
+                if "secretKeyRef" in text or "secretRef" in text:
+                    mechanisms.setdefault(key, {}).setdefault(
+                        "kubernetes-secrets", (obj.path, obj.line(*tokens))
+                    )
+        for key in sorted(mechanisms):
+            found = mechanisms[key]
+            if len(found) < 2:
+                continue
+            where = "; ".join(
+                f"{name} ({path}:{line})" if line else f"{name} ({path})"
+                for name, (path, line) in sorted(found.items())
+            )
+            first_path, first_line = sorted(found.values(), key=lambda v: (v[0], v[1] or 0))[0]
+            yield self.finding(
+                f"service {key!r} gets secrets {len(found)} ways: {where}", first_path, first_line
+            )
+
+
+class SecretInDockerfile(Rule):
+    """A secret-named ``ARG`` or ``ENV`` in a Dockerfile.
+
+    Why:
+        Build arguments and environment values are stored in the image history and layers:
+        anyone who can pull the image can read them.
+
+    Fix:
+        Use ``RUN --mount=type=secret`` for build-time secrets and inject runtime secrets
+        from the orchestrator.
+    """
+
+    id = "SEC004"
+    name = "secret-in-dockerfile"
+    severity = Severity.MEDIUM
+    category = "secrets"
+    targets = ("dockerfile",)
+
+    def check(self, ctx: AuditContext) -> Iterator[Finding]:
+        for path, info in sorted(ctx.dockerfiles.items()):
+            for arg in info.args:
+                if is_secret_name(arg.name):
+                    yield self.finding(
+                        f"ARG {arg.name} passes a secret into the build", path, arg.line
+                    )
+            for name, _value, line in info.env:
+                if is_secret_name(name) and not name.endswith(_FILE_SUFFIXES):
+                    yield self.finding(f"ENV {name} bakes a secret into the image", path, line)
+
+
+class EnvFileWithSecrets(Rule):
+    """A committed env file defines secret-named variables.
+
+    Only the variable names are read; values are never looked at or shown.
+
+    Why:
+        Env files are copied to hosts with scp and mounted into containers; committed, they
+        put credentials in the repository and on every machine.
+
+    Fix:
+        Keep only non-secret settings in env files; move secrets to the secret store.
+    """
+
+    id = "SEC005"
+    name = "env-file-with-secrets"
+    severity = Severity.MEDIUM
+    category = "secrets"
+    targets = ("env-file",)
+
+    def check(self, ctx: AuditContext) -> Iterator[Finding]:
+        for artifact in ctx.inventory.by_kind(ArtifactKind.ENV_FILE):
+            if artifact.env_file is None:
+                continue
+            names = [n for n in artifact.env_file.variables if is_secret_name(n)]
+            if not names:
+                continue
+            lines = ctx.lines(artifact.path)
+            first = next(
+                (i for i, text in enumerate(lines, 1) if text.strip().startswith(names[0])), None
+            )
+            yield self.finding(
+                f"env file defines {len(names)} secret variables: {', '.join(names)}",
+                artifact.path,
+                first,
+            )

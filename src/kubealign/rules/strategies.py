@@ -1,0 +1,75 @@
+"""Deployment strategies in use (compose, swarm, kubernetes, kustomize, helm, argocd, ssh)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from kubealign.model.artifacts import DeployKind
+from kubealign.model.audit import Strategy
+from kubealign.model.inventory import ArtifactKind
+from kubealign.rules.context import AuditContext
+from kubealign.rules.liveness import Liveness, liveness
+
+K = ArtifactKind
+_SSH_KINDS = frozenset({DeployKind.SSH, DeployKind.SCP, DeployKind.RSYNC})
+_STACK_KINDS = frozenset({DeployKind.STACK_DEPLOY, DeployKind.DOCKER_SERVICE_UPDATE})
+
+
+def _strategy(name: str, files: Iterable[str], live: Liveness) -> Strategy | None:
+    paths = tuple(sorted(set(files)))
+    if not paths:
+        return None
+    live_paths = [p for p in paths if live.is_live(p)]
+    evidence = tuple(sorted(live.evidence(p) for p in live_paths))[:5]
+    if not live_paths:
+        evidence = (
+            f"no CI workflow, Makefile target or live script reaches any of {len(paths)} files",
+        )
+    return Strategy(name=name, files=paths, live=bool(live_paths), evidence=evidence)
+
+
+def _stack_targets(ctx: AuditContext) -> set[str]:
+    """Compose files that something deploys with ``docker stack deploy``."""
+    live = liveness(ctx)
+    targets: set[str] = set()
+    for source, edges in live.edges.items():
+        for edge in edges:
+            if edge.how == DeployKind.STACK_DEPLOY.value and edge.target in ctx.compose:
+                targets.add(edge.target)
+        del source
+    return targets
+
+
+def compute_strategies(ctx: AuditContext) -> tuple[Strategy, ...]:
+    def compute(c: AuditContext) -> tuple[Strategy, ...]:
+        live = liveness(c)
+        stacks = {p for p, d in c.compose.items() if d.swarm} | _stack_targets(c)
+        compose_files = [p for p in c.compose if p not in stacks]
+        inv = c.inventory
+        charts = [a.path for a in inv.by_kind(K.HELM_CHART)]
+        chart_dirs = [a.helm_chart.directory for a in inv.by_kind(K.HELM_CHART) if a.helm_chart]
+        helm_files = list(charts)
+        for directory in chart_dirs:
+            helm_files += [a.path for a in inv if directory and a.path.startswith(directory + "/")]
+        ssh_scripts = [
+            p for p, s in c.scripts.items() if any(d.kind in _SSH_KINDS for d in s.deploy_commands)
+        ]
+        kustomize = [a.path for a in inv.by_kind(K.KUSTOMIZATION)]
+        argo = [a.path for a in inv.by_kind(K.ARGOCD_APPLICATION)]
+        manifests = [
+            a.path
+            for a in inv.by_kind(K.KUBERNETES_MANIFEST)
+            if a.path not in argo and not any(a.path.startswith(d + "/") for d in chart_dirs if d)
+        ]
+        candidates = (
+            _strategy("compose", compose_files, live),
+            _strategy("swarm", stacks, live),
+            _strategy("kubernetes", manifests, live),
+            _strategy("kustomize", kustomize, live),
+            _strategy("helm", sorted(set(helm_files)), live),
+            _strategy("argocd", argo, live),
+            _strategy("ssh-scripts", ssh_scripts, live),
+        )
+        return tuple(s for s in candidates if s is not None)
+
+    return ctx.analysis("strategies", compute)
