@@ -5,13 +5,23 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from kubealign.load.dockerfile import parse_image_ref
+from kubealign.model.artifacts import DeployKind
 from kubealign.model.findings import Finding, Severity
 from kubealign.rules.base import Rule
 from kubealign.rules.context import AuditContext
 from kubealign.rules.helpers import raw_services
-from kubealign.rules.variants import compose_role, differences, similarity_entries
+from kubealign.rules.liveness import liveness
+from kubealign.rules.variants import differences, similarity_entries
 
-_SWARM_ONLY = ("placement", "update_config", "rollback_config", "endpoint_mode", "mode")
+_COMPOSE_RUNS = frozenset(
+    k.value
+    for k in (
+        DeployKind.COMPOSE_UP,
+        DeployKind.COMPOSE_PULL,
+        DeployKind.COMPOSE_BUILD,
+        DeployKind.COMPOSE_DOWN,
+    )
+)
 
 
 class ComposeLoadError(Rule):
@@ -269,10 +279,11 @@ class TraefikLabelsOutsideDeploy(Rule):
 
 
 class SwarmKeysIgnoredByCompose(Rule):
-    """Swarm-only ``deploy`` keys in a file run with ``docker compose``.
+    """Swarm-only settings in a file that is run with ``docker compose``, never as a stack.
 
-    ``deploy.placement``, ``update_config``, ``rollback_config``, ``endpoint_mode`` and
-    ``mode`` only take effect with ``docker stack deploy``.
+    ``deploy.placement``, ``update_config``, ``rollback_config``, ``endpoint_mode``,
+    ``mode: global``, generic resources and overlay networks only take effect with
+    ``docker stack deploy``.
 
     Why:
         Readers believe the service is pinned or rolled out safely; under ``docker compose``
@@ -286,23 +297,26 @@ class SwarmKeysIgnoredByCompose(Rule):
     name = "swarm-keys-ignored-by-compose"
     severity = Severity.LOW
     category = "swarm"
-    targets = ("compose",)
+    targets = ("compose", "deploy-script")
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
-        for service in raw_services(ctx):
-            if service.doc.swarm or compose_role(service.doc.path, service.doc) == "stack":
+        live = liveness(ctx)
+        for path in sorted(ctx.compose):
+            doc = ctx.compose[path]
+            artifact = ctx.artifact(path)
+            if not doc.swarm or artifact is None or artifact.compose is None:
                 continue
-            deploy = service.data.get("deploy")
-            if not isinstance(deploy, Mapping):
+            hows = {edge.how for edge in live.referenced_by(path)}
+            if DeployKind.STACK_DEPLOY.value in hows or not hows & _COMPOSE_RUNS:
                 continue
-            keys = [k for k in _SWARM_ONLY if k in deploy]
-            if keys:
-                yield self.finding(
-                    f"service {service.name!r} sets Swarm-only deploy keys "
-                    f"({', '.join(keys)}) that docker compose ignores",
-                    service.doc.path,
-                    service.line("deploy", keys[0]),
-                )
+            keys = artifact.compose.swarm_keys
+            span = doc.raw.sources.nearest(keys[0]) if doc.raw and keys else None
+            yield self.finding(
+                f"{len(keys)} Swarm-only settings, but the file is only run with docker compose "
+                f"({', '.join(keys[:3])}{' …' if len(keys) > 3 else ''})",
+                path,
+                span.line if span else 1,
+            )
 
 
 class BuildInStack(Rule):
