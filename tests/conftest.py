@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -29,3 +30,29 @@ def corpus_dir(shared_dir: Path) -> Path:
     if not corpus.is_dir():
         pytest.skip(f"the corpus {corpus} is absent")
     return corpus
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="Rewrite golden files from the current output instead of comparing.")
+
+
+@pytest.fixture(scope="session")
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture(scope="session")
+def check_golden(update_golden: bool) -> Callable[[Path, str], None]:
+    """Compare text with a golden file, or rewrite the file under ``--update-golden``."""
+
+    def check(path: Path, actual: str) -> None:
+        if update_golden or not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(actual, encoding="utf-8")
+            assert update_golden, f"{path} did not exist: written now, check it and commit it"
+            return
+        expected = path.read_text(encoding="utf-8")
+        assert actual == expected, f"{path} differs (regenerate with pytest --update-golden)"
+
+    return check

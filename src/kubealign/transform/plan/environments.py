@@ -1,0 +1,207 @@
+"""Compose files -> environments: override chains, standalone copies, Swarm stacks, partial
+overrides attached to their base, other projects told apart, doubtful files listed."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from kubealign.model.plan import Ambiguity, EnvironmentKind
+from kubealign.transform.plan.sources import ComposeFacts
+
+DEFAULT_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
+_OVERRIDE_WORD = "override"
+_ALIASES = {"prod": "production", "dev": "development", "stg": "staging", "stage": "staging",
+            "develop": "development", "test": "test", "qa": "qa"}
+_DOUBT = re.compile(r"never finished|deprecated|obsolete|unused|do not use|decide between|"
+                    r"legacy|not used|abandoned", re.IGNORECASE)
+# Images so common that sharing one says nothing about two files being one project.
+_GENERIC_NAMESPACES = frozenset({"library", "bitnami", "prom", "grafana", "nginx", "traefik",
+                                 "redis", "postgres", "mysql", "mariadb", "mongo", "qdrant",
+                                 "nvcr.io/nvidia"})
+
+
+@dataclass
+class DetectedEnvironment:
+    name: str
+    files: list[ComposeFacts]
+    kind: EnvironmentKind
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def primary(self) -> ComposeFacts:
+        return self.files[0]
+
+    @property
+    def project_directory(self) -> str:
+        return self.primary.directory or "."
+
+
+@dataclass
+class Grouping:
+    environments: list[DetectedEnvironment]
+    components: list[tuple[ComposeFacts, str]]
+    separate: list[tuple[ComposeFacts, str]]
+    ambiguous: list[Ambiguity]
+
+
+def environment_word(stem: str) -> str | None:
+    """``docker-compose.prod.yml`` -> ``production``, ``docker-compose-ai.yml`` -> ``ai``."""
+    base = re.sub(r"\.(ya?ml)$", "", stem)
+    for prefix in ("docker-compose.", "docker-compose-", "docker-compose_", "compose.",
+                   "compose-", "compose_"):
+        if base.startswith(prefix):
+            word = base[len(prefix):]
+            break
+    else:
+        for suffix in (".docker-compose", "-docker-compose", ".compose", "-compose"):
+            if base.endswith(suffix):
+                word = base[: -len(suffix)]
+                break
+        else:
+            word = base if base not in ("docker-compose", "compose") else ""
+    word = re.sub(r"[^a-z0-9]+", "-", word.lower()).strip("-")
+    return _ALIASES.get(word, word) or None
+
+
+def _own_repositories(facts: ComposeFacts) -> set[str]:
+    repos: set[str] = set()
+    for service in facts.services:
+        repo = service.repository
+        if repo and "/" in repo and repo.rsplit("/", 1)[0] not in _GENERIC_NAMESPACES:
+            repos.add(repo)
+    return repos
+
+
+def _related(a: ComposeFacts, b: ComposeFacts) -> bool:
+    if _own_repositories(a) & _own_repositories(b):
+        return True
+    same = {(s.name, s.repository) for s in a.services if s.repository} & {
+        (s.name, s.repository) for s in b.services if s.repository}
+    return len(same) >= 2
+
+
+def _families(files: Sequence[ComposeFacts]) -> list[list[ComposeFacts]]:
+    parent = list(range(len(files)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(len(files)):
+        for j in range(i + 1, len(files)):
+            if _related(files[i], files[j]):
+                parent[find(i)] = find(j)
+    groups: dict[int, list[ComposeFacts]] = {}
+    for i, facts in enumerate(files):
+        groups.setdefault(find(i), []).append(facts)
+    return sorted(groups.values(), key=lambda g: (-len(g), min(f.path for f in g)))
+
+
+def _base_of(partial: ComposeFacts, full: Sequence[ComposeFacts]) -> ComposeFacts | None:
+    wanted = {s.name for s in partial.services}
+    candidates = [f for f in full if f.directory == partial.directory
+                  and wanted <= {s.name for s in f.services}]
+    candidates.sort(key=lambda f: (f.stem not in DEFAULT_NAMES,
+                                   not partial.stem.startswith(f.stem.rsplit(".", 1)[0]), f.path))
+    return candidates[0] if candidates else None
+
+
+def _component_reason(facts: ComposeFacts, main: Sequence[ComposeFacts]) -> str | None:
+    main_networks = {n for f in main for n in (*f.networks, *f.external_networks)}
+    shared = sorted(set(facts.external_networks) & main_networks)
+    if shared:
+        return f"joins the platform's network {shared[0]!r} (external: true)"
+    names = {s.name for s in facts.services}
+    for other in main:
+        for name in sorted(names):
+            if re.search(rf"(?<![A-Za-z0-9_-]){re.escape(name)}(?::[0-9]+|/)", other.text):
+                return f"{other.path} reaches its service {name!r} by name"
+    return None
+
+
+def _doubts(facts: ComposeFacts) -> list[str]:
+    return [f"{facts.path}:{line}: {text!r}" for line, text in facts.header
+            if _DOUBT.search(text)]
+
+
+def group_files(files: Sequence[ComposeFacts]) -> Grouping:
+    ambiguous: list[Ambiguity] = []
+    partial = [f for f in files if f.partial]
+    full = [f for f in files if not f.partial]
+    families = _families(full)
+    main = families[0] if families else []
+    components: list[tuple[ComposeFacts, str]] = []
+    separate: list[tuple[ComposeFacts, str]] = []
+    for family in families[1:]:
+        for facts in family:
+            reason = _component_reason(facts, main)
+            if reason is not None:
+                components.append((facts, reason))
+            else:
+                separate.append((facts, "shares no image, network or service name with the "
+                                        "platform's compose files"))
+    environments: list[DetectedEnvironment] = []
+    for facts in sorted(main, key=lambda f: f.path):
+        environments.extend(_environments_of(facts, partial, full))
+    for facts in partial:
+        if _base_of(facts, full) is None:
+            ambiguous.append(Ambiguity(facts.path, "partial override (no image of its own) and "
+                                       "no compose file in its folder defines all its services"))
+    _name_uniquely(environments)
+    for env in environments:
+        for doubt in _doubts(env.primary):
+            ambiguous.append(Ambiguity(env.primary.path, f"kept as environment {env.name!r}, "
+                                       f"but its header says {doubt.split(': ', 1)[1]}"))
+    return Grouping(environments, components, separate, ambiguous)
+
+
+def _environments_of(facts: ComposeFacts, partial: Sequence[ComposeFacts],
+                     full: Sequence[ComposeFacts]) -> list[DetectedEnvironment]:
+    kind = (EnvironmentKind.SWARM if facts.swarm else
+            EnvironmentKind.STANDALONE if facts.directory else EnvironmentKind.COMPOSE)
+    overrides = [p for p in partial if _base_of(p, full) is facts]
+    automatic = [p for p in overrides if environment_word(p.stem) == _OVERRIDE_WORD]
+    others = [p for p in overrides if p not in automatic]
+    word = environment_word(facts.stem)
+    is_default = facts.stem in DEFAULT_NAMES
+    name = "local" if is_default else (word or posixpath.basename(facts.directory) or "default")
+    reasons = [_kind_reason(facts, kind, is_default)]
+    chain = [facts, *automatic]
+    if automatic:
+        reasons.append(f"{', '.join(p.path for p in automatic)}: partial override (no image of "
+                       "its own) that `docker compose up` reads on top of it")
+    envs = [DetectedEnvironment(name, chain, kind, reasons)]
+    for override in others:
+        env_name = environment_word(override.stem) or override.stem
+        envs.append(DetectedEnvironment(env_name, [facts, override], kind, [
+            f"{override.path}: partial override (no image of its own) of {facts.path}; "
+            "the pair is one environment"]))
+    return envs
+
+
+def _kind_reason(facts: ComposeFacts, kind: EnvironmentKind, is_default: bool) -> str:
+    deployed = f"; deployed by {', '.join(facts.deployed_by)}" if facts.deployed_by else ""
+    if kind is EnvironmentKind.SWARM:
+        return f"{facts.path}: Swarm stack (uses settings only Swarm honours){deployed}"
+    if kind is EnvironmentKind.STANDALONE:
+        return (f"{facts.path}: standalone copy with its own project directory "
+                f"{facts.directory}/{deployed}")
+    if is_default:
+        return f"{facts.path}: the default compose file (what `docker compose up` runs){deployed}"
+    return f"{facts.path}: compose variant named by its file{deployed}"
+
+
+def _name_uniquely(environments: list[DetectedEnvironment]) -> None:
+    seen: dict[str, int] = {}
+    for env in environments:
+        seen[env.name] = seen.get(env.name, 0) + 1
+    for env in environments:
+        if seen[env.name] > 1:
+            folder = posixpath.basename(env.primary.directory) or "root"
+            env.reasons.append(f"named after its folder too: {env.name!r} is used by another file")
+            env.name = f"{folder}-{env.name}"
