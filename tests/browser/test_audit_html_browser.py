@@ -3,6 +3,7 @@ filtering through real clicks and typing, readable with JavaScript off, and a sc
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 from pathlib import Path
 
@@ -119,6 +120,24 @@ def test_readable_without_javascript(browser: Browser, report_url: str) -> None:
         ) == "table-row"
         assert page.evaluate("document.querySelectorAll('td.cell-differs').length") == 3
         assert page.events.exceptions == []
+
+
+def test_wide_matrix_scrolls_inside_its_box(browser: Browser, tmp_path: Path) -> None:
+    report = sample_report()
+    environments = tuple(f"environment-{i:02d}" for i in range(14))
+    cells = tuple(
+        dataclasses.replace(cell, environment=env, file=f"deploy/{env}/docker-compose.yml")
+        for env in environments for cell in report.matrix.cells[:1]
+    )
+    wide = dataclasses.replace(report, matrix=dataclasses.replace(
+        report.matrix, environments=environments, cells=cells))
+    target = tmp_path / "wide.html"
+    target.write_text(render_html(wide), encoding="utf-8")
+    with browser.new_page() as page:
+        page.open(target.as_uri())
+        assert page.evaluate("document.getElementById('matrix-table').offsetWidth") > 1280
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+        _assert_clean(page, target.as_uri())
 
 
 def test_screenshot(chromium_binary: str, report_url: str, tmp_path: Path) -> None:

@@ -248,7 +248,7 @@ def sample_report() -> AuditReport:
         before_after=(
             BeforeAfter("compose", 11, 1),
             BeforeAfter("dockerfile", 6, 3),
-            BeforeAfter("deploy-script", 18, 1),
+            BeforeAfter("scripts", 18, 1),
             BeforeAfter("kubernetes-manifest", 25, 0),
         ),
         script_reduction_percent=94.4,

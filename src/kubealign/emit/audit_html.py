@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from html import escape
 from importlib import resources
 
-from kubealign.emit.audit_markdown import differing_aspects, git_command
+from kubealign.emit.audit_markdown import SCRIPT_KINDS, differing_aspects, git_command
 from kubealign.model.audit import (
     CATEGORIES,
     AuditReport,
@@ -88,11 +88,16 @@ def _loc(path: str | None, line: int | None = None) -> str:
     if not path:
         return '<span class="muted">repository</span>'
     where = f"{path}:{line}" if line is not None else path
-    return f'<span class="loc">{e(where)}</span>'
+    return f'<span class="loc">{_breakable(where)}</span>'
+
+
+def _breakable(path: str) -> str:
+    """Escaped, with line-break opportunities after each ``/`` (long paths in narrow cells)."""
+    return e(path).replace("/", "/<wbr>")
 
 
 def _locs(items: Iterable[str], empty: str = "—") -> str:
-    shown = "<br>".join(f'<span class="loc">{e(item)}</span>' for item in items)
+    shown = "<br>".join(f'<span class="loc">{_breakable(item)}</span>' for item in items)
     return shown or f'<span class="muted">{e(empty)}</span>'
 
 
@@ -146,8 +151,7 @@ def _summary(report: AuditReport) -> str:
         for name, count in s.by_severity if count
     )
     live = ", ".join(s.live_strategies) or "none"
-    scripts = next((b for b in report.before_after if b.kind in {"deploy-script", "script"}),
-                   None)
+    scripts = next((b for b in report.before_after if b.kind in SCRIPT_KINDS), None)
     reduction = (f"{scripts.before} → {scripts.after} deploy scripts" if scripts
                  else "no deploy scripts counted")
     cards = [
@@ -252,7 +256,7 @@ def _matrix_cell(cell: MatrixCell | None, differing: set[str]) -> str:
         parts.append(f'<span class="{css}" data-aspect="{attribute}">{e(shown)}</span>')
     if cell.tag is None:
         parts.insert(0, f'<span class="aspect" data-aspect="image">{e(cell.image)}</span>')
-    parts.append(f'<span class="aspect loc muted">{e(cell.file)}'
+    parts.append(f'<span class="aspect loc muted">{_breakable(cell.file)}'
                  f'{":" + str(cell.line) if cell.line is not None else ""}</span>')
     css = "cell-differs" if differing else ""
     return _td("".join(parts), css=css)

@@ -44,7 +44,9 @@ _MATRIX_ASPECTS = ("tag", "replicas", "gpus", "memory", "cpus", "host")
 def text(value: object) -> str:
     """Inline text: no HTML, no accidental emphasis, links or table breaks."""
     out = str(value).replace("\r", " ").replace("\n", " ")
-    out = out.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    # ``<`` could open an HTML tag and ``&`` an entity; ``>`` is harmless mid-line (every
+    # call site puts text after other characters) and stays readable in the source.
+    out = out.replace("&", "&amp;").replace("<", "&lt;")
     for char in "\\`*_[]|":
         out = out.replace(char, "\\" + char)
     return out
@@ -143,7 +145,7 @@ class _Writer:
             self.add("")
         severities = ", ".join(f"{_SEVERITY_MARK.get(name, '')} {count} {name}"
                                for name, count in s.by_severity if count)
-        scripts = _before_after(r, "deploy-script") or _before_after(r, "script")
+        scripts = _script_counts(r)
         rows = [
             ["Findings", f"{s.findings_total}" + (f" ({severities})" if severities else "")],
             ["Suppressed findings", str(s.suppressed_total)],
@@ -430,9 +432,13 @@ class _Writer:
             self.add("")
 
 
-def _before_after(report: AuditReport, kind: str) -> tuple[int, int] | None:
+#: Names the before/after table may give deploy scripts.
+SCRIPT_KINDS = ("scripts", "deploy-script", "script")
+
+
+def _script_counts(report: AuditReport) -> tuple[int, int] | None:
     for entry in report.before_after:
-        if entry.kind == kind:
+        if entry.kind in SCRIPT_KINDS:
             return entry.before, entry.after
     return None
 
