@@ -14,6 +14,7 @@ from pathlib import Path
 
 from kubealign import __version__
 from kubealign.actions.inventory import build_inventory
+from kubealign.emit.audit_formats import RENDERERS as EMIT_RENDERERS
 from kubealign.errors import UsageError
 from kubealign.model.audit import (
     AUDIT_SCHEMA_VERSION,
@@ -184,8 +185,9 @@ def render_text(report: AuditReport) -> str:
     return "\n".join(lines) + "\n"
 
 
-#: ``--format`` name -> renderer. Other modules register more (markdown, html, sarif).
+#: ``--format`` name -> renderer: text and json here, markdown, html and sarif from emit.
 RENDERERS: dict[str, Callable[[AuditReport], str]] = {
     "text": render_text,
     "json": render_json,
+    **EMIT_RENDERERS,
 }
