@@ -14,10 +14,35 @@ from kubealign.model.findings import Finding, Severity
 from kubealign.rules.base import Rule
 from kubealign.rules.context import AuditContext
 from kubealign.rules.liveness import liveness
+from kubealign.rules.variants import service_key
+
+
+def _compose_builds(ctx: AuditContext) -> dict[str, str]:
+    """Dockerfile path -> service key, from compose ``build:`` sections."""
+    found: dict[str, str] = {}
+    for path in sorted(ctx.compose):
+        project = ctx.compose[path].project
+        if project is None:
+            continue
+        for service in project.services:
+            build = service.build
+            if build is None or build.context is None or "://" in build.context:
+                continue
+            context = ctx.rel(build.context)
+            if PurePosixPath(build.context).is_absolute() and context.startswith("/"):
+                continue
+            dockerfile = posixpath.normpath(
+                posixpath.join(context, build.dockerfile or "Dockerfile")
+            )
+            found.setdefault(dockerfile, service_key(service))
+    return found
 
 
 def _group_key(ctx: AuditContext, path: str) -> str:
-    """The service a Dockerfile builds: from ``docker build -t``, else its folder."""
+    """The service a Dockerfile builds: compose ``build:``, ``docker build -t``, else its folder."""
+    compose_key = ctx.analysis("compose-builds", _compose_builds).get(path)
+    if compose_key is not None:
+        return compose_key
     live = liveness(ctx)
     for edge in live.referenced_by(path):
         if edge.how != DeployKind.DOCKER_BUILD.value:
