@@ -1,0 +1,227 @@
+"""Use case: carry out the audit's technical-debt list with git (``kubealign cleanup``).
+
+The plan is pure: it turns the report's tech-debt items into ``git rm`` / ``git mv`` steps and
+sets aside every item it must not touch (still referenced by a live path, not tracked by git,
+missing, a path outside the repository, a move onto an existing file). Applying re-checks all
+of that against the repository *before* the first command runs, and refuses to start on a work
+tree with any change (git's own "working tree clean": no staged, unstaged or untracked files),
+so the whole cleanup is one reviewable diff that ``git restore --staged --worktree .`` undoes.
+Changes are staged, never committed.
+"""
+
+from __future__ import annotations
+
+import shlex
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from kubealign.errors import KubealignError
+from kubealign.model.audit import AuditReport, TechDebtItem
+
+_GIT_TIMEOUT_SECONDS = 60
+
+
+class CleanupRefused(KubealignError):
+    """The repository is not in a state where the cleanup may run (exit code 2)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CleanupStep:
+    """One git command: ``rm`` a redundant file, or ``mv`` it where it belongs."""
+
+    operation: str  # rm | mv
+    path: str
+    destination: str | None
+    reason: str
+    directory: bool = False
+
+    def argv(self) -> tuple[str, ...]:
+        if self.operation == "mv" and self.destination is not None:
+            return ("git", "mv", "--", self.path, self.destination)
+        recursive = ("-r",) if self.directory else ()
+        return ("git", "rm", "-q", *recursive, "--", self.path)
+
+    def command(self) -> str:
+        """As a user would type it (quoted for any file name); ``-q`` is an output detail."""
+        return " ".join(shlex.quote(a) for a in self.argv() if a != "-q")
+
+
+@dataclass(frozen=True, slots=True)
+class HeldBack:
+    """A tech-debt item the cleanup will not touch, and why."""
+
+    path: str
+    reason: str
+    why_not: str
+
+
+@dataclass(frozen=True, slots=True)
+class CleanupPlan:
+    root: str
+    steps: tuple[CleanupStep, ...]
+    held_back: tuple[HeldBack, ...]
+
+    def script(self) -> str:
+        """The plan as a shell script: each command after a comment with its reason."""
+        lines = [f"# kubealign cleanup plan for {self.root}: {len(self.steps)} steps, "
+                 f"{len(self.held_back)} held back"]
+        for step in self.steps:
+            lines.append(f"# {_one_line(step.reason)}")
+            lines.append(step.command())
+        if self.held_back:
+            lines.append("# held back (not touched by --apply):")
+            lines.extend(f"#   {_one_line(h.path)}: {_one_line(h.why_not)}"
+                         for h in self.held_back)
+        return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True, slots=True)
+class CleanupResult:
+    plan: CleanupPlan
+    done: tuple[CleanupStep, ...]
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+# --------------------------------------------------------------------------- git
+
+
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    try:
+        return subprocess.run(
+            ["git", *args], cwd=root, capture_output=True, text=True, check=False,
+            timeout=_GIT_TIMEOUT_SECONDS,
+        )
+    except FileNotFoundError:
+        raise CleanupRefused("git is not installed; cleanup needs git", path=root) from None
+
+
+def _in_work_tree(root: Path) -> bool:
+    done = _git(root, "rev-parse", "--is-inside-work-tree")
+    return done.returncode == 0 and done.stdout.strip() == "true"
+
+
+def _tracked(root: Path) -> set[str]:
+    """Every tracked file under ``root``, as a path relative to ``root``."""
+    done = _git(root, "ls-files", "-z", "--full-name", "--", ".")
+    prefix = _git(root, "rev-parse", "--show-prefix").stdout.strip()
+    names = [n for n in done.stdout.split("\0") if n]
+    return {n[len(prefix):] if prefix and n.startswith(prefix) else n for n in names}
+
+
+def _dirty(root: Path) -> list[str]:
+    done = _git(root, "status", "--porcelain", "--untracked-files=all")
+    if done.returncode != 0:
+        raise CleanupRefused(f"git status failed: {_one_line(done.stderr)}", path=root)
+    return [line for line in done.stdout.splitlines() if line.strip()]
+
+
+# --------------------------------------------------------------------------- planning
+
+
+def _inside(path: str) -> bool:
+    pure = PurePosixPath(path)
+    return bool(path) and not pure.is_absolute() and ".." not in pure.parts
+
+
+def _why_not(item: TechDebtItem, root: Path, tracked: set[str] | None) -> str | None:
+    if item.referenced_by_live:
+        users = ", ".join(item.referenced_by) or "a live path"
+        return f"still referenced by a live path ({users})"
+    if not _inside(item.path) or (item.destination is not None
+                                  and not _inside(item.destination)):
+        return "path outside the repository"
+    if item.action not in {"delete", "move"}:
+        return f"unknown action {item.action!r}"
+    if item.action == "move" and not item.destination:
+        return "move without a destination"
+    target = root / item.path
+    if not (target.exists() or target.is_symlink()):
+        return "no longer exists"
+    if tracked is not None:
+        if target.is_dir():
+            inside = [t for t in tracked if t.startswith(item.path.rstrip("/") + "/")]
+            if not inside:
+                return "not tracked by git (cleanup never deletes untracked files)"
+        elif item.path not in tracked:
+            return "not tracked by git (cleanup never deletes untracked files)"
+    if item.action == "move" and item.destination and (root / item.destination).exists():
+        return f"destination {item.destination} already exists"
+    return None
+
+
+def plan_cleanup(report: AuditReport, root: Path) -> CleanupPlan:
+    """The steps for ``report``'s tech debt in ``root`` (read-only; works outside git too,
+    where tracking cannot be checked and ``apply_cleanup`` will refuse)."""
+    tracked = _tracked(root) if _in_work_tree(root) else None
+    steps: list[CleanupStep] = []
+    held: list[HeldBack] = []
+    removed_directories: list[str] = []
+    for item in sorted(report.tech_debt, key=lambda i: i.path):
+        covering = next((d for d in removed_directories if item.path.startswith(d + "/")), None)
+        why_not = (f"inside {covering}, which is removed as a whole" if covering
+                   else _why_not(item, root, tracked))
+        if why_not is not None:
+            held.append(HeldBack(item.path, item.reason, why_not))
+            continue
+        operation = "mv" if item.action == "move" else "rm"
+        directory = (root / item.path).is_dir() and not (root / item.path).is_symlink()
+        if directory and operation == "rm":
+            removed_directories.append(item.path.rstrip("/"))
+        steps.append(CleanupStep(operation, item.path, item.destination, item.reason,
+                                 directory=directory))
+    return CleanupPlan(report.root, tuple(steps), tuple(held))
+
+
+# --------------------------------------------------------------------------- applying
+
+
+def _refuse_unless_clean(root: Path) -> None:
+    if not _in_work_tree(root):
+        raise CleanupRefused("not a git work tree: --apply only runs where git can undo it",
+                             path=root)
+    changes = _dirty(root)
+    if changes:
+        shown = "; ".join(changes[:3]) + (f" (+{len(changes) - 3} more)"
+                                          if len(changes) > 3 else "")
+        raise CleanupRefused(f"the git work tree is not clean ({shown}); commit or stash "
+                             "first so the cleanup is one reviewable change", path=root)
+
+
+def apply_cleanup(report: AuditReport, root: Path) -> CleanupResult:
+    """Run the plan's git commands on a clean work tree; changes are staged, not committed.
+
+    The plan is computed here, against the repository as it is now, so nothing that became
+    untracked, moved or referenced since the report was written is touched.
+    """
+    _refuse_unless_clean(root)
+    plan = plan_cleanup(report, root)
+    _check_destinations_distinct(plan.steps)
+    done: list[CleanupStep] = []
+    for step in plan.steps:
+        if step.operation == "mv" and step.destination is not None:
+            (root / step.destination).parent.mkdir(parents=True, exist_ok=True)
+        completed = _git(root, *step.argv()[1:])
+        if completed.returncode != 0:
+            finished = ", ".join(s.path for s in done) or "none"
+            raise KubealignError(
+                f"{step.command()} failed: {_one_line(completed.stderr)} "
+                f"(already done: {finished}; undo with git restore --staged --worktree .)",
+                path=root,
+            )
+        done.append(step)
+    return CleanupResult(plan, tuple(done))
+
+
+def _check_destinations_distinct(steps: Sequence[CleanupStep]) -> None:
+    seen: set[str] = set()
+    for step in steps:
+        if step.destination is None:
+            continue
+        if step.destination in seen:
+            raise CleanupRefused(f"two files would move to {step.destination}")
+        seen.add(step.destination)
