@@ -11,6 +11,7 @@ import pytest
 
 from browser.chromium_cdp import CHROMIUM_FLAGS, Browser, Page
 from emit.sample_report import sample_report
+from kubealign.actions.audit import audit
 from kubealign.emit.audit_html import render_html
 
 pytestmark = pytest.mark.browser
@@ -136,6 +137,24 @@ def test_wide_matrix_scrolls_inside_its_box(browser: Browser, tmp_path: Path) ->
     with browser.new_page() as page:
         page.open(target.as_uri())
         assert page.evaluate("document.getElementById('matrix-table').offsetWidth") > 1280
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+        _assert_clean(page, target.as_uri())
+
+
+def test_real_audit_of_the_example(browser: Browser, repo_root: Path, tmp_path: Path) -> None:
+    sophia = repo_root / "examples" / "sophia"
+    if not sophia.is_dir():
+        pytest.skip(f"{sophia} is absent")
+    report = audit(sophia)
+    target = tmp_path / "sophia.html"
+    target.write_text(render_html(report), encoding="utf-8")
+    with browser.new_page() as page:
+        page.open(target.as_uri())
+        assert len(_rules(page)) == len(report.findings)
+        page.focus("#filter-text")
+        page.type_text("SEC001")
+        expected = [f.rule for f in report.findings if f.rule == "SEC001"]
+        assert expected and _rules(page) == expected
         assert page.evaluate("document.documentElement.scrollWidth") <= 1280
         _assert_clean(page, target.as_uri())
 

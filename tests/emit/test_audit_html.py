@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import json
 import re
@@ -124,3 +125,13 @@ def test_every_section_is_reachable_from_the_navigation() -> None:
 
 def test_deterministic() -> None:
     assert render_html(sample_report()) == render_html(sample_report())
+
+
+def test_matrix_does_not_repeat_a_tag_the_image_already_carries() -> None:
+    report = sample_report()
+    first = dataclasses.replace(report.matrix.cells[0], image="redis:7", tag="7")
+    matrix = dataclasses.replace(report.matrix, cells=(first, *report.matrix.cells[1:]))
+    page = render_html(dataclasses.replace(report, matrix=matrix))
+    assert 'data-aspect="tag">redis:7</span>' in page
+    assert "redis:7:7" not in page
+    assert 'data-aspect="tag">scoobyjava15/sophia-backend:latest</span>' in page

@@ -243,6 +243,13 @@ def _findings(report: AuditReport) -> str:
     return "\n".join(html)
 
 
+def _image(cell: MatrixCell) -> str:
+    """``image:tag``, without doubling a tag the image reference already carries."""
+    if cell.tag is None or cell.image.endswith(f":{cell.tag}"):
+        return cell.image
+    return f"{cell.image}:{cell.tag}"
+
+
 def _matrix_cell(cell: MatrixCell | None, differing: set[str]) -> str:
     if cell is None:
         return '<td class="absent" data-sort="">—<span class="sr-only"> not deployed</span></td>'
@@ -252,7 +259,7 @@ def _matrix_cell(cell: MatrixCell | None, differing: set[str]) -> str:
         if value is None:
             continue
         css = "aspect differs" if attribute in differing else "aspect"
-        shown = f"{cell.image}:{value}" if attribute == "tag" else f"{title} {value}"
+        shown = _image(cell) if attribute == "tag" else f"{title} {value}"
         parts.append(f'<span class="{css}" data-aspect="{attribute}">{e(shown)}</span>')
     if cell.tag is None:
         parts.insert(0, f'<span class="aspect" data-aspect="image">{e(cell.image)}</span>')
