@@ -75,4 +75,10 @@ class Rule:
 
     @classmethod
     def fix_hint(cls) -> str:
-        return " ".join(cls.section("Fix").split())
+        cached = _FIX_HINTS.get(cls)
+        if cached is None:
+            cached = _FIX_HINTS[cls] = " ".join(cls.section("Fix").split())
+        return cached
+
+
+_FIX_HINTS: dict[type[Rule], str] = {}

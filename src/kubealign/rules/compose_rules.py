@@ -137,13 +137,26 @@ class ComposeVariant(Rule):
     targets = ("compose",)
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
+        # One finding per file, naming its closest sibling (all pairs are in the report).
+        closest: dict[str, tuple[float, float, str, int]] = {}
         for entry in similarity_entries(ctx):
             if entry.service_similarity < 50.0:
                 continue
+            for path, other in ((entry.left, entry.right), (entry.right, entry.left)):
+                score = (entry.service_similarity, entry.settings_similarity)
+                best = closest.get(path)
+                count = (best[3] if best else 0) + 1
+                if best is None or score > best[:2] or (score == best[:2] and other < best[2]):
+                    closest[path] = (*score, other, count)
+                else:
+                    closest[path] = (*best[:3], count)
+        for path in sorted(closest):
+            services, settings, other, count = closest[path]
+            also = f"; variant of {count - 1} more files" if count > 1 else ""
             yield self.finding(
-                f"variant of {entry.left}: {entry.service_similarity:.1f}% shared services, "
-                f"{entry.settings_similarity:.1f}% identical settings",
-                entry.right,
+                f"variant of {other}: {services:.1f}% shared services, "
+                f"{settings:.1f}% identical settings{also}",
+                path,
                 1,
             )
 

@@ -51,7 +51,13 @@ class Liveness:
         return path in self.reached
 
     def referenced_by(self, path: str) -> tuple[Edge, ...]:
-        return tuple(sorted(self.incoming.get(path, ()), key=Edge.sort_key))
+        """Edges to ``path`` or to a directory holding it."""
+        # Edges are inserted in sorted order (see build_liveness).
+        found = list(self.incoming.get(path, ()))
+        parts = path.split("/")
+        for depth in range(len(parts) - 1, 0, -1):
+            found += self.incoming.get("/".join(parts[:depth]) + "/", ())
+        return tuple(sorted(found, key=Edge.sort_key)) if len(found) > 1 else tuple(found)
 
     def live_referrers(self, path: str) -> tuple[Edge, ...]:
         return tuple(e for e in self.referenced_by(path) if self.is_live(e.source))
@@ -89,7 +95,7 @@ class PathResolver:
         for path in self.paths:
             self._by_name.setdefault(PurePosixPath(path).name, []).append(path)
 
-    def _under(self, directory: str) -> list[str]:
+    def under(self, directory: str) -> list[str]:
         prefix = directory.rstrip("/") + "/"
         start = bisect.bisect_left(self.paths, prefix)
         found: list[str] = []
@@ -114,9 +120,9 @@ class PathResolver:
             candidate = posixpath.normpath(posixpath.join(base, word)) if base else word
             if candidate in self._set:
                 return (candidate,)
-            under = self._under(candidate)
-            if under:
-                return tuple(under)
+            if self.under(candidate):
+                # A directory is one node (``dir/``); reaching it reaches what it holds.
+                return (candidate.rstrip("/") + "/",)
         if "/" not in word and "." in word:
             return tuple(self._by_name.get(word, ()))
         return ()
@@ -235,10 +241,14 @@ def build_liveness(ctx: AuditContext) -> Liveness:
         graph.reached[root] = None
     while queue:
         current = queue.popleft()
-        for edge in graph.edges.get(current, ()):
+        outgoing: Iterable[Edge] = graph.edges.get(current, ())
+        if current.endswith("/"):
+            outgoing = [Edge(current, None, p, "in directory") for p in resolver.under(current)]
+        for edge in outgoing:
             if edge.target not in graph.reached:
                 graph.reached[edge.target] = edge
                 queue.append(edge.target)
+    # Directory nodes (``dir/``) stay in ``reached`` so that chains through them resolve.
     return graph
 
 

@@ -195,6 +195,10 @@ def _similarity(
 
 
 def similarity_entries(ctx: AuditContext) -> tuple[SimilarityEntry, ...]:
+    return ctx.analysis("compose-similarity", _similarity_entries)
+
+
+def _similarity_entries(ctx: AuditContext) -> tuple[SimilarityEntry, ...]:
     facts = compose_facts(ctx)
     entries = []
     for lpath, rpath in itertools.combinations(sorted(facts), 2):
@@ -205,6 +209,10 @@ def similarity_entries(ctx: AuditContext) -> tuple[SimilarityEntry, ...]:
 
 
 def differences(ctx: AuditContext) -> tuple[ServiceDifference, ...]:
+    return ctx.analysis("compose-differences", _differences)
+
+
+def _differences(ctx: AuditContext) -> tuple[ServiceDifference, ...]:
     facts = compose_facts(ctx)
     by_key: dict[str, list[ServiceFacts]] = {}
     for path in sorted(facts):
@@ -231,15 +239,14 @@ def analyse_compose(ctx: AuditContext) -> ComposeAnalysis:
     sims = similarity_entries(ctx)
     variants = []
     load_errors = {p.path: p.message for p in ctx.problems if p.kind == "compose"}
+    neighbours: dict[str, set[str]] = {}
+    for entry in sims:
+        if entry.service_similarity >= _VARIANT_THRESHOLD:
+            neighbours.setdefault(entry.left, set()).add(entry.right)
+            neighbours.setdefault(entry.right, set()).add(entry.left)
     for path in sorted(ctx.compose):
         doc = ctx.compose[path]
-        related = sorted(
-            {
-                (s.right if s.left == path else s.left)
-                for s in sims
-                if path in (s.left, s.right) and s.service_similarity >= _VARIANT_THRESHOLD
-            }
-        )
+        related = sorted(neighbours.get(path, ()))
         variants.append(
             ComposeVariant(
                 file=path,
