@@ -1,6 +1,6 @@
 """Time `kubealign audit` on a generated 2,000-file repository (target: under 5 seconds).
 
-    .venv/bin/python bench/audit_large_repo.py [--files 2000]
+.venv/bin/python bench/audit_large_repo.py [--files 2000]
 """
 
 from __future__ import annotations
