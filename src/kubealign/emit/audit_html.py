@@ -66,6 +66,7 @@ def json_for_script(data: object) -> str:
 
 
 _NUMERIC = ' class="num"'
+_INLINE_FILES = 4
 
 
 def e(value: object) -> str:
@@ -488,6 +489,14 @@ def _debt(report: AuditReport) -> str:
     return "\n".join(html)
 
 
+def _file_list(paths: Sequence[str]) -> str:
+    """A few files inline; a long list folds into a <details> (no JS needed to open it)."""
+    shown = ", ".join(f'<span class="loc">{_breakable(p)}</span>' for p in paths)
+    if len(paths) <= _INLINE_FILES:
+        return f'<span class="refs">files {shown}</span>'
+    return (f'<details class="refs"><summary>{len(paths)} files</summary>{shown}</details>')
+
+
 def _plan(report: AuditReport) -> str:
     if not report.action_plan:
         return '<p class="lead">No actions.</p>'
@@ -496,14 +505,13 @@ def _plan(report: AuditReport) -> str:
         html.append(f'<div class="phase"><h3>{e(phase.name)} '
                     f'<span class="horizon">{e(phase.horizon)}</span></h3><ol>')
         for item in phase.items:
-            refs = []
+            refs = ""
             if item.rules:
-                refs.append("rules " + ", ".join(e(r) for r in item.rules))
+                refs += '<span class="refs">rules ' + ", ".join(e(r) for r in item.rules)
+                refs += "</span>"
             if item.paths:
-                refs.append("files " + ", ".join(e(p) for p in item.paths))
-            html.append(f"<li><strong>{e(item.title)}</strong>: {e(item.detail)}"
-                        + (f'<span class="refs">{"; ".join(refs)}</span>' if refs else "")
-                        + "</li>")
+                refs += _file_list(item.paths)
+            html.append(f"<li><strong>{e(item.title)}</strong>: {e(item.detail)}{refs}</li>")
         html.append("</ol></div>")
     html.append("</div>")
     return "\n".join(html)

@@ -35,6 +35,8 @@ _INCONSISTENCY_TITLES = {
     "resource-management": "Resource management",
     "networking": "Network configuration",
 }
+#: Files listed per action-plan item; the findings tables name every file anyway.
+_PLAN_FILES = 6
 _MATRIX_ASPECTS = ("tag", "replicas", "gpus", "memory", "cpus", "host")
 
 
@@ -428,7 +430,9 @@ class _Writer:
                 if item.rules:
                     self.add("   - rules: " + ", ".join(code(rule) for rule in item.rules))
                 if item.paths:
-                    self.add("   - files: " + ", ".join(self.link(p) for p in item.paths))
+                    shown = ", ".join(self.link(p) for p in item.paths[:_PLAN_FILES])
+                    more = len(item.paths) - _PLAN_FILES
+                    self.add("   - files: " + shown + (f" and {more} more" if more > 0 else ""))
             self.add("")
 
 
