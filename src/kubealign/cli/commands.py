@@ -3,6 +3,7 @@
 from kubealign.cli import audit as _audit  # noqa: F401
 from kubealign.cli import base as _base  # noqa: F401
 from kubealign.cli import cleanup as _cleanup  # noqa: F401
+from kubealign.cli import cluster as _cluster  # noqa: F401
 from kubealign.cli import convert as _convert  # noqa: F401
 from kubealign.cli import deploy as _deploy  # noqa: F401
 from kubealign.cli import inventory as _inventory  # noqa: F401

@@ -10,8 +10,10 @@ import typer
 from rich.table import Table
 
 from kubealign.actions.convert import ConvertRequest, convert, summarize_kinds
+from kubealign.actions.convert_plan import PlanConvertOutcome, PlanConvertRequest, convert_plan
 from kubealign.cli.base import app, err, out
 from kubealign.model.ledger import Disposition
+from kubealign.model.plan import PLAN_FILE_NAME
 from kubealign.transform.convert import ConversionOptions
 
 
@@ -69,13 +71,63 @@ def convert_command(
     strict: Annotated[
         bool, typer.Option("--strict", help="Exit 1 when any key is not convertible.")
     ] = False,
+    plan_file: Annotated[
+        Path | None,
+        typer.Option("--plan", help="Environment plan (default: PATH/kubealign.yaml when "
+                                    "present and no -f is given)."),
+    ] = None,
+    repo_url: Annotated[
+        str | None, typer.Option("--repo-url", help="Git repository Argo CD reads (plan mode).")
+    ] = None,
+    revision: Annotated[
+        str | None, typer.Option("--revision", help="Git revision Argo CD follows (plan mode).")
+    ] = None,
+    chart_path: Annotated[
+        str | None,
+        typer.Option("--chart-path", help="Path of OUT/chart inside that repository."),
+    ] = None,
+    mesh: Annotated[
+        str | None,
+        typer.Option("--mesh", help="istio: a VirtualService per Ingress; linkerd: injection."),
+    ] = None,
+    no_prove: Annotated[
+        bool,
+        typer.Option("--no-prove", help="Plan mode: skip rendering each variant alone."),
+    ] = False,
 ) -> None:
     """Convert Compose/Swarm services into the fixed Helm chart, with a per-key ledger.
 
     Writes OUT/chart/ (the chart and its generated values.yaml), OUT/conversion.md and
     OUT/conversion.json, then renders the chart with Helm, validates every object against
     the Kubernetes schemas and compares each workload with its compose service.
+
+    With a plan (kubealign.yaml, see `kubealign plan`), converts every environment and writes
+    one chart with chart/values.yaml (what the environments share) and one
+    chart/values-<env>.yaml each, environments.md, gitops/ (Argo CD), cluster/ (node pools)
+    and, with --mesh istio, mesh/; every environment is rendered and validated, and proven to
+    render exactly what its variant converted alone renders.
     """
+    chosen_plan = plan_file or _default_plan(path, files)
+    options = ConversionOptions(
+        ingress_class=ingress_class,
+        cluster_issuer=cluster_issuer,
+        gpu_pool=gpu_pool,
+        storage_class=storage_class,
+        default_volume_size=volume_size,
+        enable_replaced=keep_replaced,
+        network_policies=not no_network_policies,
+    )
+    if chosen_plan is not None:
+        plan_outcome = convert_plan(PlanConvertRequest(
+            out=out_dir, plan=chosen_plan, repo_url=repo_url, revision=revision,
+            chart_path=chart_path, mesh=mesh, environ=dict(os.environ), options=options,
+            render=not no_render, prove=not no_render and not no_prove,
+            kube_version=kube_version))
+        report_plan_outcome(plan_outcome, kube_version)
+        if plan_outcome.failed or (strict and any(
+                e.conversion.ledger.not_convertible for e in plan_outcome.environments)):
+            raise typer.Exit(1)
+        return
     project_directory = path if path is not None and path.is_dir() else None
     compose_files = list(files or ())
     if path is not None and path.is_file():
@@ -89,15 +141,7 @@ def convert_command(
             profiles=tuple(profiles or ()),
             release=release,
             environ=dict(os.environ),
-            options=ConversionOptions(
-                ingress_class=ingress_class,
-                cluster_issuer=cluster_issuer,
-                gpu_pool=gpu_pool,
-                storage_class=storage_class,
-                default_volume_size=volume_size,
-                enable_replaced=keep_replaced,
-                network_policies=not no_network_policies,
-            ),
+            options=options,
             render=not no_render,
             kube_version=kube_version,
         )
@@ -141,3 +185,53 @@ def convert_command(
     failed = bool(outcome.invalid or outcome.semantic)
     if failed or (strict and ledger.not_convertible):
         raise typer.Exit(1)
+
+
+def _default_plan(path: Path | None, files: list[Path] | None) -> Path | None:
+    """PATH/kubealign.yaml (or ./kubealign.yaml) when no compose file is named."""
+    if files or (path is not None and path.is_file()):
+        return None
+    candidate = (path or Path()) / PLAN_FILE_NAME
+    return candidate if candidate.is_file() else None
+
+
+def report_plan_outcome(outcome: PlanConvertOutcome, kube_version: str) -> None:
+    table = Table(title=f"kubealign convert: release {outcome.plan.release}, plan "
+                        f"{outcome.plan_path}", show_edge=False)
+    for column in ("environment", "namespace", "services", "overlay keys", "objects",
+                   "invalid", "differences", "proof"):
+        table.add_column(column)
+    for env in outcome.environments:
+        services = sum(1 for svc in (env.variant.get("services") or {}).values()
+                       if svc.get("enabled", True) is not False)
+        overlay = outcome.consolidation.overlays.get(env.name, {})
+        proof = "-" if env.proof is None else ("identical" if not env.proof else "DIFFERS")
+        table.add_row(env.name, env.namespace, str(services), str(_leaves(overlay)),
+                      str(len(env.objects)) if env.objects else "-", str(len(env.invalid)),
+                      str(len(env.semantic)), proof)
+    out.print(table)
+    for env in outcome.environments:
+        for result in env.invalid:
+            for violation in result.violations:
+                err.print(f"invalid ({env.name}, Kubernetes {kube_version}): "
+                          f"{result.ref.label()}: {violation.where}: {violation.message}",
+                          markup=False)
+        for finding in env.semantic:
+            err.print(f"difference ({env.name}): {finding.message}", markup=False)
+        for problem in env.proof or ():
+            err.print(f"not proven ({env.name}): {problem}", markup=False)
+    for problem in outcome.extra_problems:
+        err.print(f"invalid: {problem}", markup=False)
+    for note in outcome.notes:
+        out.print(note, markup=False)
+    out.print(f"wrote {outcome.out}/chart (values.yaml + {len(outcome.environments)} overlays), "
+              f"{outcome.out}/environments.md, conversion/, cluster/"
+              + (", gitops/" if any(p.startswith("gitops/") for p in outcome.files) else "")
+              + (", mesh/" if any(p.startswith("mesh/") for p in outcome.files) else ""),
+              markup=False)
+
+
+def _leaves(data: object) -> int:
+    if isinstance(data, dict):
+        return sum(_leaves(v) for v in data.values())
+    return 1

@@ -1,0 +1,380 @@
+"""Use case: convert every environment of a plan into one chart, a base and overlays.
+
+Pipeline: read the plan (every named file checked) -> per environment: load its compose
+files, give matched services their canonical names, convert, write the GPU pools in ->
+consolidate (base = what most environments agree on) and check the law on the values ->
+write chart/values.yaml, chart/values-<env>.yaml, environments.md, conversion/<env>.md|json,
+gitops/, cluster/, mesh/ -> render every environment with Helm, validate, compare with its
+compose services, and (``prove``) render each variant alone and require identical manifests.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import posixpath
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kubealign.actions.cluster import cluster_files
+from kubealign.actions.convert import chart_tree, default_values
+from kubealign.actions.plan import load_plan
+from kubealign.actions.resolve import ResolveOptions, load_project
+from kubealign.emit.atomic import write_tree_atomic
+from kubealign.emit.ledger_report import ledger_json, ledger_markdown
+from kubealign.emit.values_yaml import dump_yaml, render_values
+from kubealign.errors import ConvertError, UsageError
+from kubealign.model.compose import Project
+from kubealign.model.findings import Finding
+from kubealign.model.plan import Environment, Plan, PlanSource
+from kubealign.transform.cluster import apply_node_pools
+from kubealign.transform.consolidate import (
+    Consolidation,
+    consolidate,
+    deep_merge,
+    expected_merge,
+)
+from kubealign.transform.consolidate_report import environments_markdown
+from kubealign.transform.convert import ConversionOptions, ConversionResult, convert_project
+from kubealign.transform.gitops import (
+    EnvironmentTarget,
+    GitSource,
+    KeelWorkload,
+    application,
+    application_set,
+    image_updater,
+)
+from kubealign.transform.mesh import MESHES, virtual_services, with_linkerd
+from kubealign.transform.plan.rename import rename_services
+from kubealign.transform.values_model import to_values
+from kubealign.validate.checks import SourcedObject, default_checks, run_checks
+from kubealign.validate.crds import crd_catalog
+from kubealign.validate.helm import render_chart
+from kubealign.validate.results import ObjectResult
+from kubealign.validate.semantic import check_rendered
+
+
+@dataclass(frozen=True, slots=True)
+class PlanConvertRequest:
+    out: Path
+    plan: Path
+    repo_url: str | None = None
+    revision: str | None = None
+    chart_path: str | None = None
+    mesh: str | None = None
+    environ: Mapping[str, str] | None = None  # None: the process environment
+    options: ConversionOptions = field(default_factory=ConversionOptions)
+    render: bool = True
+    prove: bool = True
+    """Render each variant alone too and require the same manifests as base + overlay."""
+    kube_version: str = "1.31"
+
+
+@dataclass(frozen=True, slots=True)
+class EnvironmentOutcome:
+    name: str
+    namespace: str
+    project: Project
+    conversion: ConversionResult
+    variant: dict[str, Any]
+    """The values of converting this environment alone (chart defaults included)."""
+    objects: tuple[dict[str, Any], ...] = ()
+    schema_results: tuple[ObjectResult, ...] = ()
+    semantic: tuple[Finding, ...] = ()
+    proof: tuple[str, ...] | None = None
+    """None: not proven; ``()``: base + overlay renders exactly what the variant renders."""
+
+    @property
+    def invalid(self) -> tuple[ObjectResult, ...]:
+        return tuple(r for r in self.schema_results if r.violations)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanConvertOutcome:
+    out: Path
+    plan: Plan
+    plan_path: str
+    consolidation: Consolidation
+    environments: tuple[EnvironmentOutcome, ...]
+    files: tuple[str, ...]
+    extra_objects: tuple[tuple[str, dict[str, Any]], ...]
+    """(file, object) for gitops/ and mesh/ output."""
+    extra_problems: tuple[str, ...]
+    keel: tuple[KeelWorkload, ...]
+    notes: tuple[str, ...]
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.extra_problems) or any(
+            e.invalid or e.semantic or e.proof for e in self.environments)
+
+
+# --------------------------------------------------------------------------- conversion
+
+
+def _environ(request: PlanConvertRequest) -> Mapping[str, str]:
+    return dict(os.environ) if request.environ is None else request.environ
+
+
+def _load(root: Path, files: Sequence[str], directory: str, env_files: Sequence[str],
+          profiles: Sequence[str], environ: Mapping[str, str]) -> tuple[Project, list[Finding]]:
+    return load_project(ResolveOptions(
+        files=tuple(root / f for f in files), project_directory=root / directory,
+        env_files=tuple(root / e for e in env_files), profiles=tuple(profiles),
+        environ=environ))
+
+
+def convert_environment(source: PlanSource, root: Path, env: Environment,
+                        request: PlanConvertRequest) -> tuple[Project, ConversionResult,
+                                                              dict[str, Any]]:
+    """One environment alone: its project (canonical names), conversion and plain values."""
+    plan = source.plan
+    environ = _environ(request)
+    project, warnings = _load(root, env.files, env.project_directory, env.env_files,
+                              env.profiles, environ)
+    project = rename_services(project, plan.renames(env.name), plan_path=source.path)
+    options = dataclasses.replace(
+        request.options, release=plan.release,
+        gpu_count_for_all=env.gpus_for_all or request.options.gpu_count_for_all)
+    result = convert_project(project, options)
+    if warnings:
+        result = dataclasses.replace(result, findings=tuple(warnings) + result.findings)
+    values = deep_merge(default_values(), to_values(result.values))
+    for component in plan.components:
+        comp_project, _ = _load(root, (component.file,), component.project_directory, (), (),
+                                environ)
+        values = _fold_component(values, to_values(convert_project(comp_project,
+                                                                   options).values),
+                                 component.file, env.name)
+    values = apply_node_pools(values, plan, env)
+    if request.mesh == "linkerd":
+        values = with_linkerd(values)
+    return project, result, values
+
+
+def _fold_component(values: dict[str, Any], component: Mapping[str, Any], file: str,
+                    env: str) -> dict[str, Any]:
+    out = dict(values)
+    for section in ("services", "externalSecrets"):
+        mine = dict(out.get(section) or {})
+        for key, value in (component.get(section) or {}).items():
+            if key in mine:
+                raise ConvertError(f"component {file}: {section}.{key} already exists in "
+                                   f"environment {env!r}; rename one of them", path=file)
+            mine[key] = value
+        if mine:
+            out[section] = dict(sorted(mine.items()))
+    return out
+
+
+def convert_plan(request: PlanConvertRequest) -> PlanConvertOutcome:
+    if request.mesh is not None and request.mesh not in MESHES:
+        raise UsageError(f"--mesh {request.mesh!r}: expected one of {', '.join(MESHES)}")
+    source, root = load_plan(request.plan)
+    plan = source.plan
+    converted: dict[str, tuple[Project, ConversionResult, dict[str, Any]]] = {}
+    for env in plan.environments:
+        converted[env.name] = convert_environment(source, root, env, request)
+    variants = {name: values for name, (_, _, values) in converted.items()}
+    result = consolidate(variants, prefer=plan.base)
+    for name, values in variants.items():
+        if result.merged(name) != expected_merge(values, result.base):
+            raise ConvertError(f"consolidation of environment {name!r} does not reproduce its "
+                               "values: a kubealign defect, please report it")
+    files = chart_tree(plan.release)
+    files.update(_values_files(plan, source.path, result, converted))
+    files["environments.md"] = environments_markdown(plan.release, variants, result,
+                                                     plan.migration_order, plan.base)
+    for name, (_, conversion, _) in converted.items():
+        title = f"{plan.release}, environment {name} ({', '.join(plan.environment(name).files)})"
+        files[f"conversion/{name}.md"] = ledger_markdown(conversion.ledger, conversion.findings,
+                                                         title=title, root=str(root))
+        files[f"conversion/{name}.json"] = ledger_json(conversion.ledger, conversion.findings,
+                                                       root=str(root))
+    files.update(cluster_files(plan, {n: p for n, (p, _, _) in converted.items()}))
+    keel = _keel_workloads(root)
+    extra, notes = _gitops_files(plan, request, root, variants, keel)
+    if request.mesh == "istio":
+        for env in plan.environments:
+            objects = virtual_services(result.merged(env.name), plan.namespace_of(env))
+            extra.extend((f"mesh/{env.name}.yaml", obj) for obj in objects)
+    for path in sorted({p for p, _ in extra}):
+        files[path] = "---\n".join(dump_yaml(obj) for p, obj in extra if p == path)
+    out = request.out
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"output {out} exists and is not a directory", path=out)
+    write_tree_atomic(out, files)
+    problems = _check_extra(extra)
+    outcomes = []
+    for env in plan.environments:
+        project, conversion, values = converted[env.name]
+        outcome = EnvironmentOutcome(env.name, plan.namespace_of(env), project, conversion,
+                                     values)
+        if request.render:
+            outcome = _render(outcome, out, plan, result, request, files)
+        outcomes.append(outcome)
+    return PlanConvertOutcome(out, plan, source.path, result, tuple(outcomes),
+                              tuple(sorted(files)), tuple(extra), tuple(problems), tuple(keel),
+                              tuple(notes))
+
+
+# --------------------------------------------------------------------------- output
+
+
+def _values_files(plan: Plan, plan_path: str, result: Consolidation,
+                  converted: Mapping[str, tuple[Project, ConversionResult, dict[str, Any]]]
+                  ) -> dict[str, str]:
+    comments: dict[str, str] = {}
+    for name in (plan.base, *[e.name for e in plan.environments]):
+        for path, note in converted[name][1].comments.items():
+            if path.startswith("services.") and path.count(".") == 1:
+                comments.setdefault(path.split(".", 1)[1], f"{note} [{name}]")
+    envs = ", ".join(e.name for e in plan.environments)
+    header = (f"Base values of release {plan.release}, generated by `kubealign convert` from "
+              f"{plan_path} (environments: {envs}).\nWhat most environments agree on; each "
+              "values-<env>.yaml holds only its differences. A service not run everywhere is "
+              "disabled here and enabled in its environments. See ../environments.md.")
+    files = {"chart/values.yaml": render_values(result.base, header=header,
+                                                service_comments=comments)}
+    for env in plan.environments:
+        files[f"chart/values-{env.name}.yaml"] = render_values(
+            result.overlays[env.name],
+            header=(f"Environment {env.name} of release {plan.release}: only what differs from "
+                    f"values.yaml.\nCompose files: {', '.join(env.files)} (project directory "
+                    f"{env.project_directory}). Namespace: {plan.namespace_of(env)}."))
+    return files
+
+
+def _keel_workloads(root: Path) -> list[KeelWorkload]:
+    from kubealign.actions.inventory import build_inventory
+    from kubealign.load.yaml_safe import load_yaml_documents, read_text_file
+    from kubealign.model.inventory import ArtifactKind
+    from kubealign.transform.gitops import keel_workloads
+
+    documents: list[tuple[str, int | None, Mapping[str, Any]]] = []
+    for artifact in build_inventory(root).by_kind(ArtifactKind.KUBERNETES_MANIFEST):
+        text = read_text_file(root / artifact.path, display=artifact.path)
+        if "keel.sh/" not in text:
+            continue
+        for loaded in load_yaml_documents(text, artifact.path):
+            if isinstance(loaded.data, Mapping):
+                span = loaded.sources.nearest("/metadata")
+                documents.append((artifact.path, span.line if span else None, loaded.data))
+    return keel_workloads(documents)
+
+
+def _chart_path(plan: Plan, request: PlanConvertRequest, root: Path) -> str:
+    if request.chart_path or plan.gitops.chart_path:
+        return str(request.chart_path or plan.gitops.chart_path).strip("/")
+    chart = (request.out / "chart").resolve()
+    try:
+        return chart.relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return posixpath.join(request.out.name, "chart")
+
+
+def _gitops_files(plan: Plan, request: PlanConvertRequest, root: Path,
+                  variants: Mapping[str, Mapping[str, Any]], keel: Sequence[KeelWorkload]
+                  ) -> tuple[list[tuple[str, dict[str, Any]]], list[str]]:
+    repo = request.repo_url or plan.gitops.repo_url
+    if not repo:
+        return [], ["no gitops/ written: set gitops.repoURL in the plan or pass --repo-url"]
+    git = GitSource(repo, request.revision or plan.gitops.target_revision,
+                    _chart_path(plan, request, root))
+    targets = [EnvironmentTarget(e.name, plan.namespace_of(e),
+                                 ("values.yaml", f"values-{e.name}.yaml"))
+               for e in plan.environments]
+    extra: list[tuple[str, dict[str, Any]]] = [
+        ("gitops/applicationset.yaml", application_set(plan, git, targets))]
+    extra.extend((f"gitops/applications/{t.name}.yaml", application(plan, git, t))
+                 for t in targets)
+    images: dict[str, str] = {}
+    for values in variants.values():
+        for key, svc in (values.get("services") or {}).items():
+            repository = (svc.get("image") or {}).get("repository")
+            if repository:
+                images.setdefault(str(repository), key)
+    updater = image_updater(plan, git, keel, images, [e.name for e in plan.environments])
+    notes = []
+    if updater is not None:
+        extra.append(("gitops/image-updater.yaml", updater))
+    if keel:
+        notes.append(f"Keel annotations on {len(keel)} workload(s) "
+                     f"({', '.join(f'{k.path}:{k.line}' for k in keel)}): replaced by "
+                     "gitops/image-updater.yaml (Argo CD Image Updater, git write-back)")
+    return extra, notes
+
+
+def _check_extra(extra: Sequence[tuple[str, Mapping[str, Any]]]) -> list[str]:
+    problems = []
+    catalog = crd_catalog()
+    for path, obj in extra:
+        issues = catalog.validate(obj)
+        for issue in issues or []:
+            problems.append(f"{path}: {obj.get('kind')} {obj['metadata']['name']}: "
+                            f"{'.'.join(str(p) for p in issue.path) or '(object)'}: "
+                            f"{issue.message}")
+    return problems
+
+
+# --------------------------------------------------------------------------- proof
+
+
+def _render(outcome: EnvironmentOutcome, out: Path, plan: Plan, result: Consolidation,
+            request: PlanConvertRequest, files: Mapping[str, bytes | str]
+            ) -> EnvironmentOutcome:
+    chart = out / "chart"
+    rendered = render_chart(chart, [chart / f"values-{outcome.name}.yaml"],
+                            release=plan.release, namespace=outcome.namespace,
+                            kube_version=request.kube_version)
+    schema = tuple(run_checks(
+        (SourcedObject(obj, origin, doc, outcome.name) for obj, origin, doc in
+         zip(rendered.objects, rendered.origins, rendered.documents, strict=True)),
+        default_checks(request.kube_version), rendered.texts))
+    merged = result.merged(outcome.name)
+    enabled = {k: bool(v.get("enabled", True)) for k, v in merged.get("services", {}).items()}
+    options = outcome.conversion
+    semantic = tuple(check_rendered(
+        outcome.project, rendered.objects, options.service_keys, enabled,
+        gpu_count_for_all=plan.environment(outcome.name).gpus_for_all
+        or request.options.gpu_count_for_all))
+    proof: tuple[str, ...] | None = None
+    if request.prove:
+        alone = _render_alone(outcome.variant, plan, outcome.namespace, files,
+                              request.kube_version)
+        proof = tuple(_differences(alone, rendered.objects))
+    return dataclasses.replace(outcome, objects=tuple(rendered.objects), schema_results=schema,
+                               semantic=semantic, proof=proof)
+
+
+def _render_alone(values: Mapping[str, Any], plan: Plan, namespace: str,
+                  files: Mapping[str, bytes | str], kube_version: str) -> list[dict[str, Any]]:
+    with tempfile.TemporaryDirectory(prefix="kubealign-variant-") as tmp:
+        tree = {k: v for k, v in files.items() if k.startswith("chart/")
+                and not k.startswith("chart/values")}
+        tree["chart/values.yaml"] = dump_yaml(dict(values))
+        write_tree_atomic(Path(tmp), tree)
+        rendered = render_chart(Path(tmp) / "chart", [], release=plan.release,
+                                namespace=namespace, kube_version=kube_version)
+        return rendered.objects
+
+
+def _label(obj: Mapping[str, Any]) -> str:
+    return f"{obj.get('kind')}/{(obj.get('metadata') or {}).get('name')}"
+
+
+def _differences(alone: Sequence[Mapping[str, Any]], merged: Sequence[Mapping[str, Any]]
+                 ) -> list[str]:
+    if list(alone) == list(merged):
+        return []
+    mine = {_label(o): o for o in merged}
+    theirs = {_label(o): o for o in alone}
+    out = [f"{label}: only with base + overlay" for label in sorted(set(mine) - set(theirs))]
+    out += [f"{label}: only when the variant is converted alone"
+            for label in sorted(set(theirs) - set(mine))]
+    out += [f"{label}: differs" for label in sorted(set(mine) & set(theirs))
+            if mine[label] != theirs[label]]
+    return out or ["same objects in a different order"]

@@ -1,0 +1,138 @@
+"""GPU node pools on the cluster side: the values every GPU service gets (pool selector,
+label key) and the node preparation the plan needs (labels, taints, an inventory)."""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from kubealign.model.compose import ALL, Project, gpu_requests
+from kubealign.model.plan import Environment, NodePool, Plan
+from kubealign.transform.naming import service_key
+
+
+@dataclass(frozen=True, slots=True)
+class GpuUse:
+    environment: str
+    service: str
+    gpus: int
+    pool: str | None
+
+
+def pool_of(plan: Plan, env: Environment, service: str) -> str | None:
+    """The pool of a GPU service (canonical name) in ``env``."""
+    return dict(env.service_pools).get(service, env.node_pool)
+
+
+def apply_node_pools(values: Mapping[str, Any], plan: Plan, env: Environment) -> dict[str, Any]:
+    """``values`` (plain) with the plan's label key and each GPU service's pool written in."""
+    out = dict(values)
+    glob = dict(out.get("global") or {})
+    glob["gpu"] = {**(glob.get("gpu") or {}), "nodeSelectorKey": plan.node_selector_key}
+    out["global"] = glob
+    pools_by_key = {service_key(name): pool for name, pool in env.service_pools}
+    services = {}
+    for key, svc in (out.get("services") or {}).items():
+        gpu = svc.get("gpu") if isinstance(svc, Mapping) else None
+        pool_name = pools_by_key.get(key, env.node_pool)
+        pool = plan.pool(pool_name) if pool_name else None
+        if isinstance(gpu, Mapping) and pool is not None:
+            services[key] = {**svc, "gpu": {**gpu, "pool": pool.selector_value}}
+        else:
+            services[key] = svc
+    if services:
+        out["services"] = services
+    return out
+
+
+def gpu_uses(plan: Plan, projects: Mapping[str, Project]) -> list[GpuUse]:
+    """Every GPU service of every environment, with its GPU count and pool."""
+    uses: list[GpuUse] = []
+    for env in plan.environments:
+        project = projects.get(env.name)
+        if project is None:
+            continue
+        for service in project.services:
+            requests = gpu_requests(service)
+            if not requests:
+                continue
+            total = sum((env.gpus_for_all or 1) if r.count == ALL else int(r.count or 0)
+                        for r in requests)
+            uses.append(GpuUse(env.name, service.name, total, pool_of(plan, env, service.name)))
+    return uses
+
+
+def _taint_parts(taint: str) -> dict[str, str]:
+    key_value, _, effect = taint.rpartition(":")
+    key, _, value = key_value.partition("=")
+    parts = {"key": key, "effect": effect}
+    if value:
+        parts["value"] = value
+    return parts
+
+
+def pool_labels(plan: Plan, pool: NodePool) -> dict[str, str]:
+    labels = {plan.node_selector_key: pool.selector_value}
+    labels.update(dict(pool.labels))
+    return dict(sorted(labels.items()))
+
+
+def cluster_inventory(plan: Plan, uses: Sequence[GpuUse]) -> dict[str, Any]:
+    pools = []
+    for pool in plan.node_pools:
+        users = [u for u in uses if u.pool == pool.name]
+        entry: dict[str, Any] = {
+            "name": pool.name,
+            "gpu": pool.gpu,
+            "gpusPerNode": pool.gpus_per_node,
+            "architecture": pool.architecture,
+            "labels": pool_labels(plan, pool),
+            "taints": [_taint_parts(pool.taint)] if pool.taint else [],
+            "nodes": list(pool.nodes),
+            "expectedGpuProduct": pool.product,
+            "usedBy": [{"environment": u.environment, "service": u.service, "gpus": u.gpus}
+                       for u in users],
+        }
+        pools.append({k: v for k, v in entry.items() if v is not None})
+    unplaced = [{"environment": u.environment, "service": u.service, "gpus": u.gpus}
+                for u in uses if u.pool is None]
+    data: dict[str, Any] = {"nodeSelectorKey": plan.node_selector_key, "pools": pools}
+    if unplaced:
+        data["gpuServicesWithoutPool"] = unplaced
+    return data
+
+
+def capacity_problems(plan: Plan, uses: Sequence[GpuUse]) -> list[str]:
+    """GPU services asking for more GPUs than one node of their pool has (never schedulable)."""
+    problems = []
+    for use in uses:
+        pool = plan.pool(use.pool) if use.pool else None
+        if pool is not None and pool.gpus_per_node is not None and use.gpus > pool.gpus_per_node:
+            problems.append(f"{use.environment}/{use.service} asks for {use.gpus} GPUs; a "
+                            f"{pool.name} node has {pool.gpus_per_node}")
+    return problems
+
+
+def kubectl_script(plan: Plan, uses: Sequence[GpuUse]) -> str:
+    """Shell commands that label and taint the nodes of every pool (idempotent)."""
+    lines = ["#!/bin/sh", "# Node preparation for the GPU pools of kubealign.yaml "
+             f"(release {plan.release}). Safe to run again (--overwrite).", "set -eu", ""]
+    for pool in plan.node_pools:
+        users = sorted({f"{u.environment}/{u.service}" for u in uses if u.pool == pool.name})
+        lines.append(f"# pool {pool.name}: {pool.gpu or 'GPU'}"
+                     + (f" x{pool.gpus_per_node} per node" if pool.gpus_per_node else "")
+                     + (f", {pool.architecture}" if pool.architecture else "")
+                     + (f"; used by {', '.join(users)}" if users else "; no GPU service yet"))
+        nodes = list(pool.nodes) or [f"<{pool.name}-node>"]
+        if not pool.nodes:
+            lines.append("# no node names known: replace the placeholder")
+        labels = " ".join(shlex.quote(f"{k}={v}") for k, v in pool_labels(plan, pool).items())
+        for node in nodes:
+            lines.append(f"kubectl label node {shlex.quote(node)} {labels} --overwrite")
+            if pool.taint:
+                lines.append(f"kubectl taint node {shlex.quote(node)} "
+                             f"{shlex.quote(pool.taint)} --overwrite")
+        lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
