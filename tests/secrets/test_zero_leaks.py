@@ -103,10 +103,7 @@ def test_convert_writes_and_prints_no_secret(planted: Path, tmp_path: Path) -> N
 
 
 @pytest.mark.parametrize("command", [
-    pytest.param(("resolve", "--mask-secrets", "-f", "compose.yaml"), marks=pytest.mark.xfail(
-        strict=True, reason="known leak, owned by load/compose/serialize.py: --mask-secrets "
-        "masks secret-named variables but not interpolated secrets inside args, URLs and "
-        "labels (reported to the lead; remove this mark once fixed)")),
+    ("resolve", "--mask-secrets", "-f", "compose.yaml"),
     ("inventory", "."),
     ("validate", "k8s"),
 ])

@@ -15,9 +15,26 @@ from typing import Any
 from kubealign.load.compose.loader import ComposeOptions, load_raw_project
 from kubealign.load.compose.normalize import normalize_project
 from kubealign.load.compose.schema import check_compose
-from kubealign.load.compose.serialize import dump_json, dump_yaml, project_to_compose_json
+from kubealign.load.compose.serialize import (
+    MASK,
+    dump_json,
+    dump_yaml,
+    project_to_compose_json,
+)
 from kubealign.model.compose import Project
 from kubealign.model.findings import Finding
+from kubealign.transform.convert.options import read_bytes_file
+from kubealign.transform.secrets.scrub import SecretValues, project_secret_values
+
+
+def _mask_values(data: Any, secrets: SecretValues) -> Any:
+    if isinstance(data, dict):
+        return {k: _mask_values(v, secrets) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_mask_values(v, secrets) for v in data]
+    if isinstance(data, str) and secrets:
+        return secrets.scrub(data, MASK)
+    return data
 
 
 class ResolveFormat(enum.Enum):
@@ -67,5 +84,9 @@ def load_project(options: ResolveOptions) -> tuple[Project, list[Finding]]:
 def resolve(options: ResolveOptions) -> ResolveResult:
     project, warnings = load_project(options)
     data = project_to_compose_json(project, mask_secrets=options.mask_secrets)
+    if options.mask_secrets:
+        # Interpolation copies secrets into URLs, args and labels: mask every occurrence of
+        # every secret value the project holds, not only variables with secret names.
+        data = _mask_values(data, project_secret_values(project, read_bytes_file))
     text = dump_json(data) if options.output_format is ResolveFormat.JSON else dump_yaml(data)
     return ResolveResult(project=project, data=data, text=text, warnings=tuple(warnings))
