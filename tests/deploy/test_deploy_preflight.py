@@ -255,3 +255,22 @@ def test_sdk_client_dry_run_offline_installs_what_preflight_listed(
         if isinstance(doc, dict)
     }
     assert installed == {(o.kind, o.name) for o in preflight.objects}
+
+
+@pytest.mark.usefixtures("no_cluster")
+def test_policy_findings_are_reported_and_block_on_request(converted_sophia: Path) -> None:
+    reported = run_cli("deploy", "--env", "production", "--dry-run", "--dir",
+                       str(converted_sophia))
+    assert reported.code == 0, reported.stderr
+    preflight = prepare_deploy(DeployRequest(converted_sophia, "production"))
+    if not preflight.policy:
+        pytest.skip("the converted example has no POL finding to block on")
+    first = preflight.policy[0]
+    assert f"{first.rule} [{first.severity}] {first.kind}/{first.name}" in reported.stderr
+    blocked = run_cli("deploy", "--env", "production", "--dry-run", "--dir",
+                      str(converted_sophia), "--fail-on-policy", str(first.severity))
+    assert blocked.code == 1
+    assert f"policy violation(s) at or above {first.severity}" in blocked.stderr
+    wrong = run_cli("deploy", "--env", "production", "--dry-run", "--dir",
+                    str(converted_sophia), "--fail-on-policy", "urgent")
+    assert wrong.code == 2 and "unknown severity 'urgent'" in wrong.stderr

@@ -62,7 +62,7 @@ def test_inventory_written_after_convert_replaced_the_folder(sophia: MigrateOutc
 
 def test_validation_covers_the_converted_services(sophia: MigrateOutcome) -> None:
     report = sophia.report
-    assert report.ok and not report.invalid
+    assert sophia.ok and not sophia.invalid
     workloads = {r.ref.name for r in report.results if r.ref.kind in ("Deployment", "StatefulSet")}
     assert {"backend", "frontend", "postgres", "redis"} <= workloads
     assert "0 invalid" in sophia.steps[-1].summary

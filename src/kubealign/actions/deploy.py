@@ -1,8 +1,9 @@
 """Use case: deploy one environment of a converted output through Helm, safely.
 
 Pipeline: pre-flight (render the chart for the environment with the real Helm engine,
-validate every object against the Kubernetes schemas, kubealign's CRD schemas and the POL
-rules when they are installed, and place the environment in the plan's migration order) ->
+validate every object against the Kubernetes schemas and kubealign's CRD schemas, run the
+POL rules (reported; blocking from ``fail_on_policy`` up), and place the environment in the
+plan's migration order) ->
 ``helm upgrade --install`` with rollback on failure and a wait -> the release as Helm stored
 it. ``prepare_deploy`` needs no cluster, so ``--dry-run`` and ``--diff`` start from it; the
 CLI asks for confirmation between the two steps for production environments.
@@ -11,7 +12,6 @@ CLI asks for confirmation between the two steps for production environments.
 from __future__ import annotations
 
 import difflib
-import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,18 +30,17 @@ from kubealign.deploy.helm_adapter import (
 )
 from kubealign.errors import HelmError, PlanError, UsageError, ValidationFailed
 from kubealign.load.yaml_safe import load_yaml_file
+from kubealign.model.findings import Severity
 from kubealign.transform.naming import dns_label
-from kubealign.validate.checks import ObjectCheck, SourcedObject, default_checks, run_checks
+from kubealign.validate.checks import SourcedObject, default_checks, run_checks
 from kubealign.validate.helm import render_chart
+from kubealign.validate.policies import PolicyViolation, check_policies
 from kubealign.validate.results import ObjectResult
 from kubealign.validate.schemas import DEFAULT_KUBE_VERSION, resolve_version
 
 PLAN_FILE = "kubealign.yaml"
 PRODUCTION_NAMES = frozenset({"prod", "production", "prd", "live"})
 _BASE_VALUES = ("values.yaml", "values.yml")
-# The POL rules live in their own module; these are the entry points it may offer.
-_POLICY_MODULE = "kubealign.validate.policies"
-_POLICY_FACTORIES = ("policy_checks", "default_policy_checks", "checks")
 
 
 # --------------------------------------------------------------------------- the plan
@@ -183,6 +182,8 @@ class DeployRequest:
     plan: Path | None = None
     kube_version: str = DEFAULT_KUBE_VERSION
     options: UpgradeOptions = field(default_factory=UpgradeOptions)
+    fail_on_policy: Severity | None = None
+    """POL violations at or above this severity stop the deploy (None: report only)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,23 +230,17 @@ class Preflight:
     manifests: tuple[dict[str, Any], ...]
     results: tuple[ObjectResult, ...]
     checks: tuple[str, ...]
+    policy: tuple[PolicyViolation, ...] = ()
 
     @property
     def invalid(self) -> tuple[ObjectResult, ...]:
         return tuple(r for r in self.results if r.violations)
 
-
-def policy_checks() -> list[ObjectCheck]:
-    """The POL rules as checks, when ``kubealign.validate.policies`` is installed."""
-    try:
-        module = importlib.import_module(_POLICY_MODULE)
-    except ImportError:
-        return []
-    for name in _POLICY_FACTORIES:
-        factory = getattr(module, name, None)
-        if callable(factory):
-            return list(factory())
-    return []
+    def blocking_policy(self) -> tuple[PolicyViolation, ...]:
+        threshold = self.request.fail_on_policy
+        if threshold is None:
+            return ()
+        return tuple(v for v in self.policy if v.severity >= threshold)
 
 
 def is_production(environment: str, plan: PlanFacts) -> bool:
@@ -330,7 +325,7 @@ def prepare_deploy(
         for obj, origin in zip(rendered.objects, rendered.origins, strict=True)
     )
     progress(f"rendered {len(objects)} objects")
-    checks = [*default_checks(version), *policy_checks()]
+    checks = default_checks(version)
     results = run_checks(
         (
             SourcedObject(obj, origin, document, request.environment)
@@ -358,7 +353,8 @@ def prepare_deploy(
         objects=objects,
         manifests=tuple(rendered.objects),
         results=tuple(results),
-        checks=tuple(dict.fromkeys(check.name for check in checks)),
+        checks=(*dict.fromkeys(check.name for check in checks), "POL rules"),
+        policy=tuple(check_policies(rendered.objects)),
     )
     if preflight.invalid:
         first = preflight.invalid[0]
@@ -368,7 +364,15 @@ def prepare_deploy(
             f"pre-flight failed: {len(preflight.invalid)} invalid object(s); first: "
             f"{first.ref.label()} ({where}) {violation.where}: {violation.message}"
         )
-    progress(f"validated {len(results)} objects ({', '.join(preflight.checks)}): all valid")
+    blocking = preflight.blocking_policy()
+    if blocking:
+        rule = blocking[0]
+        raise ValidationFailed(
+            f"pre-flight failed: {len(blocking)} policy violation(s) at or above "
+            f"{request.fail_on_policy}; first: {rule.rule} [{rule.severity}] "
+            f"{rule.kind}/{rule.name}: {rule.path}: {rule.message}"
+        )
+    progress(f"validated {len(results)} objects ({', '.join(preflight.checks)})")
     return preflight
 
 

@@ -20,13 +20,14 @@ from types import ModuleType
 from typing import Any
 
 from kubealign.actions.convert import ConvertOutcome, ConvertRequest, convert, summarize_kinds
-from kubealign.actions.deploy import PLAN_FILE, policy_checks
+from kubealign.actions.deploy import PLAN_FILE
 from kubealign.actions.inventory import build_inventory, inventory_to_json
 from kubealign.actions.validate import validate_chart_output
 from kubealign.emit.atomic import write_text_atomic
 from kubealign.errors import UsageError
 from kubealign.validate.checks import default_checks
-from kubealign.validate.results import ValidationReport
+from kubealign.validate.policies import policy_checks
+from kubealign.validate.results import ObjectResult, ValidationReport, Violation
 from kubealign.validate.schemas import DEFAULT_KUBE_VERSION, resolve_version
 
 Progress = Callable[[str], None]
@@ -56,8 +57,27 @@ class MigrateOutcome:
     report: ValidationReport
 
     @property
+    def invalid(self) -> tuple[ObjectResult, ...]:
+        """Objects with schema or CRD violations (POL findings are reported, not fatal)."""
+        return tuple(r for r in self.report.results if _schema_violations(r))
+
+    @property
+    def policy(self) -> tuple[tuple[ObjectResult, Violation], ...]:
+        return tuple(
+            (r, v) for r in self.report.results for v in r.violations if _is_policy(v)
+        )
+
+    @property
     def ok(self) -> bool:
-        return self.report.ok and not any(step.status == "failed" for step in self.steps)
+        return not self.invalid and not any(step.status == "failed" for step in self.steps)
+
+
+def _is_policy(violation: Violation) -> bool:
+    return violation.check.startswith("POL")
+
+
+def _schema_violations(result: ObjectResult) -> list[Violation]:
+    return [v for v in result.violations if not _is_policy(v)]
 
 
 @dataclass
@@ -149,13 +169,15 @@ def _convert_step(outcome: ConvertOutcome, out: Path) -> StepResult:
 def _validate_step(report: ValidationReport, environments: int) -> StepResult:
     kinds = summarize_kinds([{"kind": r.ref.kind} for r in report.results])
     listed = ", ".join(f"{n} {k}" for k, n in kinds.items())
-    invalid = len(report.invalid)
+    invalid = sum(1 for r in report.results if _schema_violations(r))
+    policy = sum(1 for r in report.results for v in r.violations if _is_policy(v))
     scope = f"{environments} environment(s)" if environments else "values.yaml"
     return StepResult(
         "validate",
         "failed" if invalid else "done",
         f"{len(report.results)} objects rendered with Helm for {scope} ({listed}); "
-        f"{invalid} invalid (Kubernetes {report.kube_version} schemas, strict)",
+        f"{invalid} invalid (Kubernetes {report.kube_version} schemas, strict); "
+        f"{policy} POL finding(s)",
     )
 
 

@@ -30,6 +30,7 @@ from kubealign.deploy.helm_adapter import (
     select_helm_client,
 )
 from kubealign.errors import UsageError
+from kubealign.model.findings import Severity
 
 _DEFAULT_DIR = Path("kubealign-out")
 
@@ -90,6 +91,22 @@ def _print_objects(preflight: Preflight) -> None:
     out.print(f"{len(items)} objects", markup=False)
 
 
+def _print_policy(preflight: Preflight) -> None:
+    """POL findings as warnings (they block only from --fail-on-policy up)."""
+    if not preflight.policy:
+        err.print("policies: no POL violation", style="green", markup=False)
+        return
+    counts: dict[str, int] = {}
+    for violation in preflight.policy:
+        counts[str(violation.severity)] = counts.get(str(violation.severity), 0) + 1
+    summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+    err.print(f"policies: {len(preflight.policy)} POL finding(s) ({summary}); not blocking "
+              "(see --fail-on-policy)", style="yellow", markup=False)
+    for violation in preflight.policy:
+        err.print(f"  {violation.rule} [{violation.severity}] {violation.kind}/{violation.name}: "
+                  f"{violation.path}: {violation.message}", style="yellow", markup=False)
+
+
 def _print_order(preflight: Preflight, client: HelmClient | None) -> None:
     if preflight.plan.path is None:
         return
@@ -138,10 +155,20 @@ def deploy_command(
     kube_version: Annotated[
         str, typer.Option("--kube-version", help="Kubernetes schemas of the pre-flight.")
     ] = "1.31",
+    fail_on_policy: Annotated[
+        str | None,
+        typer.Option("--fail-on-policy", metavar="SEVERITY",
+                     help="Stop when a POL rule fails at or above this severity "
+                     "(low, medium, high, critical); default: report only."),
+    ] = None,
     yes: YesOption = False,
 ) -> None:
     """Pre-flight (render, validate, policies, migration order) then `helm upgrade --install`
     of DIR/chart with values.yaml + values-ENV.yaml, rolling back on failure."""
+    try:
+        threshold = Severity.parse(fail_on_policy) if fail_on_policy else None
+    except ValueError as exc:
+        raise UsageError(f"--fail-on-policy: {exc}") from None
     request = DeployRequest(
         directory=directory,
         environment=env,
@@ -154,11 +181,13 @@ def deploy_command(
             timeout=timeout, wait=wait, rollback_on_failure=True,
             create_namespace=create_namespace,
         ),
+        fail_on_policy=threshold,
     )
     with err.status("pre-flight…") as status:
         preflight = prepare_deploy(request, progress=status.update)
-    err.print(f"rendered {len(preflight.objects)} objects; validated "
-              f"({', '.join(preflight.checks)}): all valid", style="green", markup=False)
+    err.print(f"rendered {len(preflight.objects)} objects; Kubernetes and CRD schemas: "
+              "all valid", style="green", markup=False)
+    _print_policy(preflight)
     if dry_run:
         _print_order(preflight, None)
         _print_objects(preflight)

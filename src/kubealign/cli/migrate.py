@@ -36,10 +36,16 @@ def print_summary(outcome: MigrateOutcome) -> None:
         out.print("artifacts:", style="bold", markup=False)
         for path in artifacts:
             out.print(f"  {_shown(path)}{'/' if path.is_dir() else ''}", markup=False)
-    for result in outcome.report.invalid:
-        for violation in result.violations:
+    for result in outcome.invalid:
+        for violation in (v for v in result.violations if not v.check.startswith("POL")):
             err.print(f"invalid: {result.ref.environment}: {result.ref.label()}: "
                       f"{violation.where}: {violation.message}", markup=False)
+    if outcome.policy:
+        counts: dict[str, int] = {}
+        for _, violation in outcome.policy:
+            counts[violation.check] = counts.get(violation.check, 0) + 1
+        listed = ", ".join(f"{rule} x{n}" for rule, n in sorted(counts.items()))
+        err.print(f"policy findings (not blocking): {listed}", style="yellow", markup=False)
     if outcome.ok:
         envs = sorted(p.name[len("values-"):-len(".yaml")]
                       for p in (request.out / "chart").glob("values-*.yaml"))
