@@ -366,7 +366,10 @@ def _resources(service: Service, ctx: ProjectContext, rec: Recorder,
         rec.approximated("cpu_shares", f"{path}.resources.requests.cpu",
                          "relative weight read as 1024 shares = 1 CPU requested")
     for key in sorted(limits):
-        if key in requests and _exceeds(requests[key], limits[key]):
+        # Kubernetes defaults a missing request to the limit; writing it keeps policies
+        # (resources set) satisfied without changing what the scheduler does.
+        requests.setdefault(key, limits[key])
+        if _exceeds(requests[key], limits[key]):
             rec.finding("CNV101", Severity.MEDIUM,
                         f"reservation {requests[key]} exceeds limit {limits[key]} for {key}; "
                         "Kubernetes refuses requests above limits", "deploy.resources")
