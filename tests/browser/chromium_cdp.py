@@ -40,6 +40,8 @@ CHROMIUM_FLAGS = (
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # Containers often give /dev/shm a few megabytes; Chromium then crashes tabs.
+    "--disable-dev-shm-usage",
 )
 
 
