@@ -232,8 +232,8 @@ def image_updater(plan: Plan, source: GitSource, workloads: Sequence[KeelWorkloa
                                  "writeBackConfig": {"method": "git", "gitConfig": {
                                      "repository": source.repo_url,
                                      "branch": source.revision,
-                                     "writeBackTarget":
-                                         f"helmvalues:/{source.chart_path}/values-{env}.yaml"}}}
+                                     # relative: to the Application's path, the chart
+                                     "writeBackTarget": f"helmvalues:values-{env}.yaml"}}}
                                 for env in environments],
         },
     }

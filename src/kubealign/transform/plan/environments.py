@@ -50,6 +50,8 @@ class Grouping:
 def environment_word(stem: str) -> str | None:
     """``docker-compose.prod.yml`` -> ``production``, ``docker-compose-ai.yml`` -> ``ai``."""
     base = re.sub(r"\.(ya?ml)$", "", stem)
+    if base in ("docker-compose", "compose"):
+        return None
     for prefix in ("docker-compose.", "docker-compose-", "docker-compose_", "compose.",
                    "compose-", "compose_"):
         if base.startswith(prefix):

@@ -1,0 +1,26 @@
+"""One conversion of the bundled example through its detected plan, shared by the tests."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kubealign.actions.convert_plan import PlanConvertOutcome, PlanConvertRequest, convert_plan
+from kubealign.actions.plan import plan
+
+SOPHIA = Path(__file__).resolve().parents[2] / "examples" / "sophia"
+
+
+def converted_example(tmp: Path, *, mesh: str | None = None) -> PlanConvertOutcome:
+    repo = tmp / "sophia"
+    shutil.copytree(SOPHIA, repo)
+    plan(repo)
+    return convert_plan(PlanConvertRequest(out=tmp / "out", plan=repo / "kubealign.yaml",
+                                           chart_path="deploy/chart", environ={}, mesh=mesh))
+
+
+@pytest.fixture(scope="session")
+def sophia_environments(tmp_path_factory: pytest.TempPathFactory) -> PlanConvertOutcome:
+    return converted_example(tmp_path_factory.mktemp("sophia-plan"))

@@ -1,0 +1,160 @@
+"""Argo CD output: structure checked against the CRD schemas, sync policy, waves, Keel."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from kubealign.actions.convert_plan import PlanConvertOutcome, PlanConvertRequest, convert_plan
+from kubealign.actions.plan import plan
+from kubealign.model.plan import Environment, Plan
+from kubealign.transform.gitops import (
+    EnvironmentTarget,
+    GitSource,
+    KeelWorkload,
+    application_set,
+    image_updater_policy,
+)
+from kubealign.validate.crds import crd_catalog
+
+SOPHIA = Path(__file__).resolve().parents[2] / "examples" / "sophia"
+
+
+@pytest.fixture(scope="module")
+def istio(tmp_path_factory: pytest.TempPathFactory) -> PlanConvertOutcome:
+    tmp = tmp_path_factory.mktemp("gitops")
+    repo = tmp / "sophia"
+    shutil.copytree(SOPHIA, repo)
+    plan(repo)
+    return convert_plan(PlanConvertRequest(out=tmp / "out", plan=repo / "kubealign.yaml",
+                                           environ={}, mesh="istio", prove=False,
+                                           repo_url="https://git.example.com/sophia.git",
+                                           revision="release-1"))
+
+
+def _load(outcome: PlanConvertOutcome, rel: str) -> list[dict[str, Any]]:
+    text = (outcome.out / rel).read_text()
+    return [d for d in yaml.safe_load_all(text) if d]
+
+
+def test_applicationset_and_applications_validate_against_argo_cd_structure(
+        istio: PlanConvertOutcome) -> None:
+    catalog = crd_catalog()
+    gitops = [p for p in istio.files if p.startswith("gitops/app")]
+    assert "gitops/applicationset.yaml" in gitops
+    assert len([p for p in gitops if p.startswith("gitops/applications/")]) == 9
+    for rel in gitops:
+        for obj in _load(istio, rel):
+            assert catalog.validate(obj) == [], rel
+    assert istio.extra_problems == ()
+
+
+def test_applicationset_lists_every_environment_with_its_value_files(
+        istio: PlanConvertOutcome) -> None:
+    appset = _load(istio, "gitops/applicationset.yaml")[0]
+    elements = appset["spec"]["generators"][0]["list"]["elements"]
+    assert [e["environment"] for e in elements] == list(istio.plan.migration_order)
+    assert all(e["valuesFile"] == f"values-{e['environment']}.yaml" for e in elements)
+    spec = appset["spec"]["template"]["spec"]
+    assert spec["source"]["repoURL"] == "https://git.example.com/sophia.git"
+    assert spec["source"]["targetRevision"] == "release-1"
+    assert spec["source"]["helm"]["valueFiles"] == ["values.yaml", "{{.valuesFile}}"]
+    assert spec["syncPolicy"]["automated"] == {"prune": True, "selfHeal": True}
+    assert {"CreateNamespace=true", "ServerSideApply=true"} <= set(
+        spec["syncPolicy"]["syncOptions"])
+    app = _load(istio, "gitops/applications/ai-core.yaml")[0]
+    assert app["spec"]["source"]["helm"]["valueFiles"] == ["values.yaml", "values-ai-core.yaml"]
+    assert app["spec"]["destination"]["namespace"] == "sophia-ai-ai-core"
+
+
+def test_the_structural_check_can_fail() -> None:
+    broken = {"apiVersion": "argoproj.io/v1alpha1", "kind": "ApplicationSet",
+              "metadata": {"name": "x"}, "spec": {"template": {"metadata": {}, "spec": {}}}}
+    assert crd_catalog().validate(broken)
+
+
+def test_secrets_and_config_sync_before_workloads(istio: PlanConvertOutcome) -> None:
+    cloud = next(e for e in istio.environments if e.name == "cloud")
+
+    def wave(obj: dict[str, Any]) -> int:
+        annotations = obj["metadata"].get("annotations") or {}
+        return int(annotations.get("argocd.argoproj.io/sync-wave", "0"))
+
+    secret_waves = {wave(o) for o in cloud.objects if o["kind"] == "ExternalSecret"}
+    workload_waves = {wave(o) for o in cloud.objects
+                      if o["kind"] in ("Deployment", "StatefulSet", "DaemonSet")}
+    assert secret_waves and max(secret_waves) < min(workload_waves)
+    # ConfigMaps share wave 0 with workloads; Argo CD applies ConfigMaps first within a wave.
+    assert {wave(o) for o in cloud.objects if o["kind"] == "ConfigMap"} <= workload_waves
+
+
+def test_keel_annotations_become_an_image_updater(istio: PlanConvertOutcome) -> None:
+    assert {k.name for k in istio.keel} == {"sophia-backend", "mcp-orchestrator"}
+    updater = _load(istio, "gitops/image-updater.yaml")[0]
+    assert updater["kind"] == "ImageUpdater"
+    refs = updater["spec"]["applicationRefs"]
+    assert {r["namePattern"] for r in refs} == {f"sophia-{e}" for e in istio.plan.migration_order}
+    images = {i["alias"]: i for i in refs[0]["images"]}
+    assert images["sophia-backend"]["commonUpdateSettings"]["updateStrategy"] == "digest"
+    assert images["mcp-orchestrator"]["imageName"].endswith(":2025.x")
+    assert refs[0]["writeBackConfig"]["method"] == "git"
+    targets = {r["writeBackConfig"]["gitConfig"]["writeBackTarget"] for r in refs}
+    assert "helmvalues:values-ai-core.yaml" in targets
+
+
+@pytest.mark.parametrize(("policy", "tag", "strategy", "constraint"), [
+    ("patch", "1.4.2", "semver", "1.4.x"),
+    ("minor", "1.4.2", "semver", "1.x"),
+    ("major", "1.4.2", "semver", None),
+    ("force", "latest", "newest-build", None),
+])
+def test_keel_policy_mapping(policy: str, tag: str, strategy: str, constraint: str | None
+                             ) -> None:
+    workload = KeelWorkload("k.yaml", 1, "Deployment", "api", (("keel.sh/policy", policy),), ())
+    mapped = image_updater_policy(workload, tag)
+    assert (mapped.strategy, mapped.constraint) == (strategy, constraint)
+
+
+def test_keel_glob_becomes_allow_tags() -> None:
+    workload = KeelWorkload("k.yaml", 1, "Deployment", "api",
+                            (("keel.sh/policy", "glob:release-*"),), ())
+    assert image_updater_policy(workload, "release-1").allow_tags == "regexp:^release\\-.*$"
+
+
+def test_virtual_services_mirror_the_ingresses(istio: PlanConvertOutcome) -> None:
+    production = next(e for e in istio.environments if e.name == "production")
+    ingress_hosts = {rule["host"] for o in production.objects if o["kind"] == "Ingress"
+                     for rule in o["spec"]["rules"]}
+    services = _load(istio, "mesh/production.yaml")
+    assert {h for vs in services for h in vs["spec"]["hosts"]} == ingress_hosts
+    for vs in services:
+        assert crd_catalog().validate(vs) == []
+        assert vs["metadata"]["namespace"] == "sophia-ai-production"
+
+
+def test_linkerd_injection_annotation(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "compose.yaml").write_text("services:\n  api:\n    image: nginx:1.27\n")
+    plan(repo)
+    outcome = convert_plan(PlanConvertRequest(out=tmp_path / "out",
+                                              plan=repo / "kubealign.yaml", environ={},
+                                              mesh="linkerd"))
+    env = outcome.environments[0]
+    pod = next(o for o in env.objects if o["kind"] == "Deployment")["spec"]["template"]
+    assert pod["metadata"]["annotations"]["linkerd.io/inject"] == "enabled"
+    assert env.proof == ()
+
+
+def test_applicationset_from_a_plain_plan() -> None:
+    plan_ = Plan(release="shop", namespace="shop", base="prod",
+                 environments=(Environment("prod", ("c.yaml",), "."),),
+                 migration_order=("prod",))
+    appset = application_set(plan_, GitSource("https://g/x.git", "main", "deploy/chart"),
+                             [EnvironmentTarget("prod", "shop-prod",
+                                                ("values.yaml", "values-prod.yaml"))])
+    assert crd_catalog().validate(appset) == []
