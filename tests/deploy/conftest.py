@@ -11,28 +11,27 @@ from pathlib import Path
 import pytest
 from deploy_helpers import FakeHelm
 
-from kubealign.actions.convert import ConvertRequest, convert
+from kubealign.actions.convert_plan import PlanConvertRequest, convert_plan
+from kubealign.actions.plan import plan
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SOPHIA = REPO_ROOT / "examples" / "sophia"
 FAKE_HELM = Path(__file__).with_name("fake_helm.py")
 
-# Written only when convert did not produce these overlays itself (before environments).
-FALLBACK_OVERLAYS = {
-    "development": "services:\n  backend:\n    replicas: 1\n",
-    "production": "services:\n  backend:\n    replicas: 3\n",
-}
-
-
 @pytest.fixture(scope="session")
 def converted_sophia(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """``kubealign convert examples/sophia`` output, with development/production overlays."""
-    out = tmp_path_factory.mktemp("sophia") / "out"
-    convert(ConvertRequest(out=out, project_directory=SOPHIA, environ={}, render=False))
-    for env, text in FALLBACK_OVERLAYS.items():
-        overlay = out / "chart" / f"values-{env}.yaml"
-        if not overlay.exists():
-            overlay.write_text(text, encoding="utf-8")
+    """What ``kubealign migrate examples/sophia`` converts: the detected plan, one chart with
+    a base and an overlay per environment, and the plan copied next to the chart."""
+    base = tmp_path_factory.mktemp("sophia")
+    repo = base / "repo"
+    # A copy: the plan is written into the repository it describes.
+    shutil.copytree(SOPHIA, repo)
+    detected = plan(repo)
+    assert detected.path is not None
+    out = base / "out"
+    convert_plan(PlanConvertRequest(out=out, plan=detected.path, environ={}, render=False,
+                                    prove=False))
+    shutil.copy2(detected.path, out / "kubealign.yaml")
     return out
 
 
@@ -58,5 +57,3 @@ def fake_helm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> FakeHelm:
     monkeypatch.delenv("KUBEALIGN_HELM", raising=False)
     monkeypatch.delenv("FAKE_HELM_FAIL", raising=False)
     return FakeHelm(script, log)
-
-

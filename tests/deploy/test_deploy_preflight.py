@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from deploy_helpers import FakeHelm, run_cli
+from deploy_helpers import FakeHelm, plan_namespace, run_cli
 
 from kubealign.actions.deploy import DeployRequest, prepare_deploy, read_plan
 from kubealign.deploy.helm_adapter import SdkHelmClient, UpgradeOptions
@@ -51,7 +51,7 @@ def test_dry_run_lists_every_production_object(converted_sophia: Path) -> None:
     expected = _expected_objects(converted_sophia, "production")
     assert len(expected) > 20
     assert set(listed) == expected
-    assert set(listed.values()) == {"production"}
+    assert set(listed.values()) == {plan_namespace(converted_sophia, "production")}
     assert f"{len(expected)} objects" in result.stdout
 
 
@@ -73,13 +73,15 @@ def test_dry_run_prints_the_helm_command(fake_helm: FakeHelm, converted_sophia: 
 
 @pytest.mark.usefixtures("no_cluster")
 def test_broken_values_exit_2_naming_the_key(output_copy: Path) -> None:
+    base = yaml.safe_load((output_copy / "chart" / "values.yaml").read_text())
+    service = sorted(base["services"])[0]
     overlay = output_copy / "chart" / "values-production.yaml"
-    overlay.write_text("services:\n  backend:\n    replicas: many\n")
+    overlay.write_text(f"services:\n  {service}:\n    replicas: many\n")
     result = run_cli("deploy", "--env", "production", "--dry-run", "--dir", str(output_copy))
     assert result.code == 2
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1
-    assert "/services/backend/replicas" in errors[0]
+    assert f"/services/{service}/replicas" in errors[0]
     assert "values-production.yaml" in errors[0]
     assert "Traceback" not in result.stderr
 
@@ -220,24 +222,26 @@ def test_diff_against_the_deployed_release(
     fake_helm: FakeHelm, converted_sophia: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     chart = converted_sophia / "chart"
+    namespace = plan_namespace(converted_sophia, "development")
     deployed = render_chart(chart, [chart / "values.yaml", chart / "values-development.yaml"],
-                            release="sophia", namespace="development", backend="sdk").objects
-    backend = next(o for o in deployed if o["kind"] == "Deployment"
-                   and o["metadata"]["name"] == "backend")
-    backend["spec"]["replicas"] = 7
+                            release="sophia", namespace=namespace, backend="sdk").objects
+    workload = next(o for o in deployed if o["kind"] == "Deployment")
+    workload["spec"]["replicas"] = 7
+    name = workload["metadata"]["name"]
+    account = next(o for o in deployed if o["kind"] == "ServiceAccount")["metadata"]["name"]
     kept = [o for o in deployed if o["kind"] != "ServiceAccount"]
     kept.append({"apiVersion": "v1", "kind": "ConfigMap",
-                 "metadata": {"name": "retired", "namespace": "development"}})
+                 "metadata": {"name": "retired", "namespace": namespace}})
     monkeypatch.setenv("FAKE_HELM_MANIFEST", yaml.safe_dump_all(kept))
     run_cli("deploy", "--env", "development", "--dir", str(converted_sophia))  # revision 1
     result = run_cli("deploy", "--env", "development", "--dir", str(converted_sophia),
                      "--diff", "--dry-run")
     assert result.code == 0, result.stderr
-    assert "changed: Deployment/backend (namespace development)" in result.stdout
+    assert f"changed: Deployment/{name} (namespace {namespace})" in result.stdout
     assert "-  replicas: 7" in result.stdout
     assert "removed: ConfigMap/retired" in result.stdout
-    assert "added: ServiceAccount/backend" in result.stdout
-    assert "changed: Service/backend" not in result.stdout
+    assert f"added: ServiceAccount/{account}" in result.stdout
+    assert "changed: Service/" not in result.stdout
 
 
 @pytest.mark.usefixtures("no_cluster")
@@ -248,7 +252,8 @@ def test_sdk_client_dry_run_offline_installs_what_preflight_listed(
     info = SdkHelmClient().upgrade_install(
         preflight.target, preflight.chart, preflight.value_files, UpgradeOptions(dry_run=True)
     )
-    assert (info.name, info.namespace, info.status) == ("sophia", "production", "pending-install")
+    assert (info.name, info.status) == ("sophia", "pending-install")
+    assert info.namespace == plan_namespace(converted_sophia, "production")
     installed = {
         (doc["kind"], doc["metadata"]["name"])
         for doc in yaml.safe_load_all(info.manifest)

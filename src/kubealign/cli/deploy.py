@@ -33,6 +33,7 @@ from kubealign.errors import UsageError
 from kubealign.model.findings import Severity
 
 _DEFAULT_DIR = Path("kubealign-out")
+_POLICY_LINES = 12  # enough to act on; the rest are counted
 
 DirOption = Annotated[
     Path, typer.Option("--dir", "-d", help="Converted output folder (holding chart/).")
@@ -102,9 +103,12 @@ def _print_policy(preflight: Preflight) -> None:
     summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
     err.print(f"policies: {len(preflight.policy)} POL finding(s) ({summary}); not blocking "
               "(see --fail-on-policy)", style="yellow", markup=False)
-    for violation in preflight.policy:
+    hidden = len(preflight.policy) - _POLICY_LINES
+    for violation in preflight.policy[:_POLICY_LINES]:
         err.print(f"  {violation.rule} [{violation.severity}] {violation.kind}/{violation.name}: "
                   f"{violation.path}: {violation.message}", style="yellow", markup=False)
+    if hidden > 0:
+        err.print(f"  … and {hidden} more", style="yellow", markup=False)
 
 
 def _print_order(preflight: Preflight, client: HelmClient | None) -> None:

@@ -32,10 +32,17 @@ def print_summary(outcome: MigrateOutcome) -> None:
         out.print(f"{step.status:<7}", style=_STYLES.get(step.status, ""), end="", markup=False)
         out.print(f"  {step.summary}", markup=False)
     artifacts = [path for step in outcome.steps for path in step.artifacts]
+    overlays = [p for p in artifacts if p.name.startswith("values-") and p.suffix == ".yaml"]
     if artifacts:
         out.print("artifacts:", style="bold", markup=False)
-        for path in artifacts:
-            out.print(f"  {_shown(path)}{'/' if path.is_dir() else ''}", markup=False)
+    for path in artifacts:
+        if path in overlays:
+            if path == overlays[0]:
+                names = ", ".join(p.name[len("values-"):-len(".yaml")] for p in overlays)
+                out.print(f"  {_shown(path.parent)}/values-<env>.yaml for {names}",
+                          markup=False)
+            continue
+        out.print(f"  {_shown(path)}{'/' if path.is_dir() else ''}", markup=False)
     for result in outcome.invalid:
         for violation in (v for v in result.violations if not v.check.startswith("POL")):
             err.print(f"invalid: {result.ref.environment}: {result.ref.label()}: "
@@ -47,9 +54,8 @@ def print_summary(outcome: MigrateOutcome) -> None:
         listed = ", ".join(f"{rule} x{n}" for rule, n in sorted(counts.items()))
         err.print(f"policy findings (not blocking): {listed}", style="yellow", markup=False)
     if outcome.ok:
-        envs = sorted(p.name[len("values-"):-len(".yaml")]
-                      for p in (request.out / "chart").glob("values-*.yaml"))
-        hint = f"--env {envs[0]}" if envs else "--env <name>"
+        order = outcome.convert.plan.migration_order or outcome.environments
+        hint = f"--env {order[0]}" if order else "--env <name>"
         out.print(f"next: kubealign deploy {hint} --dir {_shown(request.out)} --dry-run",
                   markup=False)
 
@@ -63,13 +69,18 @@ def migrate_command(
     kube_version: Annotated[
         str, typer.Option("--kube-version", help="Kubernetes version of the schemas.")
     ] = "1.31",
+    keep_plan: Annotated[
+        bool,
+        typer.Option("--keep-plan", help="Keep a detected plan in PATH/kubealign.yaml "
+                     "(default: only DIR/kubealign.yaml; the repository is left unchanged)."),
+    ] = False,
 ) -> None:
     """Plan (if none) -> audit -> convert -> validate, then a summary of every artifact.
     Exit 1 when a rendered object is invalid, 2 on input errors."""
     with err.status("migrate…") as status:
         outcome = migrate(
             MigrateRequest(path=path, out=out_dir, kube_version=kube_version,
-                           environ=dict(os.environ)),
+                           environ=dict(os.environ), keep_plan=keep_plan),
             progress=lambda step: status.update(f"migrate: {step}…"),
         )
     print_summary(outcome)
