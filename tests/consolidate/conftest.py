@@ -2,23 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
+from sophia_plan import converted_example
 
-from kubealign.actions.convert_plan import PlanConvertOutcome, PlanConvertRequest, convert_plan
-from kubealign.actions.plan import plan
-
-SOPHIA = Path(__file__).resolve().parents[2] / "examples" / "sophia"
-
-
-def converted_example(tmp: Path, *, mesh: str | None = None) -> PlanConvertOutcome:
-    repo = tmp / "sophia"
-    shutil.copytree(SOPHIA, repo)
-    plan(repo)
-    return convert_plan(PlanConvertRequest(out=tmp / "out", plan=repo / "kubealign.yaml",
-                                           chart_path="deploy/chart", environ={}, mesh=mesh))
+from kubealign.actions.convert_plan import PlanConvertOutcome
 
 
 @pytest.fixture(scope="session")

@@ -145,7 +145,7 @@ def test_golden(sophia_environments: PlanConvertOutcome, name: str,
 
 def test_output_is_deterministic(sophia_environments: PlanConvertOutcome,
                                  tmp_path: Path) -> None:
-    from conftest import converted_example
+    from sophia_plan import converted_example
 
     again = converted_example(tmp_path)
     for rel in sophia_environments.files:

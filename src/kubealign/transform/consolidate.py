@@ -24,7 +24,7 @@ The base value of a key is what most variants agree on; ties go to the preferred
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,7 +106,11 @@ def _preference(envs: Sequence[str], prefer: str | None) -> tuple[str, ...]:
     return tuple(envs)
 
 
-def _key(value: Any) -> str:
+def _key(value: Any) -> Hashable:
+    """Equality key: scalars as themselves (typed, so 1 and True differ), containers as JSON
+    (the C encoder beats a Python walk on long lists such as NetworkPolicy peers)."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return (type(value).__name__, value)
     return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
 
 
@@ -157,8 +161,8 @@ def _split_value(
 
 
 def _majority(values: Mapping[str, Any], order: Sequence[str]) -> Any:
-    counts: dict[str, int] = {}
-    first: dict[str, tuple[int, Any]] = {}
+    counts: dict[Hashable, int] = {}
+    first: dict[Hashable, tuple[int, Any]] = {}
     for rank, env in enumerate(e for e in order if e in values):
         key = _key(values[env])
         counts[key] = counts.get(key, 0) + 1
