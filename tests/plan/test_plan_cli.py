@@ -47,3 +47,19 @@ def test_plan_naming_a_missing_file_exits_2_with_file_and_line(tmp_path: Path) -
     assert f"kubealign.yaml:{line}" in proc.stderr
     assert "compose.gone.yaml" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_component_folded_into_every_environment(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    (repo / "services" / "mailer").mkdir(parents=True)
+    (repo / "compose.yaml").write_text(
+        COMPOSE + "    networks: [shop]\nnetworks:\n  shop: {}\n")
+    (repo / "services" / "mailer" / "compose.yaml").write_text(
+        "services:\n  mailer:\n    image: acme/mailer:2\n    networks: [shop]\n"
+        "networks:\n  shop:\n    external: true\n")
+    assert runner.invoke(app, ["plan", str(repo)]).exit_code == 0
+    assert "services/mailer/compose.yaml" in (repo / "kubealign.yaml").read_text()
+    result = runner.invoke(app, ["convert", str(repo), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    base = (tmp_path / "out" / "chart" / "values.yaml").read_text()
+    assert "  mailer:" in base and "  api:" in base
