@@ -29,6 +29,12 @@ def _relative(path: str | None, root: str | None) -> str | None:
     return path
 
 
+def _text(text: str, root: str | None) -> str:
+    """Notes quote host paths; inside the project they are shown relative to it, so the
+    ledger does not depend on where the repository is checked out."""
+    return text.replace(root.rstrip("/") + "/", "") if root else text
+
+
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
@@ -43,7 +49,8 @@ def ledger_markdown(ledger: Ledger, findings: Sequence[Finding], *, title: str,
         lines += ["## Not convertible", "", "| service | key | why / what to do | source |",
                   "|---|---|---|---|"]
         for e in blocking:
-            lines.append(f"| {e.service or '(project)'} | `{e.key}` | {_cell(e.note)} | "
+            note = _cell(_text(e.note, root))
+            lines.append(f"| {e.service or '(project)'} | `{e.key}` | {note} | "
                          f"{_where(e, root)} |")
         lines.append("")
     services = sorted({e.service for e in ledger.entries})
@@ -53,7 +60,8 @@ def ledger_markdown(ledger: Ledger, findings: Sequence[Finding], *, title: str,
         for e in sorted(ledger.for_service(service),
                         key=lambda x: (_ORDER.index(x.disposition), x.key)):
             target = f"`{e.target}`" if e.target else ""
-            lines.append(f"| `{e.key}` | {e.disposition.value} | {target} | {_cell(e.note)} | "
+            lines.append(f"| `{e.key}` | {e.disposition.value} | {target} | "
+                         f"{_cell(_text(e.note, root))} | "
                          f"{_where(e, root)} |")
         lines.append("")
     if findings:
@@ -62,7 +70,7 @@ def ledger_markdown(ledger: Ledger, findings: Sequence[Finding], *, title: str,
             where = f.location()
             if root and where.startswith(root.rstrip("/") + "/"):
                 where = where[len(root.rstrip("/")) + 1 :]
-            lines.append(f"| {f.rule} | {f.severity} | {where} | {_cell(f.message)} |")
+            lines.append(f"| {f.rule} | {f.severity} | {where} | {_cell(_text(f.message, root))} |")
         lines.append("")
     return "\n".join(lines)
 
@@ -77,13 +85,13 @@ def ledger_json(ledger: Ledger, findings: Sequence[Finding], *, root: str | None
                 "key": e.key,
                 "disposition": e.disposition.value,
                 "values": e.target,
-                "note": e.note,
+                "note": _text(e.note, root),
                 "source": _where(e, root) or None,
             }
             for e in ledger.entries
         ],
         "findings": [
-            {"rule": f.rule, "severity": str(f.severity), "message": f.message,
+            {"rule": f.rule, "severity": str(f.severity), "message": _text(f.message, root),
              "path": _relative(f.path, root), "line": f.line, "fix": f.fix}
             for f in findings
         ],
