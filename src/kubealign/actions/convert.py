@@ -8,6 +8,7 @@ with its compose service (the semantic check).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -22,6 +23,7 @@ import yaml
 from kubealign.actions.resolve import ResolveOptions, load_project
 from kubealign.emit.atomic import write_tree_atomic
 from kubealign.emit.ledger_report import ledger_json, ledger_markdown
+from kubealign.emit.secrets_report import secrets_markdown
 from kubealign.emit.values_yaml import render_values
 from kubealign.errors import UsageError
 from kubealign.model.compose import Project
@@ -30,6 +32,7 @@ from kubealign.model.ledger import Ledger
 from kubealign.transform.consolidate import deep_merge
 from kubealign.transform.convert import ConversionOptions, ConversionResult, convert_project
 from kubealign.transform.naming import dns_label
+from kubealign.transform.secrets.providers import SecretsSettings
 from kubealign.transform.values_model import to_values
 from kubealign.validate.checks import SourcedObject, default_checks, run_checks
 from kubealign.validate.helm import render_chart
@@ -123,7 +126,8 @@ def chart_tree(release: str) -> dict[str, bytes | str]:
 
 
 def build_files(project: Project, result: ConversionResult, release: str,
-                root_hint: str | None) -> dict[str, bytes | str]:
+                root_hint: str | None,
+                secrets: SecretsSettings | None = None) -> dict[str, bytes | str]:
     files = chart_tree(release)
     values = deep_merge(default_values(), to_values(result.values))
     sources = ", ".join(_relative(f, root_hint) for f in project.source_files) or "compose"
@@ -137,6 +141,8 @@ def build_files(project: Project, result: ConversionResult, release: str,
     files["conversion.md"] = ledger_markdown(result.ledger, result.findings, title=title,
                                              root=root_hint)
     files["conversion.json"] = ledger_json(result.ledger, result.findings, root=root_hint)
+    settings = {"default": secrets or SecretsSettings()}
+    files["secrets.md"] = secrets_markdown(result.secrets, settings, title=title, root=root_hint)
     return files
 
 
@@ -162,11 +168,9 @@ def convert(request: ConvertRequest) -> ConvertOutcome:
         options = _with_release(options, release)
     result = convert_project(project, options)
     if warnings:
-        result = ConversionResult(result.values, result.ledger,
-                                  tuple(warnings) + result.findings, result.comments,
-                                  result.roles, result.service_keys)
+        result = dataclasses.replace(result, findings=tuple(warnings) + result.findings)
     root_hint = project.project_directory
-    files = build_files(project, result, release, root_hint)
+    files = build_files(project, result, release, root_hint, options.secrets)
     out = request.out
     if out.exists() and not out.is_dir():
         raise UsageError(f"output {out} exists and is not a directory", path=out)

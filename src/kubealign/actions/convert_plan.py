@@ -25,6 +25,7 @@ from kubealign.actions.plan import load_plan
 from kubealign.actions.resolve import ResolveOptions, load_project
 from kubealign.emit.atomic import write_tree_atomic
 from kubealign.emit.ledger_report import ledger_json, ledger_markdown
+from kubealign.emit.secrets_report import secrets_markdown
 from kubealign.emit.values_yaml import dump_yaml, render_values
 from kubealign.errors import ConvertError, UsageError
 from kubealign.model.compose import Project
@@ -194,6 +195,10 @@ def convert_plan(request: PlanConvertRequest) -> PlanConvertOutcome:
                                                          title=title, root=str(root))
         files[f"conversion/{name}.json"] = ledger_json(conversion.ledger, conversion.findings,
                                                        root=str(root))
+    requirements = [r for (_, conversion, _) in converted.values() for r in conversion.secrets]
+    files["secrets.md"] = secrets_markdown(
+        requirements, dict.fromkeys(converted, request.options.secrets),
+        title=f"{plan.release}", root=str(root))
     files.update(cluster_files(plan, {n: p for n, (p, _, _) in converted.items()}))
     keel = _keel_workloads(root)
     extra, notes = _gitops_files(plan, request, root, variants, keel)

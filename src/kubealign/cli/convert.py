@@ -12,9 +12,11 @@ from rich.table import Table
 from kubealign.actions.convert import ConvertRequest, convert, summarize_kinds
 from kubealign.actions.convert_plan import PlanConvertOutcome, PlanConvertRequest, convert_plan
 from kubealign.cli.base import app, err, out
+from kubealign.errors import UsageError
 from kubealign.model.ledger import Disposition
 from kubealign.model.plan import PLAN_FILE_NAME
 from kubealign.transform.convert import ConversionOptions
+from kubealign.transform.secrets.providers import PROVIDERS, SecretsSettings
 
 
 @app.command("convert")
@@ -68,6 +70,23 @@ def convert_command(
     kube_version: Annotated[
         str, typer.Option("--kube-version", help="Kubernetes version of the schemas.")
     ] = "1.31",
+    secrets_provider: Annotated[
+        str,
+        typer.Option("--secrets-provider",
+                     help="Where secrets live: pulumi (default), vault, aws, gcp, or none "
+                          "(bring your own Secrets)."),
+    ] = "pulumi",
+    secrets_settings: Annotated[
+        list[str] | None,
+        typer.Option("--secrets-setting",
+                     help="Provider setting KEY=VALUE (repeatable), e.g. organization=acme "
+                          "for Pulumi ESC; see docs/secrets.md."),
+    ] = None,
+    secret_store: Annotated[
+        str | None,
+        typer.Option("--secret-store", help="Use this existing (Cluster)SecretStore instead "
+                                            "of rendering one."),
+    ] = None,
     strict: Annotated[
         bool, typer.Option("--strict", help="Exit 1 when any key is not convertible.")
     ] = False,
@@ -116,6 +135,7 @@ def convert_command(
         default_volume_size=volume_size,
         enable_replaced=keep_replaced,
         network_policies=not no_network_policies,
+        secrets=_secrets_settings(secrets_provider, secrets_settings or [], secret_store),
     )
     if chosen_plan is not None:
         plan_outcome = convert_plan(PlanConvertRequest(
@@ -235,3 +255,16 @@ def _leaves(data: object) -> int:
     if isinstance(data, dict):
         return sum(_leaves(v) for v in data.values())
     return 1
+
+
+def _secrets_settings(provider: str, pairs: list[str], store: str | None) -> SecretsSettings:
+    if provider not in PROVIDERS:
+        raise UsageError(f"--secrets-provider {provider!r}: expected one of "
+                         f"{', '.join(sorted(PROVIDERS))}")
+    settings: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise UsageError(f"--secrets-setting {pair!r}: expected KEY=VALUE")
+        settings[key.strip()] = value.strip()
+    return SecretsSettings(provider=provider, settings=settings, store_name=store)
