@@ -8,6 +8,7 @@ from typing import Any
 
 from kubealign.model.findings import Finding
 from kubealign.model.ledger import Disposition, Ledger, LedgerEntry
+from kubealign.model.source import relative_to
 
 SCHEMA_VERSION = 1
 _ORDER = (Disposition.NOT_CONVERTIBLE, Disposition.APPROXIMATED, Disposition.CONVERTED,
@@ -17,16 +18,9 @@ _ORDER = (Disposition.NOT_CONVERTIBLE, Disposition.APPROXIMATED, Disposition.CON
 def _where(entry: LedgerEntry, root: str | None) -> str:
     if entry.source is None:
         return ""
-    path = entry.source.path
-    if root and path.startswith(root.rstrip("/") + "/"):
-        path = path[len(root.rstrip("/")) + 1 :]
-    return f"{path}:{entry.source.line}"
+    return f"{relative_to(entry.source.path, root)}:{entry.source.line}"
 
 
-def _relative(path: str | None, root: str | None) -> str | None:
-    if path and root and path.startswith(root.rstrip("/") + "/"):
-        return path[len(root.rstrip("/")) + 1 :]
-    return path
 
 
 def _text(text: str, root: str | None) -> str:
@@ -67,9 +61,7 @@ def ledger_markdown(ledger: Ledger, findings: Sequence[Finding], *, title: str,
     if findings:
         lines += ["## Findings", "", "| rule | severity | where | message |", "|---|---|---|---|"]
         for f in findings:
-            where = f.location()
-            if root and where.startswith(root.rstrip("/") + "/"):
-                where = where[len(root.rstrip("/")) + 1 :]
+            where = relative_to(f.location(), root)
             lines.append(f"| {f.rule} | {f.severity} | {where} | {_cell(_text(f.message, root))} |")
         lines.append("")
     return "\n".join(lines)
@@ -92,7 +84,7 @@ def ledger_json(ledger: Ledger, findings: Sequence[Finding], *, root: str | None
         ],
         "findings": [
             {"rule": f.rule, "severity": str(f.severity), "message": _text(f.message, root),
-             "path": _relative(f.path, root), "line": f.line, "fix": f.fix}
+             "path": relative_to(f.path, root) if f.path else None, "line": f.line, "fix": f.fix}
             for f in findings
         ],
     }

@@ -73,3 +73,16 @@ class SourceMap(Mapping[str, SourceSpan]):
             if key == old_prefix or key.startswith(old_prefix + "/"):
                 moved[new_prefix + key[len(old_prefix) :]] = span
         return SourceMap(moved)
+
+
+def relative_to(path: str, root: str | None) -> str:
+    """``path`` relative to ``root`` when it lies inside it, else unchanged.
+
+    Generated files name sources relative to the project, so their bytes do not depend on
+    where the repository is checked out.
+    """
+    if root:
+        prefix = root.rstrip("/") + "/"
+        if path.startswith(prefix):
+            return path[len(prefix) :]
+    return path

@@ -9,6 +9,7 @@ from typing import Any
 from kubealign.model.compose import Project, SecretDefinition, Service
 from kubealign.model.findings import Finding, Severity
 from kubealign.model.ledger import Disposition, Ledger, LedgerEntry
+from kubealign.model.source import relative_to
 from kubealign.transform import values_model as vm
 from kubealign.transform.convert.context import ProjectContext
 from kubealign.transform.convert.network import (
@@ -83,7 +84,7 @@ def convert_project(project: Project, options: ConversionOptions | None = None) 
         services[key] = vm.ServiceValues(**kwargs)
         origin = service.origin("image") or (service.origins[0][1] if service.origins else None)
         comments[path] = f"compose service {service.name!r}" + (
-            f" ({_relative(origin.path, project.project_directory)}:{origin.line})"
+            f" ({relative_to(origin.path, project.project_directory)}:{origin.line})"
             if origin else "")
         if role.replaced:
             comments[path] += f"; {role.role.value}: disabled, replaced by {REPLACED_BY[role.role]}"
@@ -123,12 +124,6 @@ def convert_project(project: Project, options: ConversionOptions | None = None) 
     )
 
 
-def _relative(path: str, root: str | None) -> str:
-    """Paths in generated files are relative to the project, so output does not depend on
-    where the repository is checked out."""
-    if root and path.startswith(root.rstrip("/") + "/"):
-        return path[len(root.rstrip("/")) + 1 :]
-    return path
 
 
 UNHANDLED_NOTE = "kubealign has no conversion rule for this key"
