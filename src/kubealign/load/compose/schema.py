@@ -17,7 +17,7 @@ from __future__ import annotations
 import importlib.resources
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -27,6 +27,7 @@ from jsonschema.exceptions import ValidationError
 
 from kubealign.errors import ComposeError
 from kubealign.load.compose.normalize import describe_value
+from kubealign.load.compose.schema_fast import compile_validator, is_valid
 from kubealign.model.source import SourceMap, SourceSpan, pointer
 
 _SCHEMA_PACKAGE = "check_jsonschema"
@@ -75,13 +76,22 @@ def _validator() -> jsonschema.protocols.Validator:
     return validator_class(schema)
 
 
+@cache
+def _fast_validator() -> Callable[[Any], Any] | None:
+    return compile_validator(compose_schema())
+
+
 def validate_compose(
     data: Mapping[str, Any], sources: SourceMap | None = None
 ) -> list[SchemaViolation]:
     """Every violation of the compose-spec schema, sorted by position in the data."""
     spans = sources if sources is not None else SourceMap()
+    plain = _plain(data)
+    fast = _fast_validator()
+    if fast is not None and is_valid(fast, plain):
+        return []  # compiled check passed; jsonschema below only explains rejections
     found: set[SchemaViolation] = set()
-    for error in _validator().iter_errors(_plain(data)):
+    for error in _validator().iter_errors(plain):
         for ptr, message in _explain(error):
             found.add(SchemaViolation(pointer=ptr, message=message, span=spans.nearest(ptr)))
     return sorted(found, key=lambda v: (v.span or SourceSpan("", 0), v.pointer, v.message))
