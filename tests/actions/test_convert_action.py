@@ -144,11 +144,17 @@ def test_corpus_facts(tmp_path: Path) -> None:
     assert "frontend" not in _objects(traefik, "Deployment")  # the edge router is replaced
 
     nextcloud = _corpus("nextcloud-redis-mariadb", tmp_path / "nc")
+    # redis admits pods of its one network; only nc (and redis itself) carry that label.
     policy = _objects(nextcloud, "NetworkPolicy")["redis"]
-    peers = {frm["podSelector"]["matchLabels"]["app.kubernetes.io/name"]
-             for rule in policy["spec"]["ingress"] for frm in rule.get("from", [])
-             if "podSelector" in frm}
-    assert peers == {"nc"}
+    selectors = [frm["podSelector"]["matchLabels"] for rule in policy["spec"]["ingress"]
+                 for frm in rule.get("from", []) if "podSelector" in frm]
+    assert selectors == [{"network.kubealign.io/redisnet": "true",
+                          "app.kubernetes.io/instance": "nextcloud-redis-mariadb"}]
+    members = {name for name, obj in {**_objects(nextcloud, "Deployment"),
+                                      **_objects(nextcloud, "StatefulSet")}.items()
+               if obj["spec"]["template"]["metadata"]["labels"].get(
+                   "network.kubealign.io/redisnet") == "true"}
+    assert members == {"nc", "redis"}
 
     pihole = _corpus("pihole-cloudflared-DoH", tmp_path / "ph")
     svc = _objects(pihole, "Service")["pihole"]

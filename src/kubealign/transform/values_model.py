@@ -668,6 +668,16 @@ class NetworkPolicySpec:
             item_pattern=SERVICE_NAME_PATTERN,
         ),
     ] = None
+    networks: Annotated[
+        tuple[str, ...] | None,
+        Meta(
+            "Compose networks the service joins. Its pods carry the label "
+            "`network.kubealign.io/<name>: \"true\"`; pods sharing one of these networks may "
+            "connect, and when egress is restricted it may reach exactly them (and DNS). One "
+            "label per network keeps policies linear in the number of services.",
+            item_pattern=r"^[a-z0-9]([-a-z0-9_.]{0,61}[a-z0-9])?$",
+        ),
+    ] = None
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,9 @@ Context: (dict "root" $ "name" <service key> "svc" <service values>).
 metadata:
   labels:
     {{- include "kubealign.labels" . | nindent 4 }}
+    {{- range (($svc.networkPolicy | default dict).networks) }}
+    network.kubealign.io/{{ . }}: "true"
+    {{- end }}
   {{- with $podAnnotations }}
   annotations:
     {{- toYaml . | nindent 4 }}

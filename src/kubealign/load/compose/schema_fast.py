@@ -47,8 +47,8 @@ def _keys_of(root: Mapping[str, Any], schema: Mapping[str, Any], *,
         raise TranslationRefused("a branch closes its own properties")
     properties = dict(schema.get("properties", {}))
     patterns = dict(schema.get("patternProperties", {}))
-    for branch in schema.get("allOf", []):
-        more_properties, more_patterns = _keys_of(root, branch, branch=True)
+    for part in schema.get("allOf", []):
+        more_properties, more_patterns = _keys_of(root, part, branch=True)
         properties.update(more_properties)
         patterns.update(more_patterns)
     return properties, patterns

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from kubealign.model.compose import Project, SecretDefinition, Volume
+from kubealign.transform.convert.implicit_ports import PortReferences
 from kubealign.transform.convert.options import ConversionOptions
 from kubealign.transform.naming import dns_label, service_key
 from kubealign.transform.secrets.remote_keys import (
@@ -56,7 +58,22 @@ class ProjectContext:
             )
 
     def key_of(self, service: str) -> str:
-        return self.keys.get(service, service_key(service))
+        key = self.keys.get(service)
+        return key if key is not None else service_key(service)
+
+    @cached_property
+    def port_references(self) -> PortReferences:
+        return PortReferences(self.project)
+
+    @cached_property
+    def awaited_to_complete(self) -> dict[str, str]:
+        """Service -> a service that waits for it to complete successfully (a one-shot)."""
+        awaited: dict[str, str] = {}
+        for other in self.project.services:
+            for dep in other.depends_on:
+                if dep.condition == "service_completed_successfully":
+                    awaited.setdefault(dep.service, other.name)
+        return awaited
 
     def volume(self, name: str) -> Volume | None:
         return next((v for v in self.project.volumes if v.name == name), None)

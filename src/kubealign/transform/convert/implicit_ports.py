@@ -56,28 +56,42 @@ def _texts(service: Service) -> list[tuple[str, str]]:
     return texts
 
 
+_HOST_PORT = re.compile(r"(?:^|[/@\s=,:;\"'(])([A-Za-z0-9_][A-Za-z0-9_.-]*):(\d{2,5})(?![\d.])")
+
+
+class PortReferences:
+    """Every ``host:port`` other services write, indexed by host name, read once per project
+    (a per-service scan of every other service would cost O(services squared))."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self._by_host: dict[str, list[tuple[int, str, str]]] = {}
+        for service in project.services:
+            for where, text in _texts(service):
+                for match in _HOST_PORT.finditer(text):
+                    port = int(match.group(2))
+                    if 0 < port < 65536:
+                        self._by_host.setdefault(match.group(1), []).append(
+                            (port, service.name, where))
+
+    def inferred_ports(self, service: Service) -> list[InferredPort]:
+        declared = {p.target for p in service.ports}
+        for exposed in service.expose:
+            head = exposed.split("/", 1)[0].split("-", 1)[0]
+            if head.isdigit():
+                declared.add(int(head))
+        found: dict[int, str] = {}
+        for name in sorted(_names(service)):
+            for port, user, where in self._by_host.get(name, ()):
+                if user != service.name and port not in declared:
+                    found.setdefault(port, f"used as {name}:{port} by {where}")
+        if not declared and not found and service.image:
+            path = parse_image(service.image).path
+            for port in WELL_KNOWN_PORTS.get(path, ()):
+                found[port] = f"the well-known port of {path}"
+        return [InferredPort(p, e) for p, e in sorted(found.items())]
+
+
 def inferred_ports(service: Service, project: Project) -> list[InferredPort]:
-    declared = {p.target for p in service.ports}
-    for exposed in service.expose:
-        head = exposed.split("/", 1)[0].split("-", 1)[0]
-        if head.isdigit():
-            declared.add(int(head))
-    found: dict[int, str] = {}
-    names = _names(service)
-    pattern = re.compile(
-        r"(?:^|[/@\s=,:;\"'(])(" + "|".join(re.escape(n) for n in sorted(names)) +
-        r"):(\d{2,5})(?![\d.])"
-    )
-    for other in project.services:
-        if other.name == service.name:
-            continue
-        for where, text in _texts(other):
-            for match in pattern.finditer(text):
-                port = int(match.group(2))
-                if 0 < port < 65536 and port not in declared:
-                    found.setdefault(port, f"used as {match.group(1)}:{port} by {where}")
-    if not declared and not found and service.image:
-        path = parse_image(service.image).path
-        for port in WELL_KNOWN_PORTS.get(path, ()):
-            found[port] = f"the well-known port of {path}"
-    return [InferredPort(p, e) for p, e in sorted(found.items())]
+    """Ports of ``service`` that compose never declared but other services use."""
+    return PortReferences(project).inferred_ports(service)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from kubealign.model.compose import Project, Service
+from kubealign.model.compose import Service
 from kubealign.transform import values_model as vm
 from kubealign.transform.convert.context import ProjectContext
 from kubealign.transform.convert.recorder import Recorder
@@ -23,46 +23,21 @@ def service_networks(service: Service) -> set[str]:
     return {n.name for n in service.networks} or {DEFAULT_NETWORK}
 
 
-def network_peers(project: Project) -> dict[str, set[str]]:
-    """Service -> other services sharing at least one network with it."""
-    members: dict[str, set[str]] = {}
-    for service in project.services:
-        for network in service_networks(service):
-            members.setdefault(network, set()).add(service.name)
-    peers: dict[str, set[str]] = {s.name: set() for s in project.services}
-    for names in members.values():
-        for name in names:
-            peers[name] |= names - {name}
-    return peers
-
-
-def internal_only(service: Service, project: Project) -> set[str] | None:
-    """When every network of ``service`` is ``internal``, the services it may reach."""
-    internal = {n.name for n in project.networks if n.internal}
-    nets = service_networks(service)
-    if not nets or not nets <= internal:
-        return None
-    reachable: set[str] = set()
-    for other in project.services:
-        if other.name != service.name and service_networks(other) & nets:
-            reachable.add(other.name)
-    return reachable
-
-
-def network_policy(service: Service, ctx: ProjectContext, peers: set[str], exposed: bool,
-                   rec: Recorder, path: str) -> vm.NetworkPolicySpec | None:
+def network_policy(service: Service, ctx: ProjectContext, exposed: bool, rec: Recorder,
+                   path: str) -> vm.NetworkPolicySpec | None:
     if not ctx.options.network_policies:
         return None
-    egress = internal_only(service, ctx.project)
+    networks = tuple(sorted({dns_label(n) for n in service_networks(service)}))
+    internal = {n.name for n in ctx.project.networks if n.internal}
+    nets = service_networks(service)
     spec = vm.NetworkPolicySpec(
-        ingress_from=tuple(sorted(ctx.key_of(p) for p in peers)) or None,
+        networks=networks or None,
         from_ingress_controller=True if exposed else None,
-        restrict_egress=True if egress is not None else None,
-        egress_to=tuple(sorted(ctx.key_of(p) for p in egress)) if egress else None,
+        restrict_egress=True if nets and nets <= internal else None,
     )
     if service.networks:
         note = "NetworkPolicy: ingress only from services sharing a network"
-        if egress is not None:
+        if spec.restrict_egress:
             note += "; internal networks only -> egress restricted to them and DNS"
         fixed = sorted(f"{n.name}={n.ipv4_address or n.ipv6_address}" for n in service.networks
                        if n.ipv4_address or n.ipv6_address)

@@ -14,7 +14,6 @@ from kubealign.transform import values_model as vm
 from kubealign.transform.convert.context import ProjectContext
 from kubealign.transform.convert.network import (
     ingress_from_labels,
-    network_peers,
     network_policy,
 )
 from kubealign.transform.convert.options import ConversionOptions
@@ -50,7 +49,6 @@ class ConversionResult:
 def convert_project(project: Project, options: ConversionOptions | None = None) -> ConversionResult:
     options = options or ConversionOptions()
     ctx = ProjectContext(project, options)
-    peers = network_peers(project)
     services: dict[str, vm.ServiceValues] = {}
     entries: list[LedgerEntry] = []
     findings: list[Finding] = []
@@ -70,8 +68,7 @@ def convert_project(project: Project, options: ConversionOptions | None = None) 
             kwargs["ports"] = (*ports, *extra_ports)
         if ingress is not None:
             kwargs["ingress"] = ingress
-        policy = network_policy(service, ctx, peers.get(service.name, set()),
-                                ingress is not None, rec, path)
+        policy = network_policy(service, ctx, ingress is not None, rec, path)
         if policy is not None:
             kwargs["network_policy"] = policy
         if role.replaced and not options.enable_replaced:

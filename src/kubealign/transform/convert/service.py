@@ -15,7 +15,6 @@ from kubealign.model.compose import (
 from kubealign.model.findings import Severity
 from kubealign.transform import values_model as vm
 from kubealign.transform.convert.context import ProjectContext
-from kubealign.transform.convert.implicit_ports import inferred_ports
 from kubealign.transform.convert.recorder import Recorder
 from kubealign.transform.convert.storage import convert_storage
 from kubealign.transform.convert.workload import convert_workload, writable_paths
@@ -233,7 +232,7 @@ def _ports(service: Service, rec: Recorder, path: str) -> list[vm.Port]:
 
 def _inferred(service: Service, ctx: ProjectContext, rec: Recorder, path: str,
               known: set[int]) -> list[vm.Port]:
-    ports = [p for p in inferred_ports(service, ctx.project) if p.port not in known]
+    ports = [p for p in ctx.port_references.inferred_ports(service) if p.port not in known]
     if ports:
         rec.approximated("ports (inferred)", f"{path}.ports", "compose reaches any container "
                          "port on a shared network; the Service also gets " +

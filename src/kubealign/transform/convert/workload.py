@@ -48,10 +48,9 @@ def one_shot(service: Service, ctx: ProjectContext) -> str | None:
         return "restart_policy condition none"
     if service.restart == "no" and service.origin("restart") is not None:
         return 'restart: "no" written explicitly'
-    for other in ctx.project.services:
-        for dep in other.depends_on:
-            if dep.service == service.name and dep.condition == "service_completed_successfully":
-                return f"{other.name} waits for it to complete successfully"
+    waiter = ctx.awaited_to_complete.get(service.name)
+    if waiter is not None:
+        return f"{waiter} waits for it to complete successfully"
     return None
 
 
