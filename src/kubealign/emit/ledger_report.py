@@ -47,11 +47,13 @@ def ledger_markdown(ledger: Ledger, findings: Sequence[Finding], *, title: str,
             lines.append(f"| {e.service or '(project)'} | `{e.key}` | {note} | "
                          f"{_where(e, root)} |")
         lines.append("")
-    services = sorted({e.service for e in ledger.entries})
-    for service in services:
+    by_service: dict[str, list[LedgerEntry]] = {}
+    for entry in ledger.entries:
+        by_service.setdefault(entry.service, []).append(entry)
+    for service in sorted(by_service):
         lines += [f"## {service or 'Project-level keys'}", "",
                   "| key | status | values | note | source |", "|---|---|---|---|---|"]
-        for e in sorted(ledger.for_service(service),
+        for e in sorted(by_service[service],
                         key=lambda x: (_ORDER.index(x.disposition), x.key)):
             target = f"`{e.target}`" if e.target else ""
             lines.append(f"| `{e.key}` | {e.disposition.value} | {target} | "

@@ -15,7 +15,8 @@ from typing import Any
 import yaml
 
 
-class _ValuesDumper(yaml.SafeDumper):
+# libyaml's emitter when PyYAML was built with it: the pure-Python one dominated convert.
+class _ValuesDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
     pass
 
 

@@ -129,6 +129,10 @@ def recover_values(tokens: list[Token], value: str) -> dict[str, str] | None:
     return found
 
 
+# One line of compose YAML, read back with libyaml's safe loader when it is available.
+_LINE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 @lru_cache(maxsize=64)
 def _lines(path: str) -> tuple[str, ...]:
     try:
@@ -148,7 +152,7 @@ def raw_value_at(span: SourceSpan, variable: str,
     text = text.removeprefix("- ").lstrip()
     if span.path.endswith((".yml", ".yaml")) or ":" in text.split("=", 1)[0]:
         try:
-            loaded = yaml.safe_load(text)
+            loaded = yaml.load(text, Loader=_LINE_LOADER)
         except yaml.YAMLError:
             return None
         if isinstance(loaded, dict) and len(loaded) == 1:
