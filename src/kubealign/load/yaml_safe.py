@@ -292,26 +292,30 @@ class _Constructor:
         self.path = path
         self.spans: dict[str, SourceSpan] = {}
 
-    def build(self, node: yaml.Node, ptr: str, span_node: yaml.Node) -> Any:
+    def build(self, node: yaml.Node, ptr: str, span_node: yaml.Node, depth: int = 0) -> Any:
+        if depth > MAX_DEPTH:
+            raise _node_error(f"nesting deeper than {MAX_DEPTH} levels", node, self.path)
         self.spans[ptr] = _span(span_node, self.path)
         tag = node.tag
         if tag == RESET_TAG:
-            return ResetTag(self._untagged(node, ptr))
+            return ResetTag(self._untagged(node, ptr, depth))
         if tag == OVERRIDE_TAG:
-            return OverrideTag(self._untagged(node, ptr))
-        return self._untagged(node, ptr)
+            return OverrideTag(self._untagged(node, ptr, depth))
+        return self._untagged(node, ptr, depth)
 
-    def _untagged(self, node: yaml.Node, ptr: str) -> Any:
+    def _untagged(self, node: yaml.Node, ptr: str, depth: int) -> Any:
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node)
         if isinstance(node, yaml.SequenceNode):
             return [
-                self.build(item, f"{ptr}/{index}", item) for index, item in enumerate(node.value)
+                self.build(item, f"{ptr}/{index}", item, depth + 1)
+                for index, item in enumerate(node.value)
             ]
         assert isinstance(node, yaml.MappingNode)
         result: dict[str, Any] = {}
         for key, (key_node, value_node) in self._pairs(node).items():
-            result[key] = self.build(value_node, f"{ptr}/{escape_pointer_token(key)}", key_node)
+            result[key] = self.build(value_node, f"{ptr}/{escape_pointer_token(key)}", key_node,
+                                     depth + 1)
         return result
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
@@ -376,10 +380,14 @@ class _Constructor:
         )
 
 
-def _construct(node: yaml.Node | None, path: str, max_alias_nodes: int) -> LoadedYaml:
+def _construct(node: yaml.Node | None, path: str, max_alias_nodes: int,
+               may_alias: bool = True) -> LoadedYaml:
     if node is None:
         return LoadedYaml(None, SourceMap(), path)
-    _ExpansionCounter(path).check(node, max_alias_nodes)
+    if may_alias:
+        # Without a '*' in the text there is no alias, so nothing can expand or refer to
+        # itself; the constructor still enforces the nesting limit.
+        _ExpansionCounter(path).check(node, max_alias_nodes)
     constructor = _Constructor(path)
     data = constructor.build(node, "", node)
     return LoadedYaml(data, SourceMap(constructor.spans), path)
@@ -405,7 +413,7 @@ def load_yaml_text(
         raise _syntax_error(exc, path) from None
     finally:
         composer.dispose()
-    return _construct(node, path, max_alias_nodes)
+    return _construct(node, path, max_alias_nodes, "*" in text)
 
 
 def load_yaml_documents(
@@ -427,7 +435,8 @@ def load_yaml_documents(
         raise _syntax_error(exc, path) from None
     finally:
         composer.dispose()
-    return [_construct(node, path, max_alias_nodes) for node in nodes]
+    may_alias = "*" in text
+    return [_construct(node, path, max_alias_nodes, may_alias) for node in nodes]
 
 
 def read_text_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, display: str) -> str:

@@ -95,7 +95,14 @@ def compile_validator(schema: Mapping[str, Any]) -> Callable[[Any], Any] | None:
         translated = to_draft7(schema)
     except TranslationRefused:
         return None
-    validate: Callable[[Any], Any] = fastjsonschema.compile(translated)
+    code = fastjsonschema.compile_to_code(translated)
+    # The generated code formats each nested value's error path eagerly with
+    # ``.format(**locals())``, on success too; that was a third of the validation time.
+    # Rejections are explained by jsonschema anyway, so the compiled path keeps the template.
+    code = code.replace(".format(**locals())", "")
+    namespace: dict[str, Any] = {}
+    exec(compile(code, "<compose-spec fastjsonschema>", "exec"), namespace)
+    validate: Callable[[Any], Any] = namespace["validate"]
     return validate
 
 
