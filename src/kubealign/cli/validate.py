@@ -12,7 +12,9 @@ from kubealign.actions.validate import validate_chart_output, validate_manifests
 from kubealign.cli.base import app, err, out
 from kubealign.emit.atomic import write_text_atomic
 from kubealign.errors import UsageError
+from kubealign.validate.checks import default_checks
 from kubealign.validate.formats import render_report
+from kubealign.validate.policies import policy_checks
 from kubealign.validate.results import ValidationReport
 from kubealign.validate.schemas import DEFAULT_KUBE_VERSION
 
@@ -69,9 +71,17 @@ def validate(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
     ] = None,
+    policies: Annotated[
+        bool,
+        typer.Option("--policies", help="Also apply the POL rules (resources, probes, pinned "
+                                        "tags, host namespaces, hostPath, pull policy, "
+                                        "token automount, restricted security context...); "
+                                        "a violation counts as invalid."),
+    ] = False,
 ) -> None:
     """Validate every rendered object against the Kubernetes schemas (strict) and kubealign's
-    CRD schemas. Exit 1 when any object is invalid, 2 on usage or input errors."""
+    CRD schemas (and, with --policies, the POL rules). Exit 1 when any object is invalid, 2 on
+    usage or input errors."""
     environments = list(env or [])
     if environments and all_environments:
         raise UsageError("--env and --all are mutually exclusive")
@@ -79,11 +89,16 @@ def validate(
         raise UsageError("--env applies to a converted chart, not to --manifests")
     if not directory.exists():
         raise UsageError(f"{directory}: no such directory")
+    checks = default_checks(kube_version, strict=not lenient)
+    if policies:
+        checks += policy_checks()
     if manifests:
-        report = validate_manifests(directory, kube_version=kube_version, strict=not lenient)
+        report = validate_manifests(directory, kube_version=kube_version, strict=not lenient,
+                                    checks=checks)
     else:
         report = validate_chart_output(
-            directory, environments=environments, kube_version=kube_version, strict=not lenient
+            directory, environments=environments, kube_version=kube_version,
+            strict=not lenient, checks=checks,
         )
     if output is not None:
         write_text_atomic(output, render_report(report, fmt.value))
