@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from kubealign.errors import HelmError, UsageError
+from kubealign.transform.consolidate import deep_merge
 from kubealign.validate.helm import (
     binary_lint_command,
     binary_template_command,
@@ -15,7 +16,6 @@ from kubealign.validate.helm import (
     render_chart,
 )
 from kubealign.validate.helm_support import (
-    merge_values,
     normalize_kube_version,
     one_line,
     split_manifest_stream,
@@ -155,7 +155,7 @@ def test_helpers() -> None:
     assert normalize_kube_version("v1.30.2") == "v1.30.2"
     with pytest.raises(UsageError):
         normalize_kube_version("latest")
-    assert merge_values({"a": {"b": 1, "c": 2}, "l": [1]}, {"a": {"b": 3}, "l": [2]}) == {
+    assert deep_merge({"a": {"b": 1, "c": 2}, "l": [1]}, {"a": {"b": 3}, "l": [2]}) == {
         "a": {"b": 3, "c": 2},
         "l": [2],
     }

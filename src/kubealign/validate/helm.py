@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 from kubealign.errors import HelmError, UsageError
+from kubealign.transform.consolidate import deep_merge
 from kubealign.validate.helm_support import (
     load_value_files,
-    merge_values,
     normalize_kube_version,
     one_line,
     split_manifest_stream,
@@ -162,7 +162,7 @@ def _render_sdk(
 
     merged = load_value_files(tuple(value_files))
     if values:
-        merged = merge_values(merged, values)
+        merged = deep_merge(merged, values)
     options: dict[str, Any] = {"name": release, "namespace": namespace, "is_install": True}
     if kube_version is not None:
         options["kube_version"] = normalize_kube_version(kube_version)

@@ -8,11 +8,11 @@ the same way whichever backend produced them.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from kubealign.errors import HelmError, UsageError
+from kubealign.transform.consolidate import deep_merge
 
 _KUBE_VERSION = re.compile(r"^v?(\d+)\.(\d+)(?:\.(\d+))?$")
 _SOURCE_HEADER = "# Source: "
@@ -48,18 +48,6 @@ def normalize_kube_version(version: str) -> str:
     return f"v{major}.{minor}.{patch or 0}"
 
 
-def merge_values(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
-    """Helm's rule for ``-f a -f b``: maps merge key by key, anything else is replaced."""
-    merged = dict(base)
-    for key, value in override.items():
-        current = merged.get(key)
-        if isinstance(value, Mapping) and isinstance(current, Mapping):
-            merged[key] = merge_values(current, value)
-        else:
-            merged[key] = value
-    return merged
-
-
 def load_value_files(value_files: tuple[Path, ...]) -> dict[str, Any]:
     """Parse values files with Helm's own YAML reader and merge them in order."""
     import helm_python
@@ -76,7 +64,7 @@ def load_value_files(value_files: tuple[Path, ...]) -> dict[str, Any]:
             parsed = helm_python.values_from_yaml(text)
         except helm_python.HelmError as exc:
             raise HelmError(one_line(str(exc)), path=path) from None
-        merged = merge_values(merged, parsed or {})
+        merged = deep_merge(merged, parsed or {})
     return merged
 
 
