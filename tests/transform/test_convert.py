@@ -186,3 +186,18 @@ def test_no_written_key_falls_through_on_the_example(tmp_path: Path) -> None:
     result = convert_project(project, ConversionOptions(release="sophia"))
     unhandled = [(e.service, e.key) for e in result.ledger.entries if e.note == UNHANDLED_NOTE]
     assert unhandled == []
+
+
+def test_aliases_and_headless_describe_one_service(tmp_path: Path) -> None:
+    _, values = convert(
+        """
+services:
+  search:
+    image: opensearchproject/opensearch:2.17.0
+    container_name: legacy_search
+    deploy: {endpoint_mode: dnsrr}
+""",
+        tmp_path,
+    )
+    assert values["services"]["search"]["service"] == {"headless": True,
+                                                       "aliases": ["legacy-search"]}

@@ -77,7 +77,6 @@ def convert_project(project: Project, options: ConversionOptions | None = None) 
                         f"replaced by {REPLACED_BY[role.role]}; disabled (set {path}.enabled: "
                         "true to deploy it anyway)", "image")
         _account_for_every_key(service, rec)
-        _merge_service_spec(kwargs)
         services[key] = vm.ServiceValues(**kwargs)
         origin = service.origin("image") or (service.origins[0][1] if service.origins else None)
         comments[path] = f"compose service {service.name!r}" + (
@@ -87,7 +86,6 @@ def convert_project(project: Project, options: ConversionOptions | None = None) 
             comments[path] += f"; {role.role.value}: disabled, replaced by {REPLACED_BY[role.role]}"
         entries.extend(rec.entries)
         findings.extend(rec.findings)
-        comments.update(rec.comments)
 
     project_rec = Recorder(None)
     external = _external_secrets(project, ctx, project_rec)
@@ -143,14 +141,6 @@ def _finding_order(f: Finding) -> tuple[Any, ...]:
 def _label_value(text: str) -> str:
     cleaned = "".join(c if c.isalnum() or c in "-_." else "-" for c in text)[:63]
     return cleaned.strip("-_.") or "app"
-
-
-def _merge_service_spec(kwargs: dict[str, Any]) -> None:
-    """Aliases (from names) and headless (from deploy) both describe the one Service."""
-    spec = kwargs.get("service")
-    if spec is None:
-        return
-    kwargs["service"] = dataclasses.replace(spec)
 
 
 def _external_secrets(project: Project, ctx: ProjectContext,
@@ -354,9 +344,3 @@ def _top_level(project: Project, ctx: ProjectContext, rec: Recorder) -> None:
 
 
 
-
-def service_by_key(project: Project, key: str, keys: dict[str, str]) -> Service | None:
-    for service in project.services:
-        if keys.get(service.name) == key:
-            return service
-    return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, Literal
 
 from kubealign.model.compose import (
@@ -63,7 +64,14 @@ def convert_service(service: Service, ctx: ProjectContext, rec: Recorder) -> dic
         out["probes"] = probes
     out.update(_resources(service, ctx, rec, path))
     out.update(convert_storage(service, ctx, rec, path))
-    out.update(convert_workload(service, ctx, rec, path))
+    workload = convert_workload(service, ctx, rec, path)
+    headless = workload.pop("service", None)
+    if headless is not None:
+        # Aliases (from names) and headless (from deploy.endpoint_mode) describe one Service.
+        current = out.get("service")
+        out["service"] = headless if current is None else dataclasses.replace(
+            current, headless=headless.headless)
+    out.update(workload)
     out["writable_paths"] = writable_paths(service, out.get("writable_paths", ()))
     out.update(_misc(service, rec, path))
     return out
