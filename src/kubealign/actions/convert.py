@@ -162,7 +162,7 @@ def convert(request: ConvertRequest) -> ConvertOutcome:
     release = release_name(project, request.release)
     options = request.options
     if options.release != release:
-        options = _with_release(options, release)
+        options = dataclasses.replace(options, release=release)
     result = convert_project(project, options)
     if warnings:
         result = dataclasses.replace(result, findings=tuple(warnings) + result.findings)
@@ -191,12 +191,6 @@ def convert(request: ConvertRequest) -> ConvertOutcome:
                                         gpu_count_for_all=options.gpu_count_for_all))
     return ConvertOutcome(out, release, tuple(sorted(files)), project, result, objects,
                           schema_results, semantic)
-
-
-def _with_release(options: ConversionOptions, release: str) -> ConversionOptions:
-    from dataclasses import replace
-
-    return replace(options, release=release)
 
 
 def summarize_kinds(objects: Sequence[Mapping[str, Any]]) -> dict[str, int]:

@@ -9,7 +9,7 @@ dropped from their conjunction with a note, so the approximation is always repor
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -69,10 +69,6 @@ class TraefikConfig:
     @property
     def exposed(self) -> bool:
         return self.enabled is not False and bool(self.routes)
-
-
-def has_traefik_labels(labels: Mapping[str, str]) -> bool:
-    return any(k.lower().startswith("traefik.") for k in labels)
 
 
 # --- rule expressions -------------------------------------------------------------------
@@ -334,7 +330,3 @@ def parse_traefik_labels(labels: Mapping[str, str]) -> TraefikConfig:
         keys=tuple(original for original, _ in sorted(lowered.values())),
     )
 
-
-def iter_hosts(config: TraefikConfig) -> Iterator[str]:
-    for route in config.routes:
-        yield from route.hosts

@@ -23,10 +23,8 @@ class Recorder:
     """One per service; ``project`` entries use an empty service name."""
 
     service: Service | None
-    key_prefix: str = ""
     entries: list[LedgerEntry] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
-    comments: dict[str, str] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -51,18 +49,9 @@ class Recorder:
         )
         level = severity if severity is not None else _SEVERITY[disposition]
         if level is not None:
-            subject = f"service {self.name!r}: " if self.name else ""
-            self.findings.append(
-                Finding(
-                    rule=_RULE.get(disposition, "CNV100"),
-                    severity=level,
-                    message=f"{subject}{key}: {note}" if note else f"{subject}{key}",
-                    path=where.path if where else None,
-                    line=where.line if where else None,
-                    fix=f"see values {target}" if target else None,
-                    category="conversion",
-                )
-            )
+            self._add(_RULE.get(disposition, "CNV100"), level,
+                      f"{key}: {note}" if note else key, where,
+                      f"see values {target}" if target else None)
 
     def converted(self, key: str, target: str, note: str = "") -> None:
         self.record(key, Disposition.CONVERTED, target, note)
@@ -78,11 +67,11 @@ class Recorder:
 
     def finding(self, rule: str, severity: Severity, message: str, key: str = "",
                 fix: str | None = None) -> None:
-        where = self.span(key) if key else None
+        self._add(rule, severity, message, self.span(key) if key else None, fix)
+
+    def _add(self, rule: str, severity: Severity, message: str, where: SourceSpan | None,
+             fix: str | None) -> None:
         subject = f"service {self.name!r}: " if self.name else ""
         self.findings.append(Finding(rule, severity, subject + message,
                                      where.path if where else None,
                                      where.line if where else None, fix, "conversion"))
-
-    def comment(self, values_path: str, text: str) -> None:
-        self.comments[values_path] = text
