@@ -1,3 +1,3 @@
-from kubealign.cli.app import main
+from kubealign.cli.entry import main
 
 main()

@@ -60,6 +60,6 @@ def cluster(plan_path: Path, *, out: Path | None = None,
                                              plan_path=source.path)
     files = cluster_files(plan, projects)
     if out is not None:
-        write_tree_atomic(out, files)
+        write_tree_atomic(out, files, protect=[root])
     uses = tuple(gpu_uses(plan, projects))
     return ClusterOutcome(plan, uses, files, tuple(capacity_problems(plan, uses)))

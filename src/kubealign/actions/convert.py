@@ -21,11 +21,10 @@ from typing import Any
 import yaml
 
 from kubealign.actions.resolve import ResolveOptions, load_project
-from kubealign.emit.atomic import write_tree_atomic
+from kubealign.emit.atomic import output_session
 from kubealign.emit.ledger_report import ledger_json, ledger_markdown
 from kubealign.emit.secrets_report import secrets_markdown
 from kubealign.emit.values_yaml import render_values
-from kubealign.errors import UsageError
 from kubealign.model.compose import Project
 from kubealign.model.findings import Finding
 from kubealign.model.ledger import Ledger
@@ -169,26 +168,29 @@ def convert(request: ConvertRequest) -> ConvertOutcome:
     root_hint = project.project_directory
     files = build_files(project, result, release, root_hint, options.secrets)
     out = request.out
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"output {out} exists and is not a directory", path=out)
-    write_tree_atomic(out, files)
-    objects: tuple[dict[str, Any], ...] = ()
-    schema_results: tuple[ObjectResult, ...] = ()
-    semantic: tuple[Finding, ...] = ()
-    if request.render:
-        rendered = render_chart(out / "chart", release=release, namespace=release)
-        objects = tuple(rendered.objects)
-        schema_results = tuple(run_checks(
-            (SourcedObject(obj, origin, doc) for obj, origin, doc in
-             zip(rendered.objects, rendered.origins, rendered.documents, strict=True)),
-            default_checks(request.kube_version),
-            rendered.texts,
-        ))
-        values = to_values(result.values)
-        enabled = {k: bool(v.get("enabled", True)) for k, v in values.get("services",
-                                                                          {}).items()}
-        semantic = tuple(check_rendered(project, rendered.objects, result.service_keys, enabled,
-                                        gpu_count_for_all=options.gpu_count_for_all))
+    protect = [Path(root_hint)] if root_hint else []
+    # Staged beside --out and committed only once rendering succeeded: a late failure
+    # (a values file Helm refuses) leaves the previous output as it was.
+    with output_session(out, protect=protect) as session:
+        session.write_files(files)
+        objects: tuple[dict[str, Any], ...] = ()
+        schema_results: tuple[ObjectResult, ...] = ()
+        semantic: tuple[Finding, ...] = ()
+        if request.render:
+            rendered = render_chart(session.path("chart"), release=release, namespace=release)
+            objects = tuple(rendered.objects)
+            schema_results = tuple(run_checks(
+                (SourcedObject(obj, origin, doc) for obj, origin, doc in
+                 zip(rendered.objects, rendered.origins, rendered.documents, strict=True)),
+                default_checks(request.kube_version),
+                rendered.texts,
+            ))
+            values = to_values(result.values)
+            enabled = {k: bool(v.get("enabled", True)) for k, v in values.get("services",
+                                                                              {}).items()}
+            semantic = tuple(check_rendered(project, rendered.objects, result.service_keys,
+                                            enabled, gpu_count_for_all=options.gpu_count_for_all))
+        session.commit()
     return ConvertOutcome(out, release, tuple(sorted(files)), project, result, objects,
                           schema_results, semantic)
 

@@ -23,7 +23,7 @@ from kubealign.actions.cluster import cluster_files
 from kubealign.actions.convert import chart_tree, default_values
 from kubealign.actions.plan import load_plan
 from kubealign.actions.resolve import ResolveOptions, load_project
-from kubealign.emit.atomic import write_tree_atomic
+from kubealign.emit.atomic import OutputSession, output_session, write_tree_atomic
 from kubealign.emit.ledger_report import ledger_json, ledger_markdown
 from kubealign.emit.secrets_report import secrets_markdown
 from kubealign.emit.values_yaml import dump_yaml, render_values
@@ -171,7 +171,23 @@ def _fold_component(values: dict[str, Any], component: Mapping[str, Any], file: 
     return out
 
 
-def convert_plan(request: PlanConvertRequest) -> PlanConvertOutcome:
+def convert_plan(request: PlanConvertRequest, *,
+                 session: OutputSession | None = None) -> PlanConvertOutcome:
+    """Convert every environment; all or nothing into ``request.out``.
+
+    Without ``session`` the output is staged and committed here once every environment
+    rendered. With one (migrate), the files are staged into it and the caller commits.
+    """
+    if session is not None:
+        return _convert_plan(request, session)
+    source_root = request.plan.resolve().parent
+    with output_session(request.out, protect=[source_root]) as own:
+        outcome = _convert_plan(request, own)
+        own.commit()
+    return outcome
+
+
+def _convert_plan(request: PlanConvertRequest, session: OutputSession) -> PlanConvertOutcome:
     if request.mesh is not None and request.mesh not in MESHES:
         raise UsageError(f"--mesh {request.mesh!r}: expected one of {', '.join(MESHES)}")
     source, root = load_plan(request.plan)
@@ -209,9 +225,7 @@ def convert_plan(request: PlanConvertRequest) -> PlanConvertOutcome:
     for path in sorted({p for p, _ in extra}):
         files[path] = "---\n".join(dump_yaml(obj) for p, obj in extra if p == path)
     out = request.out
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"output {out} exists and is not a directory", path=out)
-    write_tree_atomic(out, files)
+    session.write_files(files)
     problems = _check_extra(extra)
     outcomes = []
     for env in plan.environments:
@@ -219,7 +233,7 @@ def convert_plan(request: PlanConvertRequest) -> PlanConvertOutcome:
         outcome = EnvironmentOutcome(env.name, plan.namespace_of(env), project, conversion,
                                      values)
         if request.render:
-            outcome = _render(outcome, out, plan, result, request, files)
+            outcome = _render(outcome, session.staging, plan, result, request, files)
         outcomes.append(outcome)
     return PlanConvertOutcome(out, plan, source.path, result, tuple(outcomes),
                               tuple(sorted(files)), tuple(extra), tuple(problems), tuple(keel),

@@ -8,8 +8,8 @@ says what it did and which artifacts it wrote, so the CLI can print a short summ
 The repository is left as it was: a detected plan is written into it only for the duration
 of the conversion (plan paths are relative to the plan's folder) unless ``keep_plan`` asks
 to keep it there, and a copy always lands in ``DIR/kubealign.yaml``, where ``kubealign
-deploy`` finds it. Convert replaces ``DIR`` atomically with exactly its own files, so the
-artifacts of the steps before it are written into ``DIR`` after it.
+deploy`` finds it. Every artifact is staged beside ``DIR`` (``emit.atomic.OutputSession``) and
+committed once convert succeeded; ``DIR`` is replaced only if kubealign wrote it before.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from kubealign.actions.convert_plan import PlanConvertOutcome, PlanConvertReques
 from kubealign.actions.inventory import build_inventory, inventory_to_json
 from kubealign.actions.plan import plan as detect_and_write_plan
 from kubealign.actions.validate import validate_chart_output
-from kubealign.emit.atomic import write_text_atomic
+from kubealign.emit.atomic import output_session
 from kubealign.emit.audit_formats import RENDERERS as AUDIT_FORMATS
 from kubealign.errors import UsageError
 from kubealign.model.plan import PLAN_FILE_NAME
@@ -225,27 +225,30 @@ def migrate(request: MigrateRequest, *, progress: Progress = lambda _: None) -> 
     """Run the whole pipeline; KubealignError stops it, a failed step makes it not ``ok``."""
     if not request.path.is_dir():
         raise UsageError(f"{request.path}: not a directory")
-    if request.out.resolve() == request.path.resolve():
-        raise UsageError(f"--out {request.out} would replace the repository itself")
-    pending = _Pending()
-    steps: list[StepResult] = []
-    progress("inventory")
-    steps.append(_inventory_step(request, pending))
-    progress("plan")
-    plan_step, detected = _plan_step(request, pending)
-    steps.append(plan_step)
-    progress("audit")  # before the plan file exists in the repository
-    steps.append(_audit_step(request, pending))
-    progress("convert")
-    environ = dict(os.environ) if request.environ is None else dict(request.environ)
-    with _plan_in_repository(request, detected) as plan_file:
-        outcome = convert_plan(
-            PlanConvertRequest(out=request.out, plan=plan_file, environ=environ,
-                               kube_version=request.kube_version)
-        )
+    # Locked and checked before any work: --out may be replaced only if kubealign wrote it,
+    # never the repository or a folder holding it. Everything is staged and committed once
+    # convert succeeded, so a failed migrate leaves the previous output as it was.
+    with output_session(request.out, protect=[request.path]) as session:
+        pending = _Pending()
+        steps: list[StepResult] = []
+        progress("inventory")
+        steps.append(_inventory_step(request, pending))
+        progress("plan")
+        plan_step, detected = _plan_step(request, pending)
+        steps.append(plan_step)
+        progress("audit")  # before the plan file exists in the repository
+        steps.append(_audit_step(request, pending))
+        progress("convert")
+        environ = dict(os.environ) if request.environ is None else dict(request.environ)
+        with _plan_in_repository(request, detected) as plan_file:
+            outcome = convert_plan(
+                PlanConvertRequest(out=request.out, plan=plan_file, environ=environ,
+                                   kube_version=request.kube_version),
+                session=session,
+            )
+        session.write_files(pending.files)
+        session.commit()
     steps.append(_convert_step(outcome, request.out))
-    for name, text in sorted(pending.files.items()):
-        write_text_atomic(request.out / name, text)
     progress("validate")
     version = resolve_version(request.kube_version)
     report = validate_chart_output(
