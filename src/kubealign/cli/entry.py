@@ -6,6 +6,7 @@ error handling can run; an interrupt during that start-up would print a tracebac
 
 from __future__ import annotations
 
+import os
 import sys
 
 
@@ -16,5 +17,10 @@ def main() -> None:
         if "--debug" in sys.argv[1:]:
             raise
         sys.stderr.write("interrupted\n")
-        sys.exit(130)
+        sys.stderr.flush()
+        # Not sys.exit: CPython 3.11 remembers a KeyboardInterrupt that crossed an
+        # exec("...") (dataclasses and attrs generate methods that way) and, even once it
+        # is caught, ends the process by SIGINT instead of the exit code. Nothing is
+        # written yet at start-up, so skipping the interpreter's clean-up loses nothing.
+        os._exit(130)
     run()

@@ -61,7 +61,9 @@ def _excluded_dir_reason(name: str, location: Path) -> str | None:
         return "version-control metadata"
     if name in _DEPENDENCY_DIRS:
         return "vendored or third-party dependencies"
-    if name in _VIRTUALENV_DIRS or (location / "pyvenv.cfg").is_file():
+    # os.path.isfile, not Path.is_file: a folder without read permission raises
+    # PermissionError from the latter; the walk reports that folder as unreadable instead.
+    if name in _VIRTUALENV_DIRS or os.path.isfile(location / "pyvenv.cfg"):  # noqa: PTH113
         return "Python virtual environment"
     if name in _CACHE_DIRS or name.endswith(".egg-info"):
         return "build or tool cache"

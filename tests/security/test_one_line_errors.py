@@ -1,0 +1,106 @@
+"""Errors reach the user as one line with an exit code, never as a traceback."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+COMPOSE = "services:\n  api:\n    image: acme/api:1.0\n    ports: ['8080:8080']\n"
+SETPRIV = shutil.which("setpriv")
+SOPHIA = Path(__file__).resolve().parents[2] / "examples" / "sophia"
+
+
+def _kubealign(*args: str, cwd: Path, as_nobody: bool = False
+               ) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "kubealign", *args]
+    if as_nobody:
+        # root reads a chmod 000 folder anyway: drop to an unprivileged user to test it.
+        assert SETPRIV is not None
+        command = [SETPRIV, "--reuid=65534", "--regid=65534", "--clear-groups", *command]
+    return subprocess.run(command, capture_output=True, text=True, cwd=cwd, timeout=300,
+                          check=False)
+
+
+def _one_line(proc: subprocess.CompletedProcess[str], code: int) -> str:
+    assert proc.returncode == code, proc.stderr
+    assert "Traceback" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    return lines[0]
+
+
+def _repo(tmp_path: Path) -> Path:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "compose.yaml").write_text(COMPOSE)
+    return repo
+
+
+needs_unprivileged = pytest.mark.skipif(
+    os.geteuid() == 0 and SETPRIV is None,
+    reason="running as root without setpriv: permissions cannot be denied")
+
+
+@needs_unprivileged
+def test_an_unreadable_folder_in_the_repository_is_reported_not_fatal() -> None:
+    # Not tmp_path: pytest's base folder is private to its user, the other user must enter.
+    top = Path(tempfile.mkdtemp(prefix="kubealign-perm-"))
+    try:
+        top.chmod(0o777)
+        repo = _repo(top)
+        repo.chmod(0o777)
+        locked = repo / "locked"
+        locked.mkdir()
+        (locked / "compose.yaml").write_text(COMPOSE)
+        locked.chmod(0)
+        proc = _kubealign("inventory", str(repo), cwd=top, as_nobody=os.geteuid() == 0)
+    finally:
+        (top / "repo" / "locked").chmod(0o755)
+        shutil.rmtree(top)
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "locked: unreadable directory" in proc.stdout
+
+
+def test_an_unwritable_output_location_is_one_line(tmp_path: Path) -> None:
+    repo = _repo(tmp_path)
+    (tmp_path / "file").write_text("not a folder")
+    line = _one_line(_kubealign("convert", str(repo), "--out", str(tmp_path / "file" / "out"),
+                                "--no-render", cwd=tmp_path), 2)
+    assert line.startswith("error: cannot write")
+
+
+def test_debug_shows_the_traceback_and_keeps_the_exit_code(tmp_path: Path) -> None:
+    repo = _repo(tmp_path)
+    (tmp_path / "report").mkdir()
+    proc = _kubealign("--debug", "audit", str(repo), "-o", str(tmp_path / "report"),
+                      cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "Traceback" in proc.stderr
+    assert proc.stderr.strip().splitlines()[-1].startswith("error: ")
+
+
+@pytest.mark.parametrize("delay", [0.3, 2.5])
+def test_ctrl_c_is_exit_130_without_a_traceback(tmp_path: Path, delay: float) -> None:
+    """0.3 s lands during start-up (importing the commands takes ~0.8 s), 2.5 s in migrate."""
+    repo = tmp_path / "repo"
+    shutil.copytree(SOPHIA, repo)
+    proc = subprocess.Popen([sys.executable, "-m", "kubealign", "migrate", str(repo), "--out",
+                             str(tmp_path / "out")], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    time.sleep(delay)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=120)
+    if proc.returncode == 0:
+        pytest.skip("the command finished before the interrupt arrived")
+    assert proc.returncode == 130, stderr
+    assert stderr.strip() == "interrupted"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no staging left
