@@ -20,11 +20,12 @@ from typing import Any
 
 import yaml
 
-from kubealign.actions.resolve import ResolveOptions, load_project
+from kubealign.actions.resolve import ResolveOptions, load_project, read_boundary
 from kubealign.emit.atomic import output_session
 from kubealign.emit.ledger_report import ledger_json, ledger_markdown
 from kubealign.emit.secrets_report import secrets_markdown
 from kubealign.emit.values_yaml import render_values
+from kubealign.load.boundary import ReadBoundary
 from kubealign.model.compose import Project
 from kubealign.model.findings import Finding
 from kubealign.model.ledger import Ledger
@@ -42,7 +43,7 @@ from kubealign.validate.semantic import check_rendered
 CHART_PACKAGE = "kubealign.chart"
 
 __all__ = ["ConvertOutcome", "ConvertRequest", "build_files", "chart_files", "chart_tree",
-           "convert", "deep_merge", "default_values", "release_name"]
+           "convert", "deep_merge", "default_values", "release_name", "with_boundary"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +58,8 @@ class ConvertRequest:
     options: ConversionOptions = field(default_factory=ConversionOptions)
     render: bool = True
     kube_version: str = "1.31"
+    allow_paths: tuple[Path, ...] = ()
+    """``--allow-path``: host paths outside the repository the user lets kubealign read."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +128,12 @@ def chart_tree(release: str) -> dict[str, bytes | str]:
     return files
 
 
+def with_boundary(options: ConversionOptions, boundary: ReadBoundary) -> ConversionOptions:
+    """``options`` whose host-file readers ask ``boundary`` (None outside it)."""
+    return dataclasses.replace(options, read_file=boundary.text_or_none,
+                               read_bytes=boundary.bytes_or_none)
+
+
 def build_files(project: Project, result: ConversionResult, release: str,
                 root_hint: str | None,
                 secrets: SecretsSettings | None = None) -> dict[str, bytes | str]:
@@ -149,17 +158,19 @@ def build_files(project: Project, result: ConversionResult, release: str,
 
 
 def convert(request: ConvertRequest) -> ConvertOutcome:
-    project, warnings = load_project(
-        ResolveOptions(
-            files=request.files,
-            project_directory=request.project_directory,
-            env_files=request.env_files,
-            profiles=request.profiles,
-            environ=dict(os.environ) if request.environ is None else request.environ,
-        )
+    resolve_options = ResolveOptions(
+        files=request.files,
+        project_directory=request.project_directory,
+        env_files=request.env_files,
+        profiles=request.profiles,
+        environ=dict(os.environ) if request.environ is None else request.environ,
+        allow_paths=request.allow_paths,
     )
+    project, warnings = load_project(resolve_options)
     release = release_name(project, request.release)
-    options = request.options
+    # Host files (bind mounts, configs/secrets file:) are read through the read boundary
+    # only: a file outside the repository is never embedded in the chart.
+    options = with_boundary(request.options, read_boundary(resolve_options))
     if options.release != release:
         options = dataclasses.replace(options, release=release)
     result = convert_project(project, options)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from kubealign.actions.cluster import cluster_files
-from kubealign.actions.convert import chart_tree, default_values
+from kubealign.actions.convert import chart_tree, default_values, with_boundary
 from kubealign.actions.plan import load_plan
 from kubealign.actions.resolve import ResolveOptions, load_project
 from kubealign.emit.atomic import OutputSession, output_session, write_tree_atomic
@@ -28,6 +28,7 @@ from kubealign.emit.ledger_report import ledger_json, ledger_markdown
 from kubealign.emit.secrets_report import secrets_markdown
 from kubealign.emit.values_yaml import dump_yaml, render_values
 from kubealign.errors import ConvertError, UsageError
+from kubealign.load.boundary import ReadBoundary
 from kubealign.model.compose import Project
 from kubealign.model.findings import Finding
 from kubealign.model.plan import Environment, Plan, PlanSource
@@ -72,6 +73,8 @@ class PlanConvertRequest:
     prove: bool = True
     """Render each variant alone too and require the same manifests as base + overlay."""
     kube_version: str = "1.31"
+    allow_paths: tuple[Path, ...] = ()
+    """``--allow-path``: host paths outside the repository the user lets kubealign read."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,12 +123,18 @@ def _environ(request: PlanConvertRequest) -> Mapping[str, str]:
     return dict(os.environ) if request.environ is None else request.environ
 
 
+def plan_boundary(root: Path, request: PlanConvertRequest) -> ReadBoundary:
+    """A plan's files are the repository's, not the user's: all must stay inside it."""
+    return ReadBoundary.for_project(root, allow=request.allow_paths)
+
+
 def _load(root: Path, files: Sequence[str], directory: str, env_files: Sequence[str],
-          profiles: Sequence[str], environ: Mapping[str, str]) -> tuple[Project, list[Finding]]:
+          profiles: Sequence[str], environ: Mapping[str, str], boundary: ReadBoundary
+          ) -> tuple[Project, list[Finding]]:
     return load_project(ResolveOptions(
         files=tuple(root / f for f in files), project_directory=root / directory,
         env_files=tuple(root / e for e in env_files), profiles=tuple(profiles),
-        environ=environ))
+        environ=environ, boundary=boundary))
 
 
 def convert_environment(source: PlanSource, root: Path, env: Environment,
@@ -134,11 +143,12 @@ def convert_environment(source: PlanSource, root: Path, env: Environment,
     """One environment alone: its project (canonical names), conversion and plain values."""
     plan = source.plan
     environ = _environ(request)
+    boundary = plan_boundary(root, request)
     project, warnings = _load(root, env.files, env.project_directory, env.env_files,
-                              env.profiles, environ)
+                              env.profiles, environ, boundary)
     project = rename_services(project, plan.renames(env.name), plan_path=source.path)
     options = dataclasses.replace(
-        request.options, release=plan.release,
+        with_boundary(request.options, boundary), release=plan.release,
         gpu_count_for_all=env.gpus_for_all or request.options.gpu_count_for_all)
     result = convert_project(project, options)
     if warnings:
@@ -146,7 +156,7 @@ def convert_environment(source: PlanSource, root: Path, env: Environment,
     values = deep_merge(default_values(), to_values(result.values))
     for component in plan.components:
         comp_project, _ = _load(root, (component.file,), component.project_directory, (), (),
-                                environ)
+                                environ, boundary)
         values = _fold_component(values, to_values(convert_project(comp_project,
                                                                    options).values),
                                  component.file, env.name)

@@ -48,6 +48,8 @@ class MigrateRequest:
     environ: Mapping[str, str] | None = None  # None: the process environment
     keep_plan: bool = False
     """Keep a detected plan in ``PATH/kubealign.yaml`` (to edit and commit)."""
+    allow_paths: tuple[Path, ...] = ()
+    """``--allow-path``: host paths outside the repository the user lets kubealign read."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,7 +245,8 @@ def migrate(request: MigrateRequest, *, progress: Progress = lambda _: None) -> 
         with _plan_in_repository(request, detected) as plan_file:
             outcome = convert_plan(
                 PlanConvertRequest(out=request.out, plan=plan_file, environ=environ,
-                                   kube_version=request.kube_version),
+                                   kube_version=request.kube_version,
+                                   allow_paths=request.allow_paths),
                 session=session,
             )
         session.write_files(pending.files)

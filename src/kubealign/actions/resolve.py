@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kubealign.load.compose.loader import ComposeOptions, load_raw_project
+from kubealign.load.boundary import ReadBoundary
+from kubealign.load.compose.loader import ComposeOptions, load_raw_project, project_boundary
 from kubealign.load.compose.normalize import normalize_project
 from kubealign.load.compose.schema import check_compose
 from kubealign.load.compose.serialize import (
@@ -23,7 +24,6 @@ from kubealign.load.compose.serialize import (
 )
 from kubealign.model.compose import Project
 from kubealign.model.findings import Finding
-from kubealign.transform.convert.options import read_bytes_file
 from kubealign.transform.secrets.scrub import SecretValues, project_secret_values
 
 
@@ -53,6 +53,10 @@ class ResolveOptions:
     output_format: ResolveFormat = ResolveFormat.YAML
     mask_secrets: bool = False
     validate: bool = True
+    allow_paths: tuple[Path, ...] = ()
+    """``--allow-path``: host paths outside the repository the user lets kubealign read."""
+    boundary: ReadBoundary | None = None
+    """What may be read, when the caller knows the repository (a plan's folder)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,18 +67,27 @@ class ResolveResult:
     warnings: Sequence[Finding] = ()
 
 
+def _compose_options(options: ResolveOptions) -> ComposeOptions:
+    return ComposeOptions(
+        files=options.files,
+        project_directory=options.project_directory,
+        env_files=options.env_files,
+        profiles=options.profiles,
+        environ=options.environ,
+        project_name=options.project_name,
+        allow_paths=options.allow_paths,
+        boundary=options.boundary,
+    )
+
+
+def read_boundary(options: ResolveOptions) -> ReadBoundary:
+    """What loading and converting the project may read (the repository, what was typed)."""
+    return project_boundary(_compose_options(options))
+
+
 def load_project(options: ResolveOptions) -> tuple[Project, list[Finding]]:
     """The typed, validated project (for other actions that need the model, not the text)."""
-    raw = load_raw_project(
-        ComposeOptions(
-            files=options.files,
-            project_directory=options.project_directory,
-            env_files=options.env_files,
-            profiles=options.profiles,
-            environ=options.environ,
-            project_name=options.project_name,
-        )
-    )
+    raw = load_raw_project(_compose_options(options))
     if options.validate:
         fallback = str(raw.files[0]) if raw.files else None
         check_compose(raw.data, raw.sources, fallback_path=fallback)
@@ -87,6 +100,7 @@ def resolve(options: ResolveOptions) -> ResolveResult:
     if options.mask_secrets:
         # Interpolation copies secrets into URLs, args and labels: mask every occurrence of
         # every secret value the project holds, not only variables with secret names.
-        data = _mask_values(data, project_secret_values(project, read_bytes_file))
+        data = _mask_values(data, project_secret_values(project,
+                                                             read_boundary(options).bytes_or_none))
     text = dump_json(data) if options.output_format is ResolveFormat.JSON else dump_yaml(data)
     return ResolveResult(project=project, data=data, text=text, warnings=tuple(warnings))

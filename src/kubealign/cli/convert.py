@@ -113,6 +113,11 @@ def convert_command(
         bool,
         typer.Option("--no-prove", help="Plan mode: skip rendering each variant alone."),
     ] = False,
+    allow_paths: Annotated[
+        list[Path] | None,
+        typer.Option("--allow-path", help="Let kubealign read this host file or folder outside "
+                     "the repository (repeatable; normally refused, see docs/security.md)."),
+    ] = None,
 ) -> None:
     """Convert Compose/Swarm services into the fixed Helm chart, with a per-key ledger.
 
@@ -142,7 +147,7 @@ def convert_command(
             out=out_dir, plan=chosen_plan, repo_url=repo_url, revision=revision,
             chart_path=chart_path, mesh=mesh, environ=dict(os.environ), options=options,
             render=not no_render, prove=not no_render and not no_prove,
-            kube_version=kube_version))
+            kube_version=kube_version, allow_paths=tuple(allow_paths or ())))
         report_plan_outcome(plan_outcome, kube_version)
         if plan_outcome.failed or (strict and any(
                 e.conversion.ledger.not_convertible for e in plan_outcome.environments)):
@@ -164,6 +169,7 @@ def convert_command(
             options=options,
             render=not no_render,
             kube_version=kube_version,
+            allow_paths=tuple(allow_paths or ()),
         )
     )
     ledger = outcome.ledger

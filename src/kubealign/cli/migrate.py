@@ -74,13 +74,19 @@ def migrate_command(
         typer.Option("--keep-plan", help="Keep a detected plan in PATH/kubealign.yaml "
                      "(default: only DIR/kubealign.yaml; the repository is left unchanged)."),
     ] = False,
+    allow_paths: Annotated[
+        list[Path] | None,
+        typer.Option("--allow-path", help="Let kubealign read this host file or folder outside "
+                     "the repository (repeatable; normally refused, see docs/security.md)."),
+    ] = None,
 ) -> None:
     """Plan (if none) -> audit -> convert -> validate, then a summary of every artifact.
     Exit 1 when a rendered object is invalid, 2 on input errors."""
     with err.status("migrate…") as status:
         outcome = migrate(
             MigrateRequest(path=path, out=out_dir, kube_version=kube_version,
-                           environ=dict(os.environ), keep_plan=keep_plan),
+                           environ=dict(os.environ), keep_plan=keep_plan,
+                           allow_paths=tuple(allow_paths or ())),
             progress=lambda step: status.update(f"migrate: {step}…"),
         )
     print_summary(outcome)

@@ -45,6 +45,11 @@ def resolve_command(
     no_validate: Annotated[
         bool, typer.Option("--no-validate", help="Skip the compose-spec schema check.")
     ] = False,
+    allow_paths: Annotated[
+        list[Path] | None,
+        typer.Option("--allow-path", help="Let kubealign read this host file or folder outside "
+                     "the repository (repeatable; normally refused, see docs/security.md)."),
+    ] = None,
 ) -> None:
     """Print the fully resolved Compose project, in the shape of `docker compose config`."""
     result = resolve(
@@ -58,6 +63,7 @@ def resolve_command(
             output_format=output_format,
             mask_secrets=mask_secrets,
             validate=not no_validate,
+            allow_paths=tuple(allow_paths or ()),
         )
     )
     for warning in result.warnings:

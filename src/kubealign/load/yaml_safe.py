@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -442,12 +443,15 @@ def load_yaml_documents(
 def read_text_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, display: str) -> str:
     """Read a UTF-8 file with the size checked first; LoadError/YamlError naming ``display``."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
     except FileNotFoundError:
         raise LoadError("file not found", path=display) from None
     except OSError as exc:
         raise LoadError(f"cannot read file: {exc.strerror}", path=display) from None
-    _check_size(size, max_bytes, display)
+    if not stat.S_ISREG(info.st_mode):
+        # A FIFO would block the run, a device never ends, a folder is not text.
+        raise LoadError("not a regular file", path=display)
+    _check_size(info.st_size, max_bytes, display)
     try:
         raw = path.read_bytes()
     except OSError as exc:

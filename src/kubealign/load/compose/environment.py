@@ -13,9 +13,11 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from kubealign.errors import ComposeError
+from kubealign.load.boundary import OUTSIDE_REASON, ReadBoundary
 from kubealign.load.compose.envfile import read_env_file
 from kubealign.load.compose.merge import keyed_mapping
 from kubealign.load.compose.tree import Node
+from kubealign.model.findings import Finding, Severity
 from kubealign.model.source import SourceSpan
 
 
@@ -35,7 +37,8 @@ def _env_file_entries(env_file: Node) -> list[tuple[str, bool, Node]]:
     return entries
 
 
-def _file_values(env_file: Node, project_env: Mapping[str, str], max_bytes: int) -> dict[str, Node]:
+def _file_values(env_file: Node, project_env: Mapping[str, str], max_bytes: int,
+                 boundary: ReadBoundary | None, refused: list[Finding]) -> dict[str, Node]:
     values: dict[str, Node] = {}
 
     def lookup(name: str) -> str | None:
@@ -46,6 +49,16 @@ def _file_values(env_file: Node, project_env: Mapping[str, str], max_bytes: int)
 
     for path_text, required, item in _env_file_entries(env_file):
         path = Path(path_text)
+        if boundary is not None and not boundary.permits(path):
+            # Not read: a host file's variables would end up in the manifests.
+            where, line = item.where()
+            refused.append(Finding(
+                rule="LOAD003", severity=Severity.HIGH,
+                message=f"env_file {path_text} not read: {OUTSIDE_REASON}", path=where,
+                line=line, fix="copy the variables into the repository or a Secret you "
+                "create, or pass --allow-path if reading the file is intended",
+                category="load"))
+            continue
         if not path.is_file():
             if required:
                 where, line = item.where()
@@ -63,15 +76,24 @@ def _file_values(env_file: Node, project_env: Mapping[str, str], max_bytes: int)
     return values
 
 
-def resolve_environment(service: Node, project_env: Mapping[str, str], max_bytes: int) -> None:
-    """Fold ``env_file`` into ``environment`` (a mapping) in place."""
+def resolve_environment(service: Node, project_env: Mapping[str, str], max_bytes: int, *,
+                        boundary: ReadBoundary | None = None,
+                        refused: list[Finding] | None = None) -> None:
+    """Fold ``env_file`` into ``environment`` (a mapping) in place.
+
+    An ``env_file`` outside ``boundary`` is not read; a finding goes to ``refused``.
+    """
     if not isinstance(service.value, dict):
         return
     env_file = service.value.pop("env_file", None)
     environment = service.get("environment")
     if env_file is None and environment is None:
         return
-    merged = _file_values(env_file, project_env, max_bytes) if env_file is not None else {}
+    sink = refused if refused is not None else []
+    merged = (_file_values(env_file, project_env, max_bytes, boundary, sink)
+              if env_file is not None else {})
+    if environment is None and not merged:
+        return  # every env_file was refused or optional and missing: nothing to write
     if environment is not None:
         for key, written in keyed_mapping(environment).items():
             value = written

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kubealign.errors import ExtendsError
+from kubealign.load.boundary import OUTSIDE_REASON, OutsideRepository
 from kubealign.load.compose.merge import merge_nodes
 from kubealign.load.compose.paths import absolute, resolve_service_paths
 from kubealign.load.compose.tree import Node, copy
@@ -76,7 +77,10 @@ class ExtendsResolver:
             target_path = Path(absolute(base_file, base_dir, self._home))
             if not target_path.is_file():
                 raise _error(f"extends file {base_file!r} not found ({target_path})", extends)
-            target_services = self._other_file(target_path)
+            try:
+                target_services = self._other_file(target_path)
+            except OutsideRepository as exc:
+                raise _error(f"extends file {base_file!r}: {OUTSIDE_REASON}", extends) from exc
             target_id, target_dir = str(target_path), target_path.parent
         if base_name not in target_services:
             where = f" in {base_file}" if base_file is not None else ""

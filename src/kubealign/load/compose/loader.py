@@ -8,6 +8,7 @@ long syntaxes stay as written for the typed normalisation on top of this.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections.abc import Mapping
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from kubealign.errors import ComposeError, LoadError
+from kubealign.load.boundary import OUTSIDE_REASON, OutsideRepository, ReadBoundary
 from kubealign.load.compose.envfile import read_env_file
 from kubealign.load.compose.environment import resolve_environment
 from kubealign.load.compose.extends import ExtendsResolver
@@ -44,6 +46,10 @@ class ComposeOptions:
     environ: Mapping[str, str] = field(default_factory=dict)
     project_name: str | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
+    allow_paths: tuple[Path, ...] = ()
+    """``--allow-path``: host files or folders outside the repository the user lets it read."""
+    boundary: ReadBoundary | None = None
+    """What may be read (default: the repository holding the project directory)."""
 
 
 @dataclass(slots=True)
@@ -76,6 +82,16 @@ def _default_files(directory: Path) -> tuple[Path, ...]:
     raise LoadError(f"no compose file found; expected one of {expected}", path=str(directory))
 
 
+def outside_finding(what: str, path: Path | str, where: str | None, line: int | None
+                    ) -> Finding:
+    """The finding for a file the repository names outside the read boundary (not read)."""
+    return Finding(rule="LOAD003", severity=Severity.HIGH,
+                   message=f"{what} {path} not read: {OUTSIDE_REASON}", path=where, line=line,
+                   fix="copy the file into the repository, create the Secret/ConfigMap "
+                       "yourself, or pass --allow-path if reading it is intended",
+                   category="load")
+
+
 def _read_env_files(
     files: tuple[Path, ...], environ: Mapping[str, str], max_bytes: int
 ) -> dict[str, str]:
@@ -99,6 +115,19 @@ class _Session:
         self.environ = dict(options.environ)
         self.home = self.environ.get("HOME") or str(Path.home())
         self.unset = UnsetVariables()
+        self.boundary = options.boundary or ReadBoundary((), ())
+        self.refused: list[Finding] = []
+
+    def readable_env_files(self, files: tuple[Path, ...], where: str | None,
+                           line: int | None) -> tuple[Path, ...]:
+        """``files`` minus those outside the boundary (each reported, none read)."""
+        kept = []
+        for path in files:
+            if self.boundary.permits(path):
+                kept.append(path)
+            else:
+                self.refused.append(outside_finding("env file", path, where, line))
+        return tuple(kept)
 
     def load_document(self, path: Path, variables: Mapping[str, str]) -> Node:
         node = self.parse(path)
@@ -106,6 +135,7 @@ class _Session:
         return node
 
     def parse(self, path: Path) -> Node:
+        self.boundary.require(path)
         loaded = load_yaml_file(path, max_bytes=self.options.max_bytes, display_path=str(path))
         node = from_loaded(loaded)
         if not isinstance(node.value, dict):
@@ -139,7 +169,8 @@ class _Session:
         services = merged.get("services")
         for service in services.value.values() if services is not None else ():
             enforce_unicity(service)
-            resolve_environment(service, variables, self.options.max_bytes)
+            resolve_environment(service, variables, self.options.max_bytes,
+                                boundary=self.boundary, refused=self.refused)
         return merged
 
     def load_included(
@@ -149,8 +180,11 @@ class _Session:
             if path in chain:
                 where, line = entry.node.where()
                 raise ComposeError(f"include cycle through {path}", path=where, line=line)
+            where, line = entry.node.where()
+            if not self.boundary.permits(path):
+                raise OutsideRepository(f"included file {path}: {OUTSIDE_REASON}", path=where,
+                                        line=line)
             if not path.is_file():
-                where, line = entry.node.where()
                 raise ComposeError(f"included file {path} not found", path=where, line=line)
         if len(chain) > _MAX_INCLUDE_DEPTH:
             where, line = entry.node.where()
@@ -158,6 +192,8 @@ class _Session:
         env_files = entry.env_files
         if not env_files and (entry.project_directory / ".env").is_file():
             env_files = (entry.project_directory / ".env",)
+        where, line = entry.node.where()
+        env_files = self.readable_env_files(env_files, where, line)
         variables = dict(parent_variables)
         variables.update(_read_env_files(env_files, parent_variables, self.options.max_bytes))
         documents = [self.parse(path) for path in entry.files]
@@ -198,17 +234,35 @@ def _active_profiles(options: ComposeOptions, variables: Mapping[str, str]) -> t
     return tuple(p.strip() for p in text.split(",") if p.strip())
 
 
+def project_boundary(options: ComposeOptions) -> ReadBoundary:
+    """What loading and converting this project may read (see ``load.boundary``).
+
+    The files the user typed (``-f``, ``--env-file``) and ``--allow-path`` may be read;
+    whatever the repository names must stay inside it (the project directory the user
+    named, else the repository holding the project directory).
+    """
+    if options.boundary is not None:
+        return options.boundary
+    project_dir, files = _locate(options, options.environ)
+    env_files = tuple(Path(f).absolute() for f in options.env_files)
+    return ReadBoundary.for_project(project_dir, allow=options.allow_paths,
+                                    named=(*files, *env_files),
+                                    exact=options.project_directory is not None)
+
+
 def load_raw_project(options: ComposeOptions) -> RawProject:
     """Load a compose project the way ``docker compose config`` does (before typing)."""
+    project_dir, files = _locate(options, options.environ)
+    env_files = tuple(Path(f).absolute() for f in options.env_files)
+    if options.boundary is None:
+        options = dataclasses.replace(options, boundary=project_boundary(options))
     session = _Session(options)
     environ = session.environ
-    project_dir, files = _locate(options, environ)
-    env_files = tuple(Path(f).absolute() for f in options.env_files)
     for env_file in env_files:
         if not env_file.is_file():
             raise LoadError("env file not found", path=str(env_file))
     if not env_files and (project_dir / ".env").is_file():
-        env_files = (project_dir / ".env",)
+        env_files = session.readable_env_files((project_dir / ".env",), str(project_dir), None)
     dotenv = _read_env_files(env_files, environ, options.max_bytes)
     variables = {**dotenv, **environ}
     if not files:
@@ -235,7 +289,8 @@ def load_raw_project(options: ComposeOptions) -> RawProject:
         model.value.pop(key, None)
     model.value["name"] = Node(name, model.value["name"].span if "name" in model.value else None)
     data, sources = to_plain(model)
-    warnings = [
+    warnings = [*session.refused]
+    warnings += [
         Finding(
             rule="LOAD001",
             severity=Severity.LOW,
