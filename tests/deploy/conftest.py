@@ -55,5 +55,7 @@ def fake_helm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> FakeHelm:
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
     monkeypatch.setenv("FAKE_HELM_LOG", str(log))
     monkeypatch.delenv("KUBEALIGN_HELM", raising=False)
+    # No cluster behind the fake: the server-side dry run reports itself skipped.
+    monkeypatch.setenv("KUBECONFIG", str(tmp_path / "no-kubeconfig"))
     monkeypatch.delenv("FAKE_HELM_FAIL", raising=False)
     return FakeHelm(script, log)

@@ -28,6 +28,7 @@ from kubealign.deploy.helm_adapter import (
     Target,
     UpgradeOptions,
 )
+from kubealign.deploy.server_check import ServerCheck, server_check
 from kubealign.errors import HelmError, PlanError, UsageError, ValidationFailed
 from kubealign.load.yaml_safe import load_yaml_file
 from kubealign.model.findings import Severity
@@ -414,6 +415,28 @@ def execute_deploy(preflight: Preflight, client: HelmClient) -> ReleaseInfo:
     """``helm upgrade --install`` of the checked chart with the environment's values."""
     return client.upgrade_install(
         preflight.target, preflight.chart, preflight.value_files, preflight.request.options
+    )
+
+
+# --------------------------------------------------------------------------- server side
+
+
+def server_side_check(preflight: Preflight, *, with_diff: bool = False) -> ServerCheck:
+    """The rendered objects dry-run on the target cluster (skipped when none is reachable)."""
+    return server_check(
+        preflight.manifests,
+        preflight.target.namespace,
+        kube_context=preflight.target.kube_context,
+        with_diff=with_diff,
+    )
+
+
+def rejected(check: ServerCheck) -> ValidationFailed:
+    """The deploy-stopping error for what the API server refused, first refusal named."""
+    first = check.rejections[0]
+    return ValidationFailed(
+        f"the API server ({check.server}) refuses {len(check.rejections)} field(s) of the "
+        f"rendered objects; first: {first.describe()}"
     )
 
 

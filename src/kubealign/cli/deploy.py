@@ -18,8 +18,10 @@ from kubealign.actions.deploy import (
     environment_target,
     execute_deploy,
     prepare_deploy,
+    rejected,
     release_state,
     rollback_release,
+    server_side_check,
 )
 from kubealign.cli.base import app, err, out
 from kubealign.deploy.helm_adapter import (
@@ -29,6 +31,7 @@ from kubealign.deploy.helm_adapter import (
     UpgradeOptions,
     select_helm_client,
 )
+from kubealign.deploy.server_check import ServerCheck
 from kubealign.errors import UsageError
 from kubealign.model.findings import Severity
 
@@ -123,6 +126,34 @@ def _print_order(preflight: Preflight, client: HelmClient | None) -> None:
                   markup=False)
 
 
+def _print_server_check(check: ServerCheck) -> None:
+    if check.skipped is not None:
+        err.print(f"server-side dry run skipped: {check.skipped}", style="yellow", markup=False)
+        return
+    for note in check.notes:
+        err.print(f"server-side dry run: {note}", style="yellow", markup=False)
+    if not check.rejections:
+        err.print(f"server-side dry run ({check.server}): all {check.accepted} objects "
+                  "accepted", style="green", markup=False)
+        return
+    err.print(f"server-side dry run ({check.server}): {len(check.rejections)} refusal(s)",
+              style="red", markup=False)
+    for rejection in check.rejections:
+        err.print(f"  {rejection.describe()}", markup=False)
+
+
+def _print_live_diff(check: ServerCheck) -> None:
+    changed = [c for c in check.changes if c.change != "unchanged"]
+    if not changed:
+        out.print("no changes against the live cluster", markup=False)
+    for change in changed:
+        style = "green" if change.change == "added" else "yellow"
+        out.print(f"{change.change}: {change.kind}/{change.name} (namespace {change.namespace}, "
+                  "against the live object)", style=style, markup=False)
+        if change.diff:
+            out.print(change.diff, markup=False)
+
+
 def _print_diff(preflight: Preflight, client: HelmClient) -> None:
     changes = diff_release(preflight, deployed_release(preflight, client))
     if not changes:
@@ -140,10 +171,20 @@ def deploy_command(
     env: EnvOption,
     directory: DirOption = _DEFAULT_DIR,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Print what would be installed; no cluster needed.")
+        bool,
+        typer.Option(
+            "--dry-run",
+            help="Print what would be installed; no cluster needed (when one is "
+            "reachable, its API server also dry-runs every object).",
+        ),
     ] = False,
     diff: Annotated[
-        bool, typer.Option("--diff", help="Show the changes against the deployed release.")
+        bool,
+        typer.Option(
+            "--diff",
+            help="Show the changes: against the live objects when a cluster is "
+            "reachable, else against the deployed release.",
+        ),
     ] = False,
     timeout: TimeoutOption = 300,
     wait: Annotated[
@@ -192,6 +233,14 @@ def deploy_command(
     err.print(f"rendered {len(preflight.objects)} objects; Kubernetes and CRD schemas: "
               "all valid", style="green", markup=False)
     _print_policy(preflight)
+    with err.status("server-side dry run…"):
+        check = server_side_check(preflight, with_diff=diff)
+    _print_server_check(check)
+    if check.rejections:
+        raise rejected(check)
+    live_diff = diff and check.skipped is None
+    if live_diff:
+        _print_live_diff(check)
     if dry_run:
         _print_order(preflight, None)
         _print_objects(preflight)
@@ -201,12 +250,12 @@ def deploy_command(
                 preflight.target, preflight.chart, preflight.value_files, request.options
             )
             out.print("would run: " + " ".join(command), markup=False)
-        if diff:
+        if diff and not live_diff:
             _print_diff(preflight, client)
         return
     client = select_helm_client()
     _print_order(preflight, client)
-    if diff:
+    if diff and not live_diff:
         _print_diff(preflight, client)
     if preflight.production:
         confirm_production("deploy", preflight.target, env, yes)

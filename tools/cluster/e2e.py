@@ -1,0 +1,418 @@
+"""make e2e: every environment of examples/sophia and of each corpus repository, deployed on
+the local cluster by ``kubealign deploy``, then checked against what the API server holds.
+
+Per repository: ``kubealign migrate``; the nodes of its node pools (``cluster/``, kubealign's
+own node preparation); for every environment ``kubealign deploy --env E --yes`` into its own
+namespace; then the checks (release deployed, workloads available, Jobs complete, each pod on
+a node of its intended pool, PVCs bound, referenced Secrets present); then, on the first
+environment's release, an upgrade to the next environment's values and ``kubealign rollback``.
+Failures are reported per repository and environment, never hidden. The last line is
+``e2e: A/B environments deployed, C/D pods running on their intended nodes``; the exit status
+is 0 only when A == B and C == D.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import localcluster as lc
+
+ROOT = lc.ROOT
+CORPUS = ROOT.parent / "shared" / "corpus" / "sprawl"
+WORKLOADS = ("Deployment", "StatefulSet", "DaemonSet", "Job")
+SETTLE_SECONDS = 90
+
+
+@dataclass
+class EnvResult:
+    repo: str
+    env: str
+    namespace: str
+    deployed: bool = False
+    pods_expected: int = 0
+    pods_good: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RepoResult:
+    name: str
+    envs: list[EnvResult] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    upgrade: str = "not run"
+    seconds: float = 0.0
+
+
+def kubealign(*args: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "KUBECONFIG": str(lc.kubeconfig_path())}
+    try:
+        return subprocess.run([str(ROOT / ".venv" / "bin" / "kubealign"), *args],
+                              capture_output=True, text=True, env=env, timeout=timeout,
+                              check=False)
+    except subprocess.TimeoutExpired:
+        return subprocess.CompletedProcess(args, 124, "", f"timed out after {timeout:.0f}s")
+
+
+def one_line(text: str, limit: int = 400) -> str:
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    said = " | ".join(lines[-3:])
+    return said[:limit]
+
+
+def namespace_for(repo: str, env: str) -> str:
+    from kubealign.transform.naming import dns_label
+
+    return dns_label(f"e2e-{repo[:24]}-{env}")
+
+
+def environments(chart: Path) -> list[str]:
+    from kubealign.actions.validate import chart_environments
+
+    return list(chart_environments(chart))
+
+
+def merged_values(chart: Path, env: str) -> dict[str, Any]:
+    from kubealign.transform.consolidate import deep_merge
+
+    merged: dict[str, Any] = {}
+    for name in ("values.yaml", f"values-{env}.yaml"):
+        path = chart / name
+        if path.is_file():
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            merged = deep_merge(merged, data)
+    return merged
+
+
+def expected_pods(chart: Path, env: str, release: str, namespace: str) -> dict[str, int]:
+    """Workload kind/name -> pods it should run, from the chart rendered for ``env``."""
+    from kubealign.validate.helm import render_chart
+
+    files = [p for p in (chart / "values.yaml", chart / f"values-{env}.yaml") if p.is_file()]
+    rendered = render_chart(chart, files, release=release, namespace=namespace)
+    wanted: dict[str, int] = {}
+    for obj in rendered.objects:
+        kind = obj.get("kind")
+        name = (obj.get("metadata") or {}).get("name")
+        spec = obj.get("spec") or {}
+        if kind in ("Deployment", "StatefulSet"):
+            wanted[f"{kind}/{name}"] = int(spec.get("replicas", 1))
+        elif kind == "Job":
+            wanted[f"{kind}/{name}"] = int(spec.get("completions", 1))
+        elif kind == "DaemonSet":
+            wanted[f"{kind}/{name}"] = -1  # as many as eligible nodes: read from its status
+    return wanted
+
+
+def release_name(out: Path) -> str:
+    plan = out / "kubealign.yaml"
+    data = yaml.safe_load(plan.read_text(encoding="utf-8")) if plan.is_file() else {}
+    chart = yaml.safe_load((out / "chart" / "Chart.yaml").read_text(encoding="utf-8"))
+    name = (data or {}).get("release") or chart.get("name")
+    from kubealign.transform.naming import dns_label
+
+    return dns_label(str(name), limit=53)
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def _owner(obj: Mapping[str, Any]) -> tuple[str, str] | None:
+    for ref in (obj.get("metadata") or {}).get("ownerReferences") or []:
+        if ref.get("controller"):
+            return str(ref["kind"]), str(ref["name"])
+    return None
+
+
+def _gpu_count(pod: Mapping[str, Any]) -> int:
+    total = 0
+    for container in (pod.get("spec") or {}).get("containers") or []:
+        limits = (container.get("resources") or {}).get("limits") or {}
+        total += int(limits.get(lc.GPU_RESOURCE, 0) or 0)
+    return total
+
+
+def _secret_refs(pod: Mapping[str, Any]) -> set[str]:
+    spec = pod.get("spec") or {}
+    names: set[str] = {ref["name"] for ref in spec.get("imagePullSecrets") or [] if ref.get("name")}
+    for volume in spec.get("volumes") or []:
+        if (volume.get("secret") or {}).get("secretName"):
+            names.add(volume["secret"]["secretName"])
+        for source in (volume.get("projected") or {}).get("sources") or []:
+            if (source.get("secret") or {}).get("name"):
+                names.add(source["secret"]["name"])
+    for container in [*(spec.get("containers") or []), *(spec.get("initContainers") or [])]:
+        for env in container.get("env") or []:
+            ref = (env.get("valueFrom") or {}).get("secretKeyRef") or {}
+            if ref.get("name") and not ref.get("optional"):
+                names.add(ref["name"])
+        for source in container.get("envFrom") or []:
+            ref = source.get("secretRef") or {}
+            if ref.get("name") and not ref.get("optional"):
+                names.add(ref["name"])
+    return names
+
+
+def _pending_reason(namespace: str, pod: str) -> str:
+    events = lc.kubectl_json("get", "events", "-n", namespace,
+                             "--field-selector", f"involvedObject.name={pod}")
+    messages = [e.get("message", "") for e in events.get("items") or []
+                if e.get("reason") in ("FailedScheduling", "FailedCreate", "FailedMount")]
+    return messages[-1][:300] if messages else "no scheduling event"
+
+
+def check_environment(result: EnvResult, chart: Path, release: str,
+                      nodes: Mapping[str, Mapping[str, Any]]) -> None:
+    """Wait for the namespace to settle, then check it; fills ``result``."""
+    ns = result.namespace
+    values = merged_values(chart, result.env)
+    key = ((values.get("global") or {}).get("gpu") or {}).get("nodeSelectorKey", "gpu-type")
+    services = values.get("services") or {}
+    wanted = expected_pods(chart, result.env, release, ns)
+    deadline = time.monotonic() + SETTLE_SECONDS
+    while True:
+        state = lc.kubectl_json("get", "deployments,statefulsets,daemonsets,jobs,replicasets,"
+                                "pods,pvc,secrets,externalsecrets", "-n", ns)
+        items = state.get("items") or []
+        pods = [i for i in items if i["kind"] == "Pod"]
+        settled = all(p.get("status", {}).get("phase") in ("Running", "Succeeded")
+                      for p in pods) and all(
+            i.get("status", {}).get("phase") == "Bound"
+            for i in items if i["kind"] == "PersistentVolumeClaim")
+        if settled or time.monotonic() > deadline:
+            break
+        time.sleep(3)
+    by_kind: dict[str, dict[str, Any]] = {}
+    for item in items:
+        by_kind.setdefault(item["kind"], {})[item["metadata"]["name"]] = item
+    replicasets = by_kind.get("ReplicaSet", {})
+    secrets = set(by_kind.get("Secret", {}))
+    external = {((es.get("spec") or {}).get("target") or {}).get("name") or name: name
+                for name, es in by_kind.get("ExternalSecret", {}).items()}
+    good_by_workload: dict[str, int] = {}
+    missing_secrets: dict[str, set[str]] = {}
+    for pod in pods:
+        name = pod["metadata"]["name"]
+        owner = _owner(pod)
+        if owner and owner[0] == "ReplicaSet":
+            owner = _owner(replicasets.get(owner[1], {})) or owner
+        workload = f"{owner[0]}/{owner[1]}" if owner else f"Pod/{name}"
+        phase = pod.get("status", {}).get("phase")
+        node_name = pod.get("spec", {}).get("nodeName")
+        component = (pod["metadata"].get("labels") or {}).get("app.kubernetes.io/name", "")
+        if not node_name:
+            result.problems.append(f"{workload}: pod {name} Pending: "
+                                   f"{_pending_reason(ns, name)}")
+            continue
+        node = nodes.get(node_name) or {}
+        labels = node.get("metadata", {}).get("labels") or {}
+        tainted = bool(node.get("spec", {}).get("taints"))
+        gpu_spec = (services.get(component) or {}).get("gpu") or {}
+        want_gpus = int(gpu_spec.get("count") or 0)
+        have_gpus = _gpu_count(pod)
+        placement: list[str] = []
+        if want_gpus:
+            pool = str(gpu_spec.get("pool") or "")
+            if have_gpus != want_gpus:
+                placement.append(f"asks for {have_gpus} GPUs, the service has {want_gpus}")
+            if pool and labels.get(key) != pool:
+                placement.append(f"on {node_name} ({key}={labels.get(key)!r}), pool {pool}")
+        elif tainted and not have_gpus and owner and owner[0] != "DaemonSet":
+            placement.append(f"non-GPU pod on tainted GPU node {node_name}")
+        elif tainted and have_gpus == 0 and owner and owner[0] == "DaemonSet" and (
+                labels.get(lc.POOL_LABEL) == "cpu"):
+            placement.append(f"on {node_name}")
+        if phase not in ("Running", "Succeeded"):
+            placement.append(f"phase {phase}")
+        if placement:
+            result.problems.append(f"{workload}: pod {name} " + "; ".join(placement))
+        else:
+            good_by_workload[workload] = good_by_workload.get(workload, 0) + 1
+        for secret in _secret_refs(pod) - secrets:
+            missing_secrets.setdefault(secret, set()).add(component or name)
+    for workload, desired in wanted.items():
+        kind, name = workload.split("/", 1)
+        live = by_kind.get(kind, {}).get(name)
+        count = desired if desired >= 0 else int(
+            ((live or {}).get("status") or {}).get("desiredNumberScheduled", 0))
+        result.pods_expected += count
+        result.pods_good += min(count, good_by_workload.get(workload, 0))
+        if live is None:
+            result.problems.append(f"{workload}: not in the cluster")
+            continue
+        status = live.get("status") or {}
+        if kind == "Job":
+            if not any(c.get("type") == "Complete" and c.get("status") == "True"
+                       for c in status.get("conditions") or []):
+                result.problems.append(f"{workload}: not complete")
+        elif kind == "DaemonSet":
+            if status.get("numberAvailable", 0) < status.get("desiredNumberScheduled", 0):
+                result.problems.append(f"{workload}: {status.get('numberAvailable', 0)}/"
+                                       f"{status.get('desiredNumberScheduled')} available")
+        elif int(status.get("availableReplicas", 0) or 0) < count:
+            result.problems.append(f"{workload}: {status.get('availableReplicas', 0)}/{count}"
+                                   " available")
+    for name, claim in by_kind.get("PersistentVolumeClaim", {}).items():
+        phase = claim.get("status", {}).get("phase")
+        if phase != "Bound":
+            result.problems.append(f"PersistentVolumeClaim/{name}: {phase}")
+    for secret, users in sorted(missing_secrets.items()):
+        source = (f"from ExternalSecret/{external[secret]} (no External Secrets Operator "
+                  "runs here)") if secret in external else "and nothing creates it"
+        result.problems.append(f"Secret/{secret} (used by {', '.join(sorted(users))}) is "
+                               f"absent {source}")
+
+
+# --------------------------------------------------------------------------- one repository
+
+
+def deploy(out: Path, env: str, namespace: str, timeout: int) -> subprocess.CompletedProcess[str]:
+    return kubealign("deploy", "--env", env, "--dir", str(out), "--namespace", namespace,
+                     "--create-namespace", "--yes", "--timeout", str(timeout),
+                     timeout=timeout + 120)
+
+
+def run_repo(name: str, source: Path, work: Path, timeout: int) -> RepoResult:
+    started = time.monotonic()
+    result = RepoResult(name)
+    out = work / name
+    migrated = kubealign("migrate", str(source), "--out", str(out))
+    chart = out / "chart"
+    if migrated.returncode != 0:
+        result.problems.append(f"kubealign migrate exit {migrated.returncode}: "
+                               f"{one_line(migrated.stderr or migrated.stdout)}")
+    if not (chart / "Chart.yaml").is_file():
+        result.envs.append(EnvResult(name, "(none)", "-", problems=["no chart written"]))
+        result.seconds = time.monotonic() - started
+        return result
+    if (out / "cluster" / "node-pools.yaml").is_file():
+        result.problems += [f"nodes: {p}" for p in lc.apply_pools(out)]
+        lc.wait_nodes_ready()
+    nodes = {n["metadata"]["name"]: n for n in lc.kubectl_json("get", "nodes")["items"]}
+    release = release_name(out)
+    names = environments(chart)
+    for env in names:
+        env_result = EnvResult(name, env, namespace_for(name, env))
+        result.envs.append(env_result)
+        done = deploy(out, env, env_result.namespace, timeout)
+        if done.returncode != 0:
+            env_result.problems.append(f"deploy exit {done.returncode}: "
+                                       f"{one_line(done.stderr or done.stdout)}")
+        status = helm_status(release, env_result.namespace)
+        env_result.deployed = done.returncode == 0 and status == "deployed"
+        if done.returncode == 0 and status != "deployed":
+            env_result.problems.append(f"release status {status!r}")
+        try:
+            check_environment(env_result, chart, release, nodes)
+        except Exception as exc:  # the check itself failing is a finding, not a crash
+            env_result.problems.append(f"check failed: {exc}")
+    if len(names) >= 2 and result.envs and result.envs[0].deployed:
+        result.upgrade = upgrade_and_rollback(out, release, names[0], names[1],
+                                              result.envs[0].namespace, timeout)
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def helm_status(release: str, namespace: str) -> str:
+    env = {**os.environ, "KUBECONFIG": str(lc.kubeconfig_path())}
+    done = subprocess.run([lc.binary("helm"), "status", release, "-n", namespace, "-o", "json"],
+                          capture_output=True, text=True, env=env, check=False)
+    if done.returncode != 0:
+        return "absent"
+    return str(json.loads(done.stdout).get("info", {}).get("status", "?"))
+
+
+def upgrade_and_rollback(out: Path, release: str, first: str, second: str, namespace: str,
+                         timeout: int) -> str:
+    """Upgrade ``first``'s release to ``second``'s values, then roll it back."""
+    done = deploy(out, second, namespace, timeout)
+    if done.returncode != 0:
+        return f"upgrade to {second} failed: {one_line(done.stderr or done.stdout, 200)}"
+    back = kubealign("rollback", "--env", first, "--dir", str(out), "--namespace", namespace,
+                     "--yes", "--timeout", str(timeout), timeout=timeout + 60)
+    if back.returncode != 0:
+        return f"rollback failed: {one_line(back.stderr or back.stdout, 200)}"
+    status = helm_status(release, namespace)
+    return f"upgraded to {second}, rolled back: {status}"
+
+
+# --------------------------------------------------------------------------- report
+
+
+def table(results: Sequence[RepoResult]) -> list[str]:
+    rows = [("repository", "environment", "deployed", "pods", "problems")]
+    for repo in results:
+        for env in repo.envs:
+            rows.append((repo.name[:44], env.env[:24], "yes" if env.deployed else "NO",
+                         f"{env.pods_good}/{env.pods_expected}", str(len(env.problems))))
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    return ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)) for row in rows]
+
+
+def report(results: Sequence[RepoResult]) -> tuple[str, bool]:
+    for repo in results:
+        print(f"\n== {repo.name} ({repo.seconds:.0f}s; upgrade/rollback: {repo.upgrade})")
+        for problem in repo.problems:
+            print(f"  ! {problem}")
+        for env in repo.envs:
+            for problem in env.problems:
+                print(f"  {env.env}: {problem}")
+    print()
+    for line in table(results):
+        print(line)
+    envs = [env for repo in results for env in repo.envs]
+    a = sum(env.deployed for env in envs)
+    c = sum(env.pods_good for env in envs)
+    d = sum(env.pods_expected for env in envs)
+    ok = a == len(envs) and c == d
+    return f"e2e: {a}/{len(envs)} environments deployed, {c}/{d} pods running on their " \
+           "intended nodes", ok
+
+
+def repositories(only: Sequence[str]) -> list[tuple[str, Path]]:
+    repos = [("sophia-example", ROOT / "examples" / "sophia")]
+    if CORPUS.is_dir():
+        repos += [(path.name, path) for path in sorted(CORPUS.iterdir()) if path.is_dir()]
+    if only:
+        repos = [(n, p) for n, p in repos if any(o in n for o in only)]
+    return repos
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="kubealign end-to-end on the local cluster")
+    parser.add_argument("--only", action="append", default=[],
+                        help="run only repositories whose name contains this (repeatable)")
+    parser.add_argument("--timeout", type=int, default=120, help="Helm wait per deploy")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args(argv)
+    work = lc.state_dir() / "e2e"
+    work.mkdir(parents=True, exist_ok=True)
+    results = []
+    for name, path in repositories(args.only):
+        print(f"e2e: {name} ...", file=sys.stderr, flush=True)
+        results.append(run_repo(name, path, work, args.timeout))
+    line, ok = report(results)
+    if args.json:
+        args.json.write_text(json.dumps([
+            {"repo": r.name, "seconds": round(r.seconds, 1), "upgrade": r.upgrade,
+             "problems": r.problems,
+             "envs": [e.__dict__ for e in r.envs]} for r in results], indent=2),
+            encoding="utf-8")
+    print(line)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
