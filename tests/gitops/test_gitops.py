@@ -158,3 +158,41 @@ def test_applicationset_from_a_plain_plan() -> None:
                              [EnvironmentTarget("prod", "shop-prod",
                                                 ("values.yaml", "values-prod.yaml"))])
     assert crd_catalog().validate(appset) == []
+
+
+def test_readme_names_the_exact_apply_commands_and_one_form(istio: PlanConvertOutcome) -> None:
+    assert "gitops/README.md" in istio.files
+    text = (istio.out / "gitops" / "README.md").read_text()
+    ns = istio.plan.gitops.argocd_namespace
+    assert f"kubectl apply -n {ns} -f gitops/applicationset.yaml" in text
+    for env in istio.plan.environments:
+        assert f"kubectl apply -n {ns} -f gitops/applications/{env.name}.yaml" in text
+        assert (istio.out / "gitops" / "applications" / f"{env.name}.yaml").is_file()
+    assert "apply one, not both" in text
+    assert "https://git.example.com/sophia.git" in text and "`release-1`" in text
+
+
+def test_chart_path_outside_the_repository_is_flagged_as_a_guess(
+        istio: PlanConvertOutcome) -> None:
+    # The fixture writes the output beside the repository, not inside it: the Argo CD path
+    # can only be guessed, and both the summary notes and the README must say so.
+    app = _load(istio, "gitops/applicationset.yaml")[0]
+    path = app["spec"]["template"]["spec"]["source"]["path"]
+    assert path == "out/chart"
+    assert any("--chart-path" in note and "guess" in note for note in istio.notes)
+    assert "Check the chart path" in (istio.out / "gitops" / "README.md").read_text()
+
+
+def test_chart_path_inside_the_repository_is_exact_and_not_flagged(
+        tmp_path: Path) -> None:
+    repo = tmp_path / "sophia"
+    shutil.copytree(SOPHIA, repo)
+    plan(repo)
+    outcome = convert_plan(PlanConvertRequest(out=repo / "deploy" / "k8s",
+                                              plan=repo / "kubealign.yaml", environ={},
+                                              prove=False, render=False,
+                                              repo_url="https://git.example.com/sophia.git"))
+    app = _load(outcome, "gitops/applicationset.yaml")[0]
+    assert app["spec"]["template"]["spec"]["source"]["path"] == "deploy/k8s/chart"
+    assert not any("--chart-path" in note for note in outcome.notes)
+    assert "Check the chart path" not in (outcome.out / "gitops" / "README.md").read_text()

@@ -24,6 +24,7 @@ from kubealign.actions.convert import chart_tree, default_values, with_boundary
 from kubealign.actions.plan import load_plan
 from kubealign.actions.resolve import ResolveOptions, load_project
 from kubealign.emit.atomic import OutputSession, output_session, write_tree_atomic
+from kubealign.emit.gitops_readme import gitops_readme
 from kubealign.emit.ledger_report import ledger_json, ledger_markdown
 from kubealign.emit.secrets_report import secrets_markdown
 from kubealign.emit.values_yaml import dump_yaml, render_values
@@ -227,7 +228,9 @@ def _convert_plan(request: PlanConvertRequest, session: OutputSession) -> PlanCo
         title=f"{plan.release}", root=str(root))
     files.update(cluster_files(plan, {n: p for n, (p, _, _) in converted.items()}))
     keel = _keel_workloads(root)
-    extra, notes = _gitops_files(plan, request, root, variants, keel)
+    extra, notes, gitops_doc = _gitops_files(plan, request, root, variants, keel)
+    if gitops_doc is not None:
+        files["gitops/README.md"] = gitops_doc
     if request.mesh == "istio":
         for env in plan.environments:
             objects = virtual_services(result.merged(env.name), plan.namespace_of(env))
@@ -296,24 +299,30 @@ def _keel_workloads(root: Path) -> list[KeelWorkload]:
     return keel_workloads(documents)
 
 
-def _chart_path(plan: Plan, request: PlanConvertRequest, root: Path) -> str:
+def _chart_path(plan: Plan, request: PlanConvertRequest, root: Path) -> tuple[str, bool]:
+    """The chart folder relative to the repository root, and whether it is only a guess.
+
+    Given (``--chart-path``, the plan's ``gitops.chartPath``) or known (the output folder is
+    inside the repository) it is exact; otherwise the output folder's name is a guess the
+    user must confirm, so the caller says so."""
     if request.chart_path or plan.gitops.chart_path:
-        return str(request.chart_path or plan.gitops.chart_path).strip("/")
+        return str(request.chart_path or plan.gitops.chart_path).strip("/"), False
     chart = (request.out / "chart").resolve()
     try:
-        return chart.relative_to(root.resolve()).as_posix()
+        return chart.relative_to(root.resolve()).as_posix(), False
     except ValueError:
-        return posixpath.join(request.out.name, "chart")
+        return posixpath.join(request.out.name, "chart"), True
 
 
 def _gitops_files(plan: Plan, request: PlanConvertRequest, root: Path,
                   variants: Mapping[str, Mapping[str, Any]], keel: Sequence[KeelWorkload]
-                  ) -> tuple[list[tuple[str, dict[str, Any]]], list[str]]:
+                  ) -> tuple[list[tuple[str, dict[str, Any]]], list[str], str | None]:
+    """(gitops/ objects, notes for the user, gitops/README.md or None without a repository)."""
     repo = request.repo_url or plan.gitops.repo_url
     if not repo:
-        return [], ["no gitops/ written: set gitops.repoURL in the plan or pass --repo-url"]
-    git = GitSource(repo, request.revision or plan.gitops.target_revision,
-                    _chart_path(plan, request, root))
+        return [], ["no gitops/ written: set gitops.repoURL in the plan or pass --repo-url"], None
+    chart_path, guessed = _chart_path(plan, request, root)
+    git = GitSource(repo, request.revision or plan.gitops.target_revision, chart_path)
     targets = [EnvironmentTarget(e.name, plan.namespace_of(e),
                                  ("values.yaml", f"values-{e.name}.yaml"))
                for e in plan.environments]
@@ -329,13 +338,19 @@ def _gitops_files(plan: Plan, request: PlanConvertRequest, root: Path,
                 images.setdefault(str(repository), key)
     updater = image_updater(plan, git, keel, images, [e.name for e in plan.environments])
     notes = []
+    if guessed:
+        notes.append(f"gitops: the output folder is outside the repository, so Argo CD's chart "
+                     f"path {chart_path!r} is a guess; commit the chart and pass --chart-path "
+                     "(or set gitops.chartPath in the plan)")
     if updater is not None:
         extra.append(("gitops/image-updater.yaml", updater))
+    readme = gitops_readme(plan, git, targets, guessed_path=guessed,
+                           image_updater=updater is not None)
     if keel:
         notes.append(f"Keel annotations on {len(keel)} workload(s) "
                      f"({', '.join(f'{k.path}:{k.line}' for k in keel)}): replaced by "
                      "gitops/image-updater.yaml (Argo CD Image Updater, git write-back)")
-    return extra, notes
+    return extra, notes, readme
 
 
 def _check_extra(extra: Sequence[tuple[str, Mapping[str, Any]]]) -> list[str]:
