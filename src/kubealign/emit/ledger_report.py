@@ -8,7 +8,7 @@ from typing import Any
 
 from kubealign.model.findings import Finding
 from kubealign.model.ledger import Disposition, Ledger, LedgerEntry
-from kubealign.model.source import relative_to
+from kubealign.model.source import relative_to, strip_root
 
 SCHEMA_VERSION = 1
 _ORDER = (Disposition.NOT_CONVERTIBLE, Disposition.APPROXIMATED, Disposition.CONVERTED,
@@ -26,7 +26,7 @@ def _where(entry: LedgerEntry, root: str | None) -> str:
 def _text(text: str, root: str | None) -> str:
     """Notes quote host paths; inside the project they are shown relative to it, so the
     ledger does not depend on where the repository is checked out."""
-    return text.replace(root.rstrip("/") + "/", "") if root else text
+    return strip_root(text, root)
 
 
 def _cell(text: str) -> str:

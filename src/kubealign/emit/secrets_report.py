@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from kubealign.model.source import relative_to
 from kubealign.transform.secrets.inventory import SecretRequirement
 from kubealign.transform.secrets.providers import (
     SecretsSettings,
@@ -26,10 +27,7 @@ def _cell(text: str) -> str:
 def _location(req: SecretRequirement, root: str | None) -> str:
     if req.source is None:
         return ""
-    path = req.source.path
-    if root and path.startswith(root.rstrip("/") + "/"):
-        path = path[len(root.rstrip("/")) + 1 :]
-    return f"{path}:{req.source.line}"
+    return f"{relative_to(req.source.path, root)}:{req.source.line}"
 
 
 def _environment_section(name: str, settings: SecretsSettings,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -78,14 +79,31 @@ class SourceMap(Mapping[str, SourceSpan]):
         return SourceMap(moved)
 
 
+def root_prefixes(root: str | None) -> tuple[str, ...]:
+    """``root`` with a trailing slash as written, made absolute and with symlinks resolved,
+    longest first: sources may name a file by any of these spellings (a plan given as
+    ``sophia/kubealign.yaml`` loads files as ``/abs/sophia/...``)."""
+    if not root:
+        return ()
+    spellings = {root, str(Path(root).absolute()), str(Path(root).resolve())}
+    return tuple(sorted({s.rstrip("/") + "/" for s in spellings if s.rstrip("/")},
+                        key=lambda p: (-len(p), p)))
+
+
 def relative_to(path: str, root: str | None) -> str:
     """``path`` relative to ``root`` when it lies inside it, else unchanged.
 
     Generated files name sources relative to the project, so their bytes do not depend on
     where the repository is checked out.
     """
-    if root:
-        prefix = root.rstrip("/") + "/"
+    for prefix in root_prefixes(root):
         if path.startswith(prefix):
             return path[len(prefix) :]
     return path
+
+
+def strip_root(text: str, root: str | None) -> str:
+    """``text`` (a message, a note) with every path under ``root`` made relative to it."""
+    for prefix in root_prefixes(root):
+        text = text.replace(prefix, "")
+    return text
