@@ -324,8 +324,10 @@ def _docker_subcommand(
         return DeployCommand(
             DeployKind.DOCKER_SECRET_CREATE, words, line, files=files, params=params
         )
-    if group == "service" and action in {"update", "create"}:
-        return _docker_service(words, action, tail[1:], line)
+    if group == "service" and action in {"update", "create", "rollback", "scale"}:
+        # A rollback or scale changes a running service like an update does.
+        return _docker_service(words, "create" if action == "create" else "update",
+                               tail[1:], line)
     return None
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from kubealign.model.artifacts import DeployCommand, DeployKind, ScriptInfo
 from kubealign.model.audit import ActionItem, ActionPhase, BeforeAfter, TechDebtItem
 from kubealign.model.findings import Finding
 from kubealign.model.inventory import ArtifactKind
@@ -36,6 +37,61 @@ def _item(
     )
 
 
+#: Commands that deploy by themselves; calling another script or make target, pulling an
+#: image or logging in to a registry does not make a file deployment debt.
+_DEPLOYING = frozenset(DeployKind) - {
+    DeployKind.SCRIPT_CALL,
+    DeployKind.MAKE_CALL,
+    DeployKind.DOCKER_PULL,
+    DeployKind.DOCKER_LOGIN,
+    # ``kubectl get``, ``helm lint``, ``docker compose logs``, ``argocd app list``: reads.
+    DeployKind.KUBECTL_OTHER,
+    DeployKind.HELM_OTHER,
+    DeployKind.COMPOSE_OTHER,
+    DeployKind.ARGOCD_OTHER,
+}
+
+
+#: Pulumi sub-commands that change infrastructure; ``pulumi env``/``config``/``stack ls``
+#: read settings and secrets, which deploys nothing.
+_PULUMI_CHANGES = frozenset({"up", "update", "destroy", "refresh", "import"})
+
+
+def _deploys(command: DeployCommand) -> bool:
+    if command.kind not in _DEPLOYING:
+        return False
+    if command.kind is DeployKind.PULUMI:
+        return any(word in _PULUMI_CHANGES for word in command.argv[1:3])
+    return True
+
+
+def deploying_commands(script: ScriptInfo) -> tuple[DeployCommand, ...]:
+    """The commands of ``script`` that build, ship or start a deployment."""
+    return tuple(c for c in script.deploy_commands if _deploys(c))
+
+
+def deploy_evidence(script: ScriptInfo) -> str | None:
+    """``path:line `command``` of the first deploying command, None when it deploys nothing."""
+    commands = deploying_commands(script)
+    if not commands:
+        return None
+    first = min(commands, key=lambda c: c.line)
+    shown = " ".join(first.argv[:4])
+    return f"{script.path}:{first.line} `{shown}`"
+
+
+def _replacement(script: ScriptInfo) -> str:
+    """What takes over the job this script does, from the kinds of its commands."""
+    kinds = {c.kind for c in deploying_commands(script)}
+    builds = {DeployKind.DOCKER_BUILD, DeployKind.DOCKER_PUSH, DeployKind.COMPOSE_BUILD}
+    secrets = {DeployKind.DOCKER_SECRET_CREATE, DeployKind.KUBECTL_CREATE_SECRET}
+    if kinds and kinds <= builds:
+        return "the CI image build and push"
+    if kinds and kinds <= secrets:
+        return "External Secrets (the chart's ExternalSecret objects)"
+    return "helm upgrade / Argo CD sync"
+
+
 def _kept_compose(ctx: AuditContext) -> set[str]:
     """The plain base file stays for local development (no Swarm, no instance pinning)."""
     return {p for p, d in ctx.compose.items() if compose_role(p, d) in {"base"}}
@@ -63,7 +119,18 @@ def tech_debt(ctx: AuditContext) -> tuple[TechDebtItem, ...]:
                     )
                 )
     for path in sorted(ctx.scripts):
-        items.append(_item(ctx, path, "deploy script: replaced by helm upgrade / Argo CD sync"))
+        evidence = deploy_evidence(ctx.scripts[path])
+        if evidence is None:
+            # Git hooks, environment activation, formatters, push helpers: they deploy
+            # nothing, so the chart replaces nothing in them; they are left alone.
+            continue
+        items.append(
+            _item(
+                ctx,
+                path,
+                f"deploy script ({evidence}): replaced by {_replacement(ctx.scripts[path])}",
+            )
+        )
     chart_dirs = [
         a.helm_chart.directory for a in ctx.inventory.by_kind(K.HELM_CHART) if a.helm_chart
     ]
@@ -91,7 +158,7 @@ def before_after(ctx: AuditContext) -> tuple[tuple[BeforeAfter, ...], float]:
     manifests = [a for a in inv if a.has(K.KUBERNETES_MANIFEST) or a.has(K.KUSTOMIZATION)]
     scripts_before = len(ctx.scripts)
     # One deployment entry point remains, plus scripts that deploy nothing (helpers).
-    helpers = sum(1 for s in ctx.scripts.values() if not s.deploy_commands)
+    helpers = sum(1 for s in ctx.scripts.values() if not deploying_commands(s))
     scripts_after = min(scripts_before, helpers + (1 if scripts_before > helpers else 0))
     argo = len(inv.by_kind(K.ARGOCD_APPLICATION))
     counts = (

@@ -149,7 +149,7 @@ def _migration_order(envs: Sequence[DetectedEnvironment], base: str,
 
     order = [e.name for e in sorted(envs, key=rank)]
     notes["/migrationOrder"] = (
-        "development first (the seed report: test on the development instance first), then "
+        "development first (a change is tested on the development instance first), then "
         "local/staging, then single-instance environments (fewest services first), then "
         "undeployed variants, then production; the base environment last",)
     return order
