@@ -52,3 +52,4 @@ def test_each_script_proposal_names_its_command(tmp_path: Path) -> None:
     assert "scripts/deploy_prod.sh:3 `rsync" in debt["scripts/deploy_prod.sh"].reason
     assert "scripts/rollback.sh:3 `docker service rollback" in debt["scripts/rollback.sh"].reason
     assert debt["scripts/push.sh"].reason.endswith("the CI image build and push")
+

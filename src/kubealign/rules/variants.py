@@ -74,6 +74,16 @@ def _human_bytes(value: int | None) -> str | None:
     return str(value)
 
 
+def _cpus_text(value: object) -> str | None:
+    """``4``, ``"4"`` and ``4.0`` are one quantity: equal numbers are not drift."""
+    if value is None:
+        return None
+    try:
+        return f"{float(str(value)):g}"
+    except ValueError:
+        return str(value)
+
+
 def service_key(service: Service) -> str:
     if service.image:
         ref = parse_image_ref(service.image)
@@ -100,7 +110,7 @@ def _facts(doc: ComposeDoc, service: Service) -> ServiceFacts:
         "image-tag": (ref.tag or "latest") if ref else None,
         "replicas": str(deploy.replicas) if deploy and deploy.replicas is not None else None,
         "memory": _human_bytes(memory),
-        "cpus": str(cpus) if cpus is not None else None,
+        "cpus": _cpus_text(cpus),
         "gpus": gpu_text,
         "env": ", ".join(sorted(service.environment)) or None,
         "hosts": hosts,
