@@ -36,7 +36,7 @@ from kubealign.rules.kubernetes_rules import kubernetes_section
 from kubealign.rules.liveness import liveness
 from kubealign.rules.registry import all_rules
 from kubealign.rules.script_rules import duplicate_groups
-from kubealign.rules.strategies import compute_strategies
+from kubealign.rules.strategies import competing_strategies, compute_strategies
 from kubealign.rules.suppress import apply_suppressions
 from kubealign.rules.variants import analyse_compose, service_matrix
 
@@ -100,7 +100,7 @@ def _summary(findings: list[Finding], suppressed: int, ctx: AuditContext) -> Sum
         inconsistencies=tuple(
             (name, sum(by_category[c] for c in cats)) for name, cats in INCONSISTENCY_CATEGORIES
         ),
-        strategies_in_use=tuple(s.name for s in strategies),
+        strategies_in_use=tuple(s.name for s in competing_strategies(ctx)),
         live_strategies=tuple(s.name for s in strategies if s.live),
         dead_strategies=tuple(s.name for s in strategies if not s.live),
     )

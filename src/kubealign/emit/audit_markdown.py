@@ -137,7 +137,8 @@ class _Writer:
             self.add("The repository deploys with **one strategy**:", "")
         else:
             self.add("No deployment strategy was found.", "")
-        for number, strategy in enumerate(r.strategies, start=1):
+        competing = [st for st in r.strategies if st.name in s.strategies_in_use]
+        for number, strategy in enumerate(competing, start=1):
             state = "**live**" if strategy.live else "dead"
             files = ", ".join(self.link(p) for p in strategy.files[:3])
             more = f" and {len(strategy.files) - 3} more" if len(strategy.files) > 3 else ""

@@ -73,3 +73,13 @@ def compute_strategies(ctx: AuditContext) -> tuple[Strategy, ...]:
         return tuple(s for s in candidates if s is not None)
 
     return ctx.analysis("strategies", compute)
+
+
+#: Strategies that orchestrate the services themselves; ssh-scripts only carry files to
+#: one of them, so they do not compete with it.
+ORCHESTRATORS = frozenset({"swarm", "kubernetes", "kustomize", "helm", "argocd", "compose"})
+
+
+def competing_strategies(ctx: AuditContext) -> tuple[Strategy, ...]:
+    """The strategies STR001 and the executive summary both count."""
+    return tuple(s for s in compute_strategies(ctx) if s.name in ORCHESTRATORS)

@@ -10,9 +10,8 @@ from kubealign.model.inventory import ArtifactKind
 from kubealign.rules.base import Rule
 from kubealign.rules.context import AuditContext
 from kubealign.rules.liveness import liveness
-from kubealign.rules.strategies import compute_strategies
+from kubealign.rules.strategies import competing_strategies, compute_strategies
 
-_ORCHESTRATORS = {"swarm", "kubernetes", "kustomize", "helm", "argocd", "compose"}
 _DOC_CLAIM = re.compile(
     r"\b(?:use|runs? on|deployed (?:on|to|with)|is on)\b[^.\n]*?"
     r"\b(kubernetes|k8s|helm|swarm|argo ?cd)\b",
@@ -52,7 +51,7 @@ class MultipleStrategies(Rule):
     targets = ("compose", "swarm-stack", "kubernetes-manifest", "helm-chart", "deploy-script")
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
-        strategies = [s for s in compute_strategies(ctx) if s.name in _ORCHESTRATORS]
+        strategies = list(competing_strategies(ctx))
         if len(strategies) < 2:
             return
         names = ", ".join(f"{s.name} ({'live' if s.live else 'dead'})" for s in strategies)
