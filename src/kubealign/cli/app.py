@@ -31,9 +31,6 @@ def _root(
     options.debug = debug
 
 
-# Command modules register themselves on import; keep this list sorted.
-from kubealign.cli import commands  # noqa: E402,F401
-
 
 def _report(message: str, code: int) -> NoReturn:
     """One line on stderr and the exit code; under --debug the traceback first."""

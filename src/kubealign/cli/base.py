@@ -7,8 +7,11 @@ from dataclasses import dataclass
 import typer
 from rich.console import Console
 
+from kubealign.cli.lazy import LazyCommandGroup
+
 app = typer.Typer(
     name="kubealign",
+    cls=LazyCommandGroup,
     help=(
         "Audit a repository whose deployment sprawled across Compose variants, Swarm stacks, "
         "Kubernetes manifests and scripts, and converge it into one Helm chart with a values "

@@ -1,0 +1,87 @@
+"""A command group that imports a command's module only when that command runs.
+
+Importing every command module pulls in the whole product (parsers, converter, rules,
+schemas: about half a second), which ``kubealign --help`` or a typo never needs. The group
+lists the names and summaries of ``kubealign.cli.commands`` and, when a command is resolved,
+imports its module (which registers it on the Typer app) and builds the Click command from
+that registration. Typer's builders are internal API, hence the pinned Typer version.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import typer
+import typer.main
+
+# Typer 0.29 vendors Click as typer._click; its groups and commands are of those classes.
+from typer import _click as click
+from typer.core import TyperCommand, TyperGroup
+
+from kubealign.cli.commands import COMMANDS, COMMANDS_BY_NAME, CommandEntry
+
+
+class _Summary(TyperCommand):
+    """What the help listing shows for a command whose module is not imported yet."""
+
+    def __init__(self, entry: CommandEntry) -> None:
+        super().__init__(entry.name, help=entry.summary, short_help=entry.summary)
+
+
+class LazyCommandGroup(TyperGroup):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        # Table order (not alphabetical): the order the commands were always listed in.
+        extra = [name for name in self.commands if name not in COMMANDS_BY_NAME]
+        return [entry.name for entry in COMMANDS] + extra
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        loaded = self.commands.get(cmd_name)
+        entry = COMMANDS_BY_NAME.get(cmd_name)
+        if loaded is not None:
+            if entry is not None:
+                loaded.short_help = entry.summary
+            return loaded
+        if entry is None:
+            return None
+        # Listing help must not import anything; resolving for a run goes through
+        # resolve_command, which loads the real command first.
+        return _Summary(entry)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        if args and args[0] in COMMANDS_BY_NAME and args[0] not in self.commands:
+            self.load(args[0])
+        return super().resolve_command(ctx, args)
+
+    def load(self, name: str) -> click.Command:
+        """Import the module of command ``name`` and add its Click command to this group."""
+        entry = COMMANDS_BY_NAME[name]
+        importlib.import_module(entry.module)
+        command = build_command(name)
+        command.short_help = entry.summary
+        self.add_command(command, name)
+        return command
+
+
+def build_command(name: str) -> click.Command:
+    """The Click command Typer builds for ``name`` from its registration on the app."""
+    from kubealign.cli.base import app  # the app module imports this one
+
+    options: dict[str, Any] = {
+        "pretty_exceptions_short": app.pretty_exceptions_short,
+        "rich_markup_mode": app.rich_markup_mode,
+    }
+    for info in app.registered_commands:
+        callback_name = info.callback.__name__ if info.callback is not None else ""
+        registered = info.name or typer.main.get_command_name(callback_name)
+        if registered == name:
+            return typer.main.get_command_from_info(info, **options)
+    for group in app.registered_groups:
+        if group.name == name or (group.typer_instance and group.typer_instance.info.name == name):
+            return typer.main.get_group_from_info(
+                group, suggest_commands=app.suggest_commands, **options
+            )
+    raise LookupError(f"command {name!r} is listed in kubealign.cli.commands but its module "
+                      "does not register it")
