@@ -545,3 +545,13 @@ def test_inventory_is_deterministic(discover: Discover) -> None:
     first = inventory_to_json(discover(files))
     second = inventory_to_json(discover(files))
     assert first == second
+
+
+def test_empty_compose_file_is_noted_not_silently_read(discover: Discover) -> None:
+    # Real repositories commit empty compose files; the inventory says so instead of
+    # presenting them as compose projects that were read.
+    inventory = discover({"svc/docker-compose.yml": "", "svc/blank/compose.yaml": "# todo\n"})
+    for path in ("svc/docker-compose.yml", "svc/blank/compose.yaml"):
+        artifact = one(inventory, path)
+        assert artifact.compose is None
+        assert any(note.startswith("empty") for note in artifact.notes), artifact.notes

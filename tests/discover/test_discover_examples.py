@@ -57,5 +57,8 @@ def test_every_corpus_compose_file_is_a_compose_file() -> None:
     assert compose_files
     for artifact in compose_files:
         assert K.COMPOSE in artifact.kinds, artifact.path
+        if artifact.size == 0:  # real repositories commit empty compose files too
+            assert any(note.startswith("empty") for note in artifact.notes), artifact.path
+            continue
         assert artifact.compose is not None, (artifact.path, artifact.notes)
         assert artifact.compose.services, artifact.path

@@ -205,6 +205,10 @@ def _classify_yaml(draft: Draft, ctx: Context) -> None:
     documents = _parse(draft, content.text, ctx)
     if documents is None:
         return
+    if not documents and draft.reasons:
+        # Named like a kind (an empty docker-compose.yml, a blank Chart.yaml) but holding no
+        # document: say so, so that the file is not mistaken for one that was read.
+        draft.notes.append("empty: the file holds no YAML document")
     if names.is_chart_file(draft.path):
         directory = posixpath.dirname(draft.path)
         draft.sections["helm_chart"] = helm_chart_info(
