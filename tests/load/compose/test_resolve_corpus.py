@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +26,9 @@ def resolved(sample: str) -> dict[str, Any]:
 
 
 def sample_dir(sample: str) -> str:
-    return str((AWESOME / sample).resolve())
+    # Absolute but with symlinks kept, as compose writes the project directory it was given
+    # (the shared folder may be reached through a symlink, as in a git worktree).
+    return os.path.abspath(AWESOME / sample)
 
 
 @pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.parent.name)
