@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 OUT ?= build/sophia
 
 .PHONY: demo test lint typecheck imports unit install clean docs checkov checkov-venv \
-	tools cluster cluster-down e2e
+	tools cluster cluster-down e2e bench-tools bench-peers
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -101,3 +101,24 @@ e2e: $(STAMP) tools
 	@TOOLS_BIN=$(CURDIR)/$(TOOLS_BIN) $(CLUSTER) up
 	TOOLS_BIN=$(CURDIR)/$(TOOLS_BIN) PATH=$(CURDIR)/$(TOOLS_BIN):$$PATH \
 		$(BIN)/python tools/cluster/e2e.py $(E2E_ARGS)
+
+# Benchmark peers (never runtime dependencies): kubeconform and kompose, pinned by
+# tools/bench/go.mod + go.sum, built into .tools/bench/bin (bench/peer_tools.py looks there).
+BENCH_GO := tools/bench
+BENCH_BIN := .tools/bench/bin
+BENCH_STAMP := $(BENCH_BIN)/.built-$(shell cat $(BENCH_GO)/go.mod $(BENCH_GO)/go.sum | sha256sum | cut -c1-12)
+
+$(BENCH_STAMP): $(BENCH_GO)/go.mod $(BENCH_GO)/go.sum
+	@command -v go >/dev/null || { echo "make bench-tools: Go is needed"; exit 2; }
+	mkdir -p $(BENCH_BIN)
+	cd $(BENCH_GO) && go build -trimpath -o $(CURDIR)/$(BENCH_BIN)/ \
+		github.com/kubernetes/kompose github.com/yannh/kubeconform/cmd/kubeconform
+	touch $@
+
+bench-tools: $(BENCH_STAMP)
+
+# kubealign next to its peers, each figure measured against its baseline in the same run.
+bench-peers: $(STAMP) bench-tools
+	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/peers_validate.py
+	$(BIN)/python bench/peers_convert.py

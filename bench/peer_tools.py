@@ -1,6 +1,6 @@
 """The benchmark peers (kubeconform, kompose) and whole-process timing.
 
-The peers are Go programs that ``make bench-tools`` installs into ``.tools/bin`` (never a
+The peers are Go programs that ``make bench-tools`` installs into ``.tools/bench/bin`` (never a
 runtime dependency of kubealign). Every figure here is a whole process, start-up included,
 because that is what a user or a CI job pays for each call.
 """
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-TOOLS_BIN = REPO_ROOT / ".tools" / "bin"
+TOOLS_BIN = REPO_ROOT / ".tools" / "bench" / "bin"
 
 
 def find_tool(name: str) -> Path:
@@ -41,7 +41,8 @@ def run(argv: Sequence[str], *, ok: Sequence[int] = (0,), cwd: Path | None = Non
     done = subprocess.run(list(argv), capture_output=True, text=True, cwd=cwd, check=False)
     if done.returncode not in ok:
         raise SystemExit(
-            f"{' '.join(argv)} exited {done.returncode}:\n{done.stderr[-2000:]}{done.stdout[-2000:]}"
+            f"{' '.join(argv)} exited {done.returncode}:\n"
+            f"{done.stderr[-2000:]}{done.stdout[-2000:]}"
         )
     return done.stdout
 

@@ -18,11 +18,11 @@ import tempfile
 from pathlib import Path
 
 import yaml
+
 from bench_common import print_table
+from kubealign.validate.schemas import _schema_root
 from peer_tools import find_tool, kubealign_command, run, time_process
 from validate_throughput import MAKERS, generate
-
-from kubealign.validate.schemas import _schema_root
 
 
 def _break(obj: dict[str, object]) -> None:
