@@ -60,7 +60,13 @@ class YamlError(LoadError):
 
 
 class ComposeError(LoadError):
-    """A compose file is structurally invalid or cannot be resolved."""
+    """A compose file is structurally invalid or cannot be resolved.
+
+    ``pointer``, when known, is the JSON pointer of the offending value in the resolved
+    project, so a tolerant load can set that one value aside and go on.
+    """
+
+    pointer: str | None = None
 
 
 class InterpolationError(ComposeError):

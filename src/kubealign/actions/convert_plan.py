@@ -31,7 +31,7 @@ from kubealign.emit.values_yaml import dump_yaml, render_values
 from kubealign.errors import ConvertError, UsageError
 from kubealign.load.boundary import ReadBoundary
 from kubealign.model.compose import Project
-from kubealign.model.findings import Finding
+from kubealign.model.findings import Finding, Severity
 from kubealign.model.plan import Environment, Plan, PlanSource
 from kubealign.transform.cluster import apply_node_pools
 from kubealign.transform.consolidate import (
@@ -135,7 +135,7 @@ def _load(root: Path, files: Sequence[str], directory: str, env_files: Sequence[
     return load_project(ResolveOptions(
         files=tuple(root / f for f in files), project_directory=root / directory,
         env_files=tuple(root / e for e in env_files), profiles=tuple(profiles),
-        environ=environ, boundary=boundary))
+        environ=environ, boundary=boundary, tolerant=True))
 
 
 def convert_environment(source: PlanSource, root: Path, env: Environment,
@@ -155,31 +155,48 @@ def convert_environment(source: PlanSource, root: Path, env: Environment,
     if warnings:
         result = dataclasses.replace(result, findings=tuple(warnings) + result.findings)
     values = deep_merge(default_values(), to_values(result.values))
+    folded: list[Finding] = []
     for component in plan.components:
-        comp_project, _ = _load(root, (component.file,), component.project_directory, (), (),
-                                environ, boundary)
-        values = _fold_component(values, to_values(convert_project(comp_project,
-                                                                   options).values),
-                                 component.file, env.name)
+        if not component.folds_into(env.name):
+            continue
+        comp_project, comp_warnings = _load(root, (component.file,),
+                                            component.project_directory, (), (), environ,
+                                            boundary)
+        values, clashes = fold_component(
+            values, to_values(convert_project(comp_project, options).values), component.file,
+            env.name)
+        folded += [*comp_warnings, *clashes]
+    if folded:
+        result = dataclasses.replace(result, findings=result.findings + tuple(folded))
     values = apply_node_pools(values, plan, env)
     if request.mesh == "linkerd":
         values = with_linkerd(values)
     return project, result, values
 
 
-def _fold_component(values: dict[str, Any], component: Mapping[str, Any], file: str,
-                    env: str) -> dict[str, Any]:
+def fold_component(values: dict[str, Any], component: Mapping[str, Any], file: str,
+                   env: str) -> tuple[dict[str, Any], list[Finding]]:
+    """``values`` with the component's services added. A service both define is one service:
+    an identical definition is simply shared; a different one keeps the environment's own
+    definition and is reported (every clash at once), never fatal."""
     out = dict(values)
+    clashes: list[Finding] = []
     for section in ("services", "externalSecrets"):
         mine = dict(out.get(section) or {})
         for key, value in (component.get(section) or {}).items():
-            if key in mine:
-                raise ConvertError(f"component {file}: {section}.{key} already exists in "
-                                   f"environment {env!r}; rename one of them", path=file)
-            mine[key] = value
+            if key not in mine:
+                mine[key] = value
+            elif mine[key] != value:
+                clashes.append(Finding(
+                    rule="PLAN001", severity=Severity.MEDIUM, category="plan", path=file,
+                    message=f"{section}.{key} is defined both by environment {env!r} and by "
+                    f"the component {file}, differently; the environment's own definition is "
+                    "kept",
+                    fix="list the component under only the environments it belongs to "
+                        "(`components[].environments` in kubealign.yaml), or rename one"))
         if mine:
             out[section] = dict(sorted(mine.items()))
-    return out
+    return out, clashes
 
 
 def convert_plan(request: PlanConvertRequest, *,

@@ -41,7 +41,7 @@ def _reader(root: Path) -> tuple[Any, Any, Any]:
     def load(files: list[str], project_dir: str, env_files: list[str]) -> Project:
         project, _ = load_project(ResolveOptions(
             files=tuple(root / f for f in files), project_directory=root / project_dir,
-            env_files=tuple(root / e for e in env_files), environ={}))
+            env_files=tuple(root / e for e in env_files), environ={}, tolerant=True))
         return project
 
     return read_yaml, read_text, load

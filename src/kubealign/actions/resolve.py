@@ -15,6 +15,7 @@ from typing import Any
 from kubealign.load.boundary import ReadBoundary
 from kubealign.load.compose.loader import ComposeOptions, load_raw_project, project_boundary
 from kubealign.load.compose.normalize import normalize_project
+from kubealign.load.compose.salvage import salvage_project
 from kubealign.load.compose.schema import check_compose
 from kubealign.load.compose.serialize import (
     MASK,
@@ -57,6 +58,9 @@ class ResolveOptions:
     """``--allow-path``: host paths outside the repository the user lets kubealign read."""
     boundary: ReadBoundary | None = None
     """What may be read, when the caller knows the repository (a plan's folder)."""
+    tolerant: bool = False
+    """Read the repository as it is (migration): what Docker Compose would refuse becomes a
+    finding with the recovery chosen (``load/compose/tolerance.py``, ``salvage.py``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +81,7 @@ def _compose_options(options: ResolveOptions) -> ComposeOptions:
         project_name=options.project_name,
         allow_paths=options.allow_paths,
         boundary=options.boundary,
+        tolerant=options.tolerant,
     )
 
 
@@ -88,6 +93,9 @@ def read_boundary(options: ResolveOptions) -> ReadBoundary:
 def load_project(options: ResolveOptions) -> tuple[Project, list[Finding]]:
     """The typed, validated project (for other actions that need the model, not the text)."""
     raw = load_raw_project(_compose_options(options))
+    if options.tolerant:
+        project, salvaged = salvage_project(raw)
+        return project, [*raw.warnings, *salvaged]
     if options.validate:
         fallback = str(raw.files[0]) if raw.files else None
         check_compose(raw.data, raw.sources, fallback_path=fallback)

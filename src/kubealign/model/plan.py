@@ -89,6 +89,11 @@ class Component:
     file: str
     project_directory: str
     reason: str = ""
+    environments: tuple[str, ...] = ()
+    """The environments it is folded into (the ones the evidence names); empty: every one."""
+
+    def folds_into(self, environment: str) -> bool:
+        return not self.environments or environment in self.environments
 
 
 @dataclass(frozen=True, slots=True)

@@ -132,8 +132,11 @@ def _split_map(
             for env, sub in sub_overlays.items():
                 overlays.setdefault(env, {})[key] = sub
             continue
-        if len(present) < len(envs):
-            # The base cannot hold a key some variant lacks (a later file cannot delete it).
+        if len(present) < len(envs) or _different_choices(present.values()):
+            # The base cannot hold a key some variant lacks (a later file cannot delete it),
+            # nor the common part of maps that chose different handlers: that part alone
+            # (a probe's timings without exec/httpGet) is invalid wherever nothing is merged
+            # on top, e.g. a disabled service.
             for env, value in present.items():
                 overlays.setdefault(env, {})[key] = value
             continue
@@ -142,6 +145,15 @@ def _split_map(
         for env, sub in value_overlays.items():
             overlays.setdefault(env, {})[key] = sub
     return base, overlays
+
+
+# Keys of which a map holds exactly one (a probe's handler: the values schema's ``oneOf``).
+_CHOICES = frozenset({"exec", "httpGet", "tcpSocket", "grpc"})
+
+
+def _different_choices(values: Any) -> bool:
+    chosen = {frozenset(v) & _CHOICES for v in values if isinstance(v, Mapping)}
+    return len(chosen) > 1
 
 
 def _split_value(

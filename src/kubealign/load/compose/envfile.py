@@ -131,11 +131,18 @@ def _read_value(cursor: _Cursor, expand: Callable[[str], str]) -> str:
 
 
 def parse_env_text(
-    text: str, display: str, lookup: Lookup, lines: dict[str, int] | None = None
+    text: str,
+    display: str,
+    lookup: Lookup,
+    lines: dict[str, int] | None = None,
+    problems: list[LoadError] | None = None,
 ) -> dict[str, str]:
     """Parse env-file text; errors name ``display`` and the line.
 
-    ``lines``, when given, receives the line each key was set on.
+    ``lines``, when given, receives the line each key was set on. ``problems``, when given,
+    makes the parse tolerant (what a migration needs): a line that cannot be parsed is
+    recorded there and skipped, and a value whose interpolation fails keeps its text as
+    written, so one bad line never costs the whole file.
     """
     values: dict[str, str] = {}
     line_of = lines if lines is not None else {}
@@ -150,9 +157,16 @@ def parse_env_text(
         if cursor.pos >= len(cursor.text):
             return values
         line = cursor.line
-        key, has_value = _read_key(cursor)
-        if not key:
-            raise cursor.error("expected KEY=VALUE, found no variable name")
+        try:
+            key, has_value = _read_key(cursor)
+            if not key:
+                raise cursor.error("expected KEY=VALUE, found no variable name")
+        except LoadError as exc:
+            if problems is None:
+                raise
+            problems.append(exc)
+            _skip_line(cursor)
+            continue
         if not has_value:
             inherited = lookup(key)
             if inherited is not None:
@@ -164,10 +178,27 @@ def parse_env_text(
             try:
                 return substitute(raw, resolve)
             except TemplateError as exc:
-                raise LoadError(str(exc), path=display, line=line) from None
+                error = LoadError(str(exc), path=display, line=line)
+                if problems is None:
+                    raise error from None
+                problems.append(LoadError(f"{exc}; the value is kept as written",
+                                          path=display, line=line))
+                return raw
 
-        values[key] = _read_value(cursor, expand)
+        try:
+            values[key] = _read_value(cursor, expand)
+        except LoadError as exc:
+            if problems is None:
+                raise
+            problems.append(exc)
+            _skip_line(cursor)
+            continue
         line_of[key] = line
+
+
+def _skip_line(cursor: _Cursor) -> None:
+    end = cursor.text.find("\n", cursor.pos)
+    cursor.advance_to(len(cursor.text) if end < 0 else end)
 
 
 def read_env_file(
@@ -177,10 +208,12 @@ def read_env_file(
     display: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     lines: dict[str, int] | None = None,
+    problems: list[LoadError] | None = None,
 ) -> dict[str, str]:
-    """Read and parse one env file (LoadError naming the file when missing or malformed)."""
+    """Read and parse one env file (LoadError naming the file when missing or malformed;
+    with ``problems``, malformed lines are recorded there instead, see :func:`parse_env_text`)."""
     shown = display if display is not None else str(path)
     if path.is_dir():
         raise LoadError("expected an env file, found a directory", path=shown)
     text = read_text_file(path, max_bytes=max_bytes, display=shown)
-    return parse_env_text(text, shown, lookup, lines)
+    return parse_env_text(text, shown, lookup, lines, problems)

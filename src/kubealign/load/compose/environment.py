@@ -12,10 +12,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from kubealign.errors import ComposeError
+from kubealign.errors import ComposeError, LoadError
 from kubealign.load.boundary import OUTSIDE_REASON, ReadBoundary
 from kubealign.load.compose.envfile import read_env_file
 from kubealign.load.compose.merge import keyed_mapping
+from kubealign.load.compose.tolerance import (
+    ENV_FILE_LINE,
+    ENV_FILE_MISSING,
+    ENV_FILE_UNREADABLE,
+    Tolerance,
+    env_file_template,
+)
 from kubealign.load.compose.tree import Node
 from kubealign.model.findings import Finding, Severity
 from kubealign.model.source import SourceSpan
@@ -37,8 +44,37 @@ def _env_file_entries(env_file: Node) -> list[tuple[str, bool, Node]]:
     return entries
 
 
+def _missing(path_text: str, item: Node, tolerance: Tolerance | None) -> Path | None:
+    """A missing required env file: the error, or (tolerant) its committed template."""
+    where, line = item.where()
+    if tolerance is None:
+        raise ComposeError(
+            f"env file {path_text} not found; expected an existing file (or required: false)",
+            path=where,
+            line=line,
+        )
+    template = env_file_template(Path(path_text))
+    if template is not None:
+        tolerance.record(
+            ENV_FILE_MISSING, Severity.MEDIUM,
+            f"env file {path_text} is not in the repository; read its template {template} "
+            "instead (its values are examples)",
+            path=where, line=line,
+            fix="give the real values through the environment's Secret/ConfigMap values")
+        return template
+    tolerance.record(
+        ENV_FILE_MISSING, Severity.HIGH,
+        f"env file {path_text} is not in the repository and has no template (.example, "
+        ".sample, .dist); the service's variables from it are unknown",
+        path=where, line=line,
+        fix="declare the variables the service needs under `environment:` or commit a "
+            "template of the file")
+    return None
+
+
 def _file_values(env_file: Node, project_env: Mapping[str, str], max_bytes: int,
-                 boundary: ReadBoundary | None, refused: list[Finding]) -> dict[str, Node]:
+                 boundary: ReadBoundary | None, refused: list[Finding],
+                 tolerance: Tolerance | None = None) -> dict[str, Node]:
     values: dict[str, Node] = {}
 
     def lookup(name: str) -> str | None:
@@ -60,28 +96,42 @@ def _file_values(env_file: Node, project_env: Mapping[str, str], max_bytes: int,
                 category="load"))
             continue
         if not path.is_file():
-            if required:
-                where, line = item.where()
-                raise ComposeError(
-                    f"env file {path_text} not found; expected an existing file "
-                    "(or required: false)",
-                    path=where,
-                    line=line,
-                )
-            continue
+            if not required:
+                continue
+            found = _missing(path_text, item, tolerance)
+            if found is None:
+                continue
+            path = found
+        shown = str(path)
         lines: dict[str, int] = {}
-        for key, value in read_env_file(path, lookup, lines=lines, max_bytes=max_bytes).items():
+        problems: list[LoadError] | None = [] if tolerance is not None else None
+        try:
+            read = read_env_file(path, lookup, lines=lines, max_bytes=max_bytes,
+                                 problems=problems)
+        except LoadError as exc:
+            if tolerance is None:
+                raise
+            tolerance.record_error(ENV_FILE_UNREADABLE, Severity.HIGH, exc,
+                                   "its variables are left out of the service")
+            continue
+        if tolerance is not None:
+            for problem in problems or ():
+                tolerance.record_error(ENV_FILE_LINE, Severity.MEDIUM, problem,
+                                       "the line is skipped")
+        for key, value in read.items():
             values.pop(key, None)
-            values[key] = Node(value, SourceSpan(path_text, lines.get(key, 1), 1))
+            values[key] = Node(value, SourceSpan(shown, lines.get(key, 1), 1))
     return values
 
 
 def resolve_environment(service: Node, project_env: Mapping[str, str], max_bytes: int, *,
                         boundary: ReadBoundary | None = None,
-                        refused: list[Finding] | None = None) -> None:
+                        refused: list[Finding] | None = None,
+                        tolerance: Tolerance | None = None) -> None:
     """Fold ``env_file`` into ``environment`` (a mapping) in place.
 
     An ``env_file`` outside ``boundary`` is not read; a finding goes to ``refused``.
+    ``tolerance`` records missing and malformed env files instead of raising.
     """
     if not isinstance(service.value, dict):
         return
@@ -90,7 +140,7 @@ def resolve_environment(service: Node, project_env: Mapping[str, str], max_bytes
     if env_file is None and environment is None:
         return
     sink = refused if refused is not None else []
-    merged = (_file_values(env_file, project_env, max_bytes, boundary, sink)
+    merged = (_file_values(env_file, project_env, max_bytes, boundary, sink, tolerance)
               if env_file is not None else {})
     if environment is None and not merged:
         return  # every env_file was refused or optional and missing: nothing to write

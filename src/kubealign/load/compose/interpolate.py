@@ -16,6 +16,9 @@ from kubealign.load.compose.tree import Node
 
 Lookup = Callable[[str], str | None]
 OnUnset = Callable[[str], None]
+OnRequired = Callable[[str, str], str]
+"""(name, message) of a required variable without a value -> what to put in its place; by
+default a :class:`TemplateError` is raised, as Compose does."""
 
 
 class TemplateError(ValueError):
@@ -56,7 +59,8 @@ def _name_end(text: str, start: int) -> int:
     return end
 
 
-def _braced(body: str, lookup: Lookup, on_unset: OnUnset) -> str:
+def _braced(body: str, lookup: Lookup, on_unset: OnUnset,
+            on_required: OnRequired | None = None) -> str:
     if not body or body[0] not in _NAME_START:
         raise TemplateError(f"invalid interpolation format '${{{body}}}': expected a name")
     end = _name_end(body, 0)
@@ -73,7 +77,7 @@ def _braced(body: str, lookup: Lookup, on_unset: OnUnset) -> str:
             f"invalid interpolation format '${{{body}}}': expected one of "
             ":- - :? ? :+ + after the name"
         )
-    argument = substitute(rest[len(operator) :], lookup, on_unset)
+    argument = substitute(rest[len(operator) :], lookup, on_unset, on_required)
     empty_counts_as_unset = operator.startswith(":")
     is_set = value is not None and (value != "" or not empty_counts_as_unset)
     kind = operator[-1]
@@ -82,12 +86,15 @@ def _braced(body: str, lookup: Lookup, on_unset: OnUnset) -> str:
     if kind == "+":
         return argument if is_set else ""
     if not is_set or value is None:
+        if on_required is not None:
+            return on_required(name, argument)
         reason = f": {argument}" if argument else ""
         raise TemplateError(f"required variable {name} is missing a value{reason}")
     return value
 
 
-def substitute(text: str, lookup: Lookup, on_unset: OnUnset | None = None) -> str:
+def substitute(text: str, lookup: Lookup, on_unset: OnUnset | None = None,
+               on_required: OnRequired | None = None) -> str:
     """Interpolate one string."""
     if "$" not in text:
         return text
@@ -111,7 +118,7 @@ def substitute(text: str, lookup: Lookup, on_unset: OnUnset | None = None) -> st
                 raise TemplateError(
                     f"invalid interpolation format '{text[dollar:]}': expected a closing '}}'"
                 )
-            out.append(_braced(text[dollar + 2 : close], lookup, report))
+            out.append(_braced(text[dollar + 2 : close], lookup, report, on_required))
             index = close + 1
         elif following in _NAME_START:
             end = _name_end(text, dollar + 1)
@@ -131,12 +138,28 @@ def substitute(text: str, lookup: Lookup, on_unset: OnUnset | None = None) -> st
 class UnsetVariables:
     """Collects variables that were used unset, each with the first place it was used."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, tolerant: bool = False) -> None:
         self.first_use: dict[str, tuple[str | None, int | None]] = {}
+        self.tolerant = tolerant
+        """Record required variables without a value and malformed templates, not raise."""
+        self.required: dict[str, tuple[str, str | None, int | None]] = {}
+        """Required variable -> (its error message, where it was first needed)."""
+        self.malformed: list[tuple[str, str | None, int | None]] = []
 
     def reporter(self, node: Node) -> OnUnset:
         def report(name: str) -> None:
             self.first_use.setdefault(name, node.where())
+
+        return report
+
+    def required_reporter(self, node: Node) -> OnRequired | None:
+        if not self.tolerant:
+            return None
+
+        def report(name: str, message: str) -> str:
+            path, line = node.where()
+            self.required.setdefault(name, (message, path, line))
+            return ""  # unset, as Compose would run it once the value is given
 
         return report
 
@@ -147,10 +170,13 @@ def interpolate_tree(node: Node, lookup: Lookup, unset: UnsetVariables) -> None:
     if isinstance(value, str):
         if "$" in value:
             try:
-                node.value = substitute(value, lookup, unset.reporter(node))
+                node.value = substitute(value, lookup, unset.reporter(node),
+                                        unset.required_reporter(node))
             except TemplateError as exc:
                 path, line = node.where()
-                raise InterpolationError(str(exc), path=path, line=line) from None
+                if not unset.tolerant:
+                    raise InterpolationError(str(exc), path=path, line=line) from None
+                unset.malformed.append((str(exc), path, line))  # kept as written
     elif isinstance(value, dict):
         for item in value.values():
             interpolate_tree(item, lookup, unset)

@@ -26,6 +26,16 @@ from kubealign.load.compose.interpolate import UnsetVariables, interpolate_tree,
 from kubealign.load.compose.merge import enforce_unicity, merge_documents
 from kubealign.load.compose.paths import resolve_project_paths
 from kubealign.load.compose.profiles import apply_profiles
+from kubealign.load.compose.tolerance import (
+    ENV_FILE_LINE,
+    ENV_FILE_MISSING,
+    ENV_FILE_UNREADABLE,
+    INCLUDE_MISSING,
+    INTERPOLATION,
+    REQUIRED_VARIABLE,
+    Tolerance,
+    env_file_template,
+)
 from kubealign.load.compose.tree import Node, from_loaded, to_plain
 from kubealign.load.yaml_safe import DEFAULT_MAX_BYTES, load_yaml_file
 from kubealign.model.findings import Finding, Severity
@@ -50,6 +60,10 @@ class ComposeOptions:
     """``--allow-path``: host files or folders outside the repository the user lets it read."""
     boundary: ReadBoundary | None = None
     """What may be read (default: the repository holding the project directory)."""
+    tolerant: bool = False
+    """Read the repository as its authors left it: missing env files, required variables
+    without a value, malformed env-file lines and missing includes become findings
+    (``RawProject.warnings``) with the recovery chosen, instead of errors."""
 
 
 @dataclass(slots=True)
@@ -93,7 +107,8 @@ def outside_finding(what: str, path: Path | str, where: str | None, line: int | 
 
 
 def _read_env_files(
-    files: tuple[Path, ...], environ: Mapping[str, str], max_bytes: int
+    files: tuple[Path, ...], environ: Mapping[str, str], max_bytes: int,
+    tolerance: Tolerance | None = None,
 ) -> dict[str, str]:
     """Variables from env files; the process environment is looked up first, as compose does."""
     values: dict[str, str] = {}
@@ -103,8 +118,41 @@ def _read_env_files(
         return found if found is not None else values.get(name)
 
     for path in files:
-        values.update(read_env_file(path, lookup, max_bytes=max_bytes))
+        if tolerance is None:
+            values.update(read_env_file(path, lookup, max_bytes=max_bytes))
+            continue
+        problems: list[LoadError] = []
+        try:
+            values.update(read_env_file(path, lookup, max_bytes=max_bytes, problems=problems))
+        except LoadError as exc:
+            tolerance.record_error(ENV_FILE_UNREADABLE, Severity.HIGH, exc,
+                                   "its variables are treated as unset")
+        for problem in problems:
+            tolerance.record_error(ENV_FILE_LINE, Severity.MEDIUM, problem, "the line is skipped")
     return values
+
+
+def _project_env_files(options: ComposeOptions, tolerance: Tolerance | None
+                       ) -> tuple[Path, ...]:
+    """``--env-file`` paths; a missing one is an error, or (tolerant) its template or nothing."""
+    found: list[Path] = []
+    for env_file in (Path(f).absolute() for f in options.env_files):
+        if env_file.is_file():
+            found.append(env_file)
+            continue
+        if tolerance is None:
+            raise LoadError("env file not found", path=str(env_file))
+        template = env_file_template(env_file)
+        if template is not None:
+            found.append(template)
+        tolerance.record(
+            ENV_FILE_MISSING, Severity.MEDIUM if template else Severity.HIGH,
+            f"--env-file {env_file.name} is not in the repository; "
+            + (f"read its template {template.name} instead (its values are examples)"
+               if template else "its variables are treated as unset"),
+            path=str(env_file),
+            fix="give the real values through the environment's values file or Secrets")
+    return tuple(found)
 
 
 class _Session:
@@ -114,7 +162,8 @@ class _Session:
         self.options = options
         self.environ = dict(options.environ)
         self.home = self.environ.get("HOME") or str(Path.home())
-        self.unset = UnsetVariables()
+        self.unset = UnsetVariables(tolerant=options.tolerant)
+        self.tolerance: Tolerance | None = Tolerance() if options.tolerant else None
         self.boundary = options.boundary or ReadBoundary((), ())
         self.refused: list[Finding] = []
 
@@ -170,7 +219,8 @@ class _Session:
         for service in services.value.values() if services is not None else ():
             enforce_unicity(service)
             resolve_environment(service, variables, self.options.max_bytes,
-                                boundary=self.boundary, refused=self.refused)
+                                boundary=self.boundary, refused=self.refused,
+                                tolerance=self.tolerance)
         return merged
 
     def load_included(
@@ -185,7 +235,13 @@ class _Session:
                 raise OutsideRepository(f"included file {path}: {OUTSIDE_REASON}", path=where,
                                         line=line)
             if not path.is_file():
-                raise ComposeError(f"included file {path} not found", path=where, line=line)
+                if self.tolerance is None:
+                    raise ComposeError(f"included file {path} not found", path=where, line=line)
+                self.tolerance.record(
+                    INCLUDE_MISSING, Severity.HIGH,
+                    f"included file {path} is not in the repository; its services are left "
+                    "out", path=where, line=line)
+                return Node({"services": Node({}, None)}, None)
         if len(chain) > _MAX_INCLUDE_DEPTH:
             where, line = entry.node.where()
             raise ComposeError("includes nested too deeply", path=where, line=line)
@@ -195,7 +251,8 @@ class _Session:
         where, line = entry.node.where()
         env_files = self.readable_env_files(env_files, where, line)
         variables = dict(parent_variables)
-        variables.update(_read_env_files(env_files, parent_variables, self.options.max_bytes))
+        variables.update(_read_env_files(env_files, parent_variables, self.options.max_bytes,
+                                         self.tolerance))
         documents = [self.parse(path) for path in entry.files]
         return self.build_model(
             documents, entry.project_directory, variables, (*chain, *entry.files)
@@ -250,20 +307,36 @@ def project_boundary(options: ComposeOptions) -> ReadBoundary:
                                     exact=options.project_directory is not None)
 
 
+def _tolerated(session: _Session) -> list[Finding]:
+    """Findings of a tolerant load: required variables, malformed templates, env files."""
+    if session.tolerance is None:
+        return []
+    tolerance = session.tolerance
+    for name, (message, path, line) in sorted(session.unset.required.items()):
+        reason = f" ({message})" if message else ""
+        tolerance.record(
+            REQUIRED_VARIABLE, Severity.HIGH,
+            f"required variable {name} has no value{reason}; Docker Compose refuses to start "
+            "without it, kubealign goes on with it unset",
+            path=path, line=line,
+            fix=f"give {name} its value in the environment's values-<env>.yaml (or its Secret)")
+    for message, path, line in session.unset.malformed:
+        tolerance.record(INTERPOLATION, Severity.MEDIUM, f"{message}; the value is kept as "
+                         "written", path=path, line=line)
+    return list(tolerance.findings)
+
+
 def load_raw_project(options: ComposeOptions) -> RawProject:
     """Load a compose project the way ``docker compose config`` does (before typing)."""
     project_dir, files = _locate(options, options.environ)
-    env_files = tuple(Path(f).absolute() for f in options.env_files)
     if options.boundary is None:
         options = dataclasses.replace(options, boundary=project_boundary(options))
     session = _Session(options)
     environ = session.environ
-    for env_file in env_files:
-        if not env_file.is_file():
-            raise LoadError("env file not found", path=str(env_file))
-    if not env_files and (project_dir / ".env").is_file():
+    env_files = _project_env_files(options, session.tolerance)
+    if not options.env_files and (project_dir / ".env").is_file():
         env_files = session.readable_env_files((project_dir / ".env",), str(project_dir), None)
-    dotenv = _read_env_files(env_files, environ, options.max_bytes)
+    dotenv = _read_env_files(env_files, environ, options.max_bytes, session.tolerance)
     variables = {**dotenv, **environ}
     if not files:
         compose_file = variables.get("COMPOSE_FILE")
@@ -284,7 +357,7 @@ def load_raw_project(options: ComposeOptions) -> RawProject:
         )
     variables.setdefault("COMPOSE_PROJECT_NAME", name)
     model = session.build_model(documents, project_dir, variables, files)
-    disabled = apply_profiles(model, _active_profiles(options, variables))
+    disabled = apply_profiles(model, _active_profiles(options, variables), session.tolerance)
     for key in ("version", "include"):
         model.value.pop(key, None)
     model.value["name"] = Node(name, model.value["name"].span if "name" in model.value else None)
@@ -302,6 +375,7 @@ def load_raw_project(options: ComposeOptions) -> RawProject:
         )
         for var, (path, line) in sorted(session.unset.first_use.items())
     ]
+    warnings += _tolerated(session)
     if disabled:
         warnings.append(
             Finding(

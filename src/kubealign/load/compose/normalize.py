@@ -179,8 +179,11 @@ class _Context:
         where = ptr.lstrip("/").replace("/", ".") or "(top level)"
         text = f"{where}: {message}"
         if span is None:
-            return ComposeError(text, path=self.fallback)
-        return ComposeError(text, path=span.path, line=span.line, column=span.column)
+            error = ComposeError(text, path=self.fallback)
+        else:
+            error = ComposeError(text, path=span.path, line=span.line, column=span.column)
+        error.pointer = ptr
+        return error
 
     def convert(self, ptr: str, parse: Callable[[object], T], value: object) -> T:
         try:

@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from kubealign.errors import ComposeError
+from kubealign.load.compose.tolerance import DEPENDENCY_DROPPED, Tolerance
 from kubealign.load.compose.tree import Node
+from kubealign.model.findings import Severity
 
 
 def _is_enabled(service: Node, active: frozenset[str]) -> bool:
@@ -27,7 +29,8 @@ def _error(message: str, node: Node) -> ComposeError:
     return ComposeError(message, path=path, line=line)
 
 
-def _check_dependencies(name: str, service: Node, enabled: set[str], known: set[str]) -> None:
+def _check_dependencies(name: str, service: Node, enabled: set[str], known: set[str],
+                        tolerance: Tolerance | None = None) -> None:
     depends_on = service.get("depends_on")
     if depends_on is None:
         return
@@ -40,25 +43,36 @@ def _check_dependencies(name: str, service: Node, enabled: set[str], known: set[
     kept_keys: list[str] = []
     for dependency, node in entries:
         if dependency not in known:
-            raise _error(f"service {name!r} depends on undefined service {dependency!r}", node)
+            error = _error(f"service {name!r} depends on undefined service {dependency!r}",
+                           node)
+            if tolerance is None:
+                raise error
+            tolerance.record_error(DEPENDENCY_DROPPED, Severity.MEDIUM, error,
+                                   "the dependency is left out (Docker Compose refuses it)")
+            continue
         if dependency in enabled:
             kept_keys.append(dependency)
             continue
         required = node.get("required")
         if required is not None and required.value is False:
             continue
-        raise _error(
+        error = _error(
             f"service {name!r} depends on {dependency!r}, which no active profile enables; "
             "expected one of its profiles to be activated (--profile)",
             node,
         )
+        if tolerance is None:
+            raise error
+        tolerance.record_error(DEPENDENCY_DROPPED, Severity.LOW, error,
+                               "the dependency is left out")
     if isinstance(depends_on.value, dict):
         depends_on.value = {k: depends_on.value[k] for k in kept_keys}
     else:
         depends_on.value = [i for i in depends_on.value if str(i.value) in kept_keys]
 
 
-def apply_profiles(document: Node, active: Iterable[str]) -> list[str]:
+def apply_profiles(document: Node, active: Iterable[str],
+                   tolerance: Tolerance | None = None) -> list[str]:
     """Remove disabled services in place; return their names, sorted."""
     services = document.get("services")
     if services is None or not isinstance(services.value, dict):
@@ -67,7 +81,7 @@ def apply_profiles(document: Node, active: Iterable[str]) -> list[str]:
     known = set(services.value)
     enabled = {n for n, s in services.value.items() if _is_enabled(s, active_set)}
     for name in sorted(enabled):
-        _check_dependencies(name, services.value[name], enabled, known)
+        _check_dependencies(name, services.value[name], enabled, known, tolerance)
     disabled = sorted(known - enabled)
     services.value = {n: s for n, s in services.value.items() if n in enabled}
     return disabled

@@ -27,6 +27,9 @@ from kubealign.model.source import SourceMap, pointer
 
 T = TypeVar("T")
 _NAME = re.compile(r"^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?$")
+_RELEASE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$")  # Helm: at most 53
+# Keys of `services:` are compose service names (the compose-spec pattern).
+_SERVICE_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9._-]*$")
 _LABEL_KEY = re.compile(r"^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}"
                         r"[A-Za-z0-9])?$")
 _TAINT = re.compile(r"^[A-Za-z0-9./_-]+(=[A-Za-z0-9._-]*)?:"
@@ -50,8 +53,9 @@ def plan_to_data(plan: Plan) -> dict[str, Any]:
         "services": {m.name: _drop_none({"names": dict(m.names),
                                          "evidence": m.evidence or None})
                      for m in plan.services},
-        "components": [{"file": c.file, "projectDirectory": c.project_directory,
-                        "reason": c.reason} for c in plan.components],
+        "components": [_drop_none({"file": c.file, "projectDirectory": c.project_directory,
+                                   "environments": list(c.environments) or None,
+                                   "reason": c.reason}) for c in plan.components],
         "separateReleases": [{"file": s.file, "reason": s.reason}
                              for s in plan.separate_releases],
         "ambiguous": [{"file": a.file, "reason": a.reason} for a in plan.ambiguous],
@@ -157,13 +161,14 @@ class _Reader:
             out.append((str(key), text))
         return tuple(sorted(out))
 
-    def entries(self, value: Any, ptr: str, build: Callable[[str, Any, str], T]) -> tuple[T, ...]:
+    def entries(self, value: Any, ptr: str, build: Callable[[str, Any, str], T],
+                pattern: re.Pattern[str] = _NAME,
+                what: str = "a lowercase name (letters, digits, '-')") -> tuple[T, ...]:
         data = self.mapping(value, ptr)
         out = []
         for key, item in data.items():
-            if not isinstance(key, str) or not _NAME.match(key):
-                raise self.fail(pointer(*_tokens(ptr), str(key)), "expected a lowercase name "
-                                "(letters, digits, '-')")
+            if not isinstance(key, str) or not pattern.match(key):
+                raise self.fail(pointer(*_tokens(ptr), str(key)), f"expected {what}")
             out.append(build(key, item, pointer(*_tokens(ptr), key)))
         return tuple(out)
 
@@ -184,7 +189,7 @@ def read_plan_text(text: str, path: str) -> PlanSource:
     version = data.get("version", PLAN_VERSION)
     if version != PLAN_VERSION:
         raise r.fail("/version", f"expected {PLAN_VERSION}, got {version!r}")
-    release = r.text(data.get("release"), "/release", required=True, pattern=_NAME,
+    release = r.text(data.get("release"), "/release", required=True, pattern=_RELEASE,
                      what="a release name (lowercase letters, digits, '-')")
     namespace = r.text(data.get("namespace"), "/namespace", required=True, pattern=_NAME,
                        what="a namespace (lowercase letters, digits, '-')")
@@ -215,12 +220,13 @@ def read_plan_text(text: str, path: str) -> PlanSource:
                 raise r.fail(pointer("environments", env.name, "servicePools", service),
                              f"unknown node pool {pool!r}")
     services = r.entries(data.get("services"), "/services",
-                         lambda n, v, p: _service(r, n, v, p, names))
+                         lambda n, v, p: _service(r, n, v, p, names), pattern=_SERVICE_NAME,
+                         what="a compose service name (letters, digits, '_', '.', '-')")
     plan = Plan(
         release=release or "", namespace=namespace or "", base=base or "",
         environments=environments, migration_order=order or tuple(names),
         node_selector_key=key, node_pools=pools, services=services,
-        components=_components(r, data.get("components")),
+        components=_components(r, data.get("components"), names),
         separate_releases=tuple(SeparateProject(*_file_reason(r, item, f"/separateReleases/{i}"))
                                 for i, item in enumerate(_list(r, data.get("separateReleases"),
                                                                "/separateReleases"))),
@@ -313,16 +319,21 @@ def _file_reason(r: _Reader, item: Any, ptr: str) -> tuple[str, str]:
             r.text(data.get("reason"), f"{ptr}/reason") or "")
 
 
-def _components(r: _Reader, value: Any) -> tuple[Component, ...]:
+def _components(r: _Reader, value: Any, names: list[str]) -> tuple[Component, ...]:
     out = []
     for index, item in enumerate(_list(r, value, "/components")):
         ptr = f"/components/{index}"
-        data = r.mapping(item, ptr, ("file", "projectDirectory", "reason"))
+        data = r.mapping(item, ptr, ("file", "projectDirectory", "environments", "reason"))
+        environments = r.strings(data.get("environments"), f"{ptr}/environments")
+        for number, name in enumerate(environments):
+            if name not in names:
+                raise r.fail(f"{ptr}/environments/{number}", f"unknown environment {name!r}")
         out.append(Component(
             file=r.text(data.get("file"), f"{ptr}/file", required=True) or "",
             project_directory=r.text(data.get("projectDirectory"), f"{ptr}/projectDirectory")
             or ".",
-            reason=r.text(data.get("reason"), f"{ptr}/reason") or ""))
+            reason=r.text(data.get("reason"), f"{ptr}/reason") or "",
+            environments=environments))
     return tuple(out)
 
 

@@ -20,7 +20,7 @@ from kubealign.model.plan import (
     SeparateProject,
 )
 from kubealign.transform.naming import dns_label
-from kubealign.transform.plan.environments import DetectedEnvironment, group_files
+from kubealign.transform.plan.environments import DetectedEnvironment, Grouping, group_files
 from kubealign.transform.plan.matching import match_services
 from kubealign.transform.plan.pools import assign_pools
 from kubealign.transform.plan.sources import (
@@ -90,6 +90,7 @@ def detect_plan(inventory: Inventory, *, read_yaml: YamlReader,
             env.reasons + (assignment.reasons if assignment else []))
     for name, why in pools.pool_reasons.items():
         notes[f"/nodePools/{name}"] = tuple(why)
+    components, separate = _components(grouping, kept)
     release, release_why = _release(facts, inventory, read_text, root_name)
     notes["/release"] = (release_why,)
     namespace, namespace_why = _namespace(inventory, release)
@@ -105,13 +106,29 @@ def detect_plan(inventory: Inventory, *, read_yaml: YamlReader,
         node_selector_key=DEFAULT_NODE_SELECTOR_KEY,
         node_pools=tuple(pools.pools),
         services=tuple(matches),
-        components=tuple(Component(f.path, f.directory or ".", why)
-                         for f, why in grouping.components),
-        separate_releases=tuple(SeparateProject(f.path, why) for f, why in grouping.separate),
+        components=tuple(components),
+        separate_releases=tuple(separate),
         ambiguous=tuple(sorted(set(ambiguous), key=lambda a: (a.file, a.reason))),
         gitops=gitops,
     )
     return DetectedPlan(plan, notes)
+
+
+def _components(grouping: Grouping, kept: Sequence[DetectedEnvironment]
+                ) -> tuple[list[Component], list[SeparateProject]]:
+    """Each component joins the environments built from the files that are its evidence; one
+    whose evidence is in no environment is a release of its own."""
+    components: list[Component] = []
+    separate = [SeparateProject(f.path, why) for f, why in grouping.separate]
+    for facts, why, evidence in grouping.components:
+        targets = tuple(e.name for e in kept if any(f.path in evidence for f in e.files))
+        if targets:
+            components.append(Component(facts.path, facts.directory or ".", why, targets))
+        else:
+            separate.append(SeparateProject(facts.path, f"{why}, but no environment is built "
+                                            "from that file"))
+    separate.sort(key=lambda s: s.file)
+    return components, separate
 
 
 def _all_lines(facts: Sequence[ComposeFacts], prose: Sequence[TextLine]) -> list[TextLine]:
@@ -181,7 +198,8 @@ def _namespace(inventory: Inventory, release: str) -> tuple[str, str]:
             if doc.kind == "Namespace" and doc.name:
                 seen[doc.name] += 1
     if seen:
-        name, _ = sorted(seen.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        written, _ = sorted(seen.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        name = dns_label(written, limit=42)
         return name, (f"the namespace the repository's Kubernetes manifests and Argo CD "
                       f"applications use most; each environment gets `{name}-<environment>` "
                       "unless it names its own")

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from kubealign.model.plan import Ambiguity, EnvironmentKind
+from kubealign.transform.naming import dns_label
 from kubealign.transform.plan.sources import ComposeFacts
 
 DEFAULT_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
@@ -42,7 +43,8 @@ class DetectedEnvironment:
 @dataclass
 class Grouping:
     environments: list[DetectedEnvironment]
-    components: list[tuple[ComposeFacts, str]]
+    components: list[tuple[ComposeFacts, str, tuple[str, ...]]]
+    """(file, reason, the platform files whose environments it joins)."""
     separate: list[tuple[ComposeFacts, str]]
     ambiguous: list[Ambiguity]
 
@@ -113,16 +115,28 @@ def _base_of(partial: ComposeFacts, full: Sequence[ComposeFacts]) -> ComposeFact
     return candidates[0] if candidates else None
 
 
-def _component_reason(facts: ComposeFacts, main: Sequence[ComposeFacts]) -> str | None:
-    main_networks = {n for f in main for n in (*f.networks, *f.external_networks)}
-    shared = sorted(set(facts.external_networks) & main_networks)
+def _component_reason(facts: ComposeFacts, main: Sequence[ComposeFacts]
+                      ) -> tuple[str, tuple[str, ...]] | None:
+    """Why ``facts`` belongs to the platform, and the platform files that say so (the
+    component is folded only into the environments built from those files)."""
+    shared = sorted(set(facts.external_networks)
+                    & {n for f in main for n in (*f.networks, *f.external_networks)})
     if shared:
-        return f"joins the platform's network {shared[0]!r} (external: true)"
+        users = tuple(sorted(f.path for f in main
+                             if shared[0] in (*f.networks, *f.external_networks)))
+        return f"joins the platform's network {shared[0]!r} (external: true)", users
     names = {s.name for s in facts.services}
+    reached: dict[str, list[str]] = {}
     for other in main:
         for name in sorted(names):
+            if other.service(name) is not None:
+                continue  # the file runs its own service of that name: no evidence
             if re.search(rf"(?<![A-Za-z0-9_-]){re.escape(name)}(?::[0-9]+|/)", other.text):
-                return f"{other.path} reaches its service {name!r} by name"
+                reached.setdefault(name, []).append(other.path)
+    if reached:
+        name = sorted(reached)[0]
+        paths = tuple(sorted({p for ps in reached.values() for p in ps}))
+        return f"{', '.join(paths)} reach(es) its service {name!r} by name", paths
     return None
 
 
@@ -137,13 +151,13 @@ def group_files(files: Sequence[ComposeFacts]) -> Grouping:
     full = [f for f in files if not f.partial]
     families = _families(full)
     main = families[0] if families else []
-    components: list[tuple[ComposeFacts, str]] = []
+    components: list[tuple[ComposeFacts, str, tuple[str, ...]]] = []
     separate: list[tuple[ComposeFacts, str]] = []
     for family in families[1:]:
         for facts in family:
             reason = _component_reason(facts, main)
             if reason is not None:
-                components.append((facts, reason))
+                components.append((facts, *reason))
             else:
                 separate.append((facts, "shares no image, network or service name with the "
                                         "platform's compose files"))
@@ -199,6 +213,8 @@ def _kind_reason(facts: ComposeFacts, kind: EnvironmentKind, is_default: bool) -
 
 
 def _name_uniquely(environments: list[DetectedEnvironment]) -> None:
+    """Names are DNS-1123 labels (they become namespaces and file names) and unique: a
+    clash takes the folder's name in front, a remaining one a number behind."""
     seen: dict[str, int] = {}
     for env in environments:
         seen[env.name] = seen.get(env.name, 0) + 1
@@ -207,3 +223,26 @@ def _name_uniquely(environments: list[DetectedEnvironment]) -> None:
             folder = posixpath.basename(env.primary.directory) or "root"
             env.reasons.append(f"named after its folder too: {env.name!r} is used by another file")
             env.name = f"{folder}-{env.name}"
+    taken: set[str] = set()
+    for env in environments:
+        label = environment_label(env.name)
+        candidate, number = label, 2
+        while candidate in taken:
+            suffix = f"-{number}"
+            candidate = f"{label[: ENVIRONMENT_NAME_MAX - len(suffix)].rstrip('-')}{suffix}"
+            number += 1
+        if candidate != env.name:
+            env.reasons.append(f"named {candidate!r}: environment names become namespaces and "
+                               f"file names (DNS-1123 labels); written {env.name!r}")
+            env.name = candidate
+        taken.add(candidate)
+
+
+ENVIRONMENT_NAME_MAX = 42
+"""Leaves room for ``<namespace>-`` in front within the 63 characters of a namespace."""
+
+
+def environment_label(text: str) -> str:
+    """``NEXUS_app-local`` -> ``nexus-app-local``, ``.devcontainer-local`` ->
+    ``devcontainer-local``: what the plan accepts as an environment name."""
+    return dns_label(text, limit=ENVIRONMENT_NAME_MAX)
