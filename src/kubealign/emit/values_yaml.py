@@ -25,10 +25,30 @@ class _ValuesDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ign
 _AMBIGUOUS = re.compile(r"^(?:y|Y|n|N|yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|=|<<)$")
 
 
+# Characters YAML also reads as line breaks (or libyaml will not write in a literal block):
+# text holding one of them goes out double-quoted, where they are escapes.
+_NOT_LITERAL = "\r\t\x85\u2028\u2029\ufeff"
+
+
+def _literal_ok(data: str) -> bool:
+    """Whether ``data`` can be a ``|`` block that survives being spliced into a values file.
+
+    Text ending in a blank line would need keep-chomping (``|+``), after which libyaml
+    closes the document with a ``...`` marker; inside a values file that marker is invalid
+    YAML, and the trailing newlines are lost to the splice. Such text is quoted instead."""
+    return (
+        "\n" in data
+        and not any(ch in data for ch in _NOT_LITERAL)
+        and not data.startswith(" ")
+        and not data.endswith("\n\n")
+        and data.strip("\n ") != ""
+    )
+
+
 def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
     if _AMBIGUOUS.match(data):
         return dumper.represent_scalar("tag:yaml.org,2002:str", data, style='"')
-    if "\n" in data and not any(ch in data for ch in "\r\t") and not data.startswith(" "):
+    if _literal_ok(data):
         return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="|")
     return dumper.represent_scalar("tag:yaml.org,2002:str", data)
 
