@@ -1,5 +1,6 @@
 """Converter unit tests on small compose documents (normalised without the file loader)."""
 
+import ipaddress
 from pathlib import Path
 from typing import Any
 
@@ -7,6 +8,7 @@ from kubealign.load.compose.normalize import normalize_data
 from kubealign.load.yaml_safe import load_yaml_text
 from kubealign.model.ledger import Disposition
 from kubealign.transform.convert import ConversionOptions, ConversionResult, convert_project
+from kubealign.transform.convert.service import platform_selector
 from kubealign.transform.values_model import to_values
 
 
@@ -201,3 +203,64 @@ services:
     )
     assert values["services"]["search"]["service"] == {"headless": True,
                                                        "aliases": ["legacy-search"]}
+
+
+# Issue 11: platform and extra_hosts that the API server or the scheduler refused.
+
+def test_empty_platform_gives_no_node_selector(tmp_path: Path) -> None:
+    result, values = convert(
+        """
+services:
+  web:
+    image: nginx:1.27
+    platform: ""
+""",
+        tmp_path,
+    )
+    assert "nodeSelector" not in values["services"]["web"]
+    assert any(e.key == "platform" for e in result.ledger.entries)
+
+
+def test_platform_maps_to_os_and_arch_labels() -> None:
+    assert platform_selector("linux/arm64") == {"kubernetes.io/os": "linux",
+                                                "kubernetes.io/arch": "arm64"}
+    assert platform_selector("linux/arm/v7") == {"kubernetes.io/os": "linux",
+                                                 "kubernetes.io/arch": "arm"}
+    assert platform_selector("Linux/x86_64") == {"kubernetes.io/os": "linux",
+                                                 "kubernetes.io/arch": "amd64"}
+    assert platform_selector("linux") == {"kubernetes.io/os": "linux"}
+    assert platform_selector("") == {}
+    assert platform_selector(" / ") == {}
+
+
+def test_host_gateway_extra_host_is_dropped_with_a_finding(tmp_path: Path) -> None:
+    result, values = convert(
+        """
+services:
+  web:
+    image: nginx:1.27
+    extra_hosts:
+      - "host.docker.internal:host-gateway"
+      - "db.local=10.0.0.5"
+      - "v6.local=[::1]"
+""",
+        tmp_path,
+    )
+    aliases = values["services"]["web"]["hostAliases"]
+    for alias in aliases:
+        ipaddress.ip_address(alias["ip"])  # every emitted IP parses
+    assert {a["ip"] for a in aliases} == {"10.0.0.5", "::1"}
+    assert any("host-gateway" in f.message for f in result.findings)
+
+
+def test_only_host_gateway_gives_no_host_aliases(tmp_path: Path) -> None:
+    _, values = convert(
+        """
+services:
+  web:
+    image: nginx:1.27
+    extra_hosts: ["host.docker.internal:host-gateway"]
+""",
+        tmp_path,
+    )
+    assert "hostAliases" not in values["services"]["web"]

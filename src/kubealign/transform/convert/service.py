@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 from typing import Any, Literal
 
 from kubealign.model.compose import (
@@ -438,18 +439,62 @@ def _gpu(service: Service, ctx: ProjectContext, rec: Recorder, path: str) -> vm.
 # --- everything else -----------------------------------------------------------------------
 
 
+# Docker's and uname's spellings of architectures, as the kubelet labels them (GOARCH).
+_ARCH_ALIASES = {"x86_64": "amd64", "x86-64": "amd64", "aarch64": "arm64", "armhf": "arm",
+                 "armel": "arm", "i386": "386", "i686": "386"}
+
+
+def platform_selector(platform: str) -> dict[str, str]:
+    """``os[/arch[/variant]]`` as ``kubernetes.io/os``/``kubernetes.io/arch`` node labels.
+
+    Empty parts give no label: an empty selector value matches no node, so ``platform: ""``
+    would make the pod unschedulable."""
+    os_name, _, rest = platform.strip().lower().partition("/")
+    arch = rest.split("/", 1)[0].strip()
+    selector: dict[str, str] = {}
+    if os_name.strip():
+        selector["kubernetes.io/os"] = os_name.strip()
+    if arch:
+        selector["kubernetes.io/arch"] = _ARCH_ALIASES.get(arch, arch)
+    return selector
+
+
+def _host_aliases(service: Service) -> tuple[dict[str, list[str]], list[str]]:
+    """extra_hosts grouped by IP, and the entries whose address is no IP (``host-gateway``,
+    a name), which a pod's hostAliases cannot hold."""
+    by_ip: dict[str, list[str]] = {}
+    dropped: list[str] = []
+    for entry in service.extra_hosts:
+        address = entry.address.strip()
+        if address.startswith("[") and address.endswith("]"):
+            address = address[1:-1]
+        try:
+            ip = str(ipaddress.ip_address(address))
+        except ValueError:
+            dropped.append(f"{entry.hostname}:{entry.address}")
+            continue
+        by_ip.setdefault(ip, []).append(entry.hostname)
+    return by_ip, dropped
+
+
 def _misc(service: Service, rec: Recorder, path: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if service.working_dir is not None:
         out["working_dir"] = service.working_dir
         rec.converted("working_dir", f"{path}.workingDir")
     if service.extra_hosts:
-        by_ip: dict[str, list[str]] = {}
-        for entry in service.extra_hosts:
-            by_ip.setdefault(entry.address, []).append(entry.hostname)
-        out["host_aliases"] = tuple(vm.HostAlias(ip=ip, hostnames=tuple(names))
-                                    for ip, names in sorted(by_ip.items()))
-        rec.converted("extra_hosts", f"{path}.hostAliases")
+        by_ip, dropped = _host_aliases(service)
+        if by_ip:
+            out["host_aliases"] = tuple(vm.HostAlias(ip=ip, hostnames=tuple(names))
+                                        for ip, names in sorted(by_ip.items()))
+            rec.converted("extra_hosts", f"{path}.hostAliases")
+        if dropped:
+            rec.not_convertible(
+                "extra_hosts",
+                f"{', '.join(dropped)}: hostAliases take an IP address only (the API server "
+                "rejects anything else; Docker's host-gateway has no pod equivalent); point the "
+                "application at a Service or an ExternalName Service for the host instead",
+                severity=Severity.MEDIUM)
     if service.dns:
         out["dns_config"] = vm.DnsConfig(nameservers=service.dns)
         rec.converted("dns", f"{path}.dnsConfig")
@@ -499,12 +544,13 @@ def _misc(service: Service, rec: Recorder, path: str) -> dict[str, Any]:
         else:
             rec.ignored("init", "init: false is the Kubernetes default")
     if service.platform is not None:
-        os_name, _, arch = service.platform.partition("/")
-        selector = {"kubernetes.io/os": os_name}
-        if arch:
-            selector["kubernetes.io/arch"] = arch.split("/", 1)[0]
-        out["node_selector"] = selector
-        rec.converted("platform", f"{path}.nodeSelector")
+        selector = platform_selector(service.platform)
+        if selector:
+            out["node_selector"] = selector
+            rec.converted("platform", f"{path}.nodeSelector")
+        else:
+            rec.ignored("platform", f"platform {service.platform!r} names no OS or "
+                                    "architecture; no node selector")
     annotations = service.other.get("annotations")
     if annotations is not None:
         out.setdefault("pod_annotations", {}).update(

@@ -1,0 +1,49 @@
+"""Issue 11's defect classes as checks over one conversion's rendered objects and values files.
+
+Each check names the class it guards; the corpus tests run them over every converted stack."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kubealign.actions.convert import ConvertOutcome
+
+
+def _pod_specs(objects: tuple[dict[str, Any], ...]) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    for obj in objects:
+        spec = obj.get("spec") or {}
+        template = spec.get("jobTemplate", {}).get("spec", spec).get("template")
+        if isinstance(template, Mapping) and isinstance(template.get("spec"), Mapping):
+            yield f"{obj['kind']}/{obj['metadata']['name']}", template["spec"]
+
+
+def fidelity_defects(outcome: ConvertOutcome) -> list[str]:
+    """Every occurrence of a guarded class, as ``class: where``; empty when none occurs."""
+    defects: list[str] = []
+    for values_file in sorted(outcome.out.rglob("values*.yaml")):
+        try:
+            yaml.safe_load(values_file.read_text(encoding="utf-8"))
+        except yaml.YAMLError as err:
+            defects.append(f"values file does not parse: {values_file.name}: {err}")
+    for ref, pod in _pod_specs(outcome.objects):
+        for key, value in (pod.get("nodeSelector") or {}).items():
+            if not str(value).strip():
+                defects.append(f"empty node selector value {key}: {ref}")
+        for alias in pod.get("hostAliases") or ():
+            try:
+                ipaddress.ip_address(str(alias.get("ip")))
+            except ValueError:
+                defects.append(f"hostAliases ip {alias.get('ip')!r} is no IP: {ref}")
+    return defects
+
+
+def sprawl_compose_files(sprawl: Path) -> list[Path]:
+    """Each sprawl repository's top-level compose files (the environments people run)."""
+    return sorted(p for repo in sprawl.iterdir() if repo.is_dir()
+                  for p in repo.iterdir()
+                  if p.is_file() and "compose" in p.name and p.suffix in (".yml", ".yaml"))
