@@ -5,6 +5,7 @@ Each check names the class it guards; the corpus tests run them over every conve
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,21 @@ def _pod_specs(objects: tuple[dict[str, Any], ...]) -> Iterator[tuple[str, Mappi
             yield f"{obj['kind']}/{obj['metadata']['name']}", template["spec"]
 
 
+# Kubernetes' `$(NAME)` reference, which the kubelet never expands in a probe.
+_REFERENCE = re.compile(r"\$\(([A-Za-z_][A-Za-z0-9_]*)\)")
+
+
+def _probe_references(ref: str, pod: Mapping[str, Any]) -> Iterator[str]:
+    for container in [*(pod.get("initContainers") or ()), *(pod.get("containers") or ())]:
+        names = {e.get("name") for e in container.get("env") or ()}
+        for kind in ("livenessProbe", "readinessProbe", "startupProbe"):
+            command = ((container.get(kind) or {}).get("exec") or {}).get("command") or ()
+            for arg in command:
+                for match in _REFERENCE.finditer(str(arg)):
+                    if match.group(1) in names:
+                        yield f"$({match.group(1)}) in {kind} of {container.get('name')}: {ref}"
+
+
 def fidelity_defects(outcome: ConvertOutcome) -> list[str]:
     """Every occurrence of a guarded class, as ``class: where``; empty when none occurs."""
     defects: list[str] = []
@@ -34,6 +50,7 @@ def fidelity_defects(outcome: ConvertOutcome) -> list[str]:
         for key, value in (pod.get("nodeSelector") or {}).items():
             if not str(value).strip():
                 defects.append(f"empty node selector value {key}: {ref}")
+        defects.extend(_probe_references(ref, pod))
         for alias in pod.get("hostAliases") or ():
             try:
                 ipaddress.ip_address(str(alias.get("ip")))

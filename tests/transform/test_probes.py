@@ -1,6 +1,12 @@
+import subprocess
+
 import pytest
 
-from kubealign.transform.probes import http_get_from_command, probes_from_healthcheck
+from kubealign.transform.probes import (
+    env_reads_in_probe,
+    http_get_from_command,
+    probes_from_healthcheck,
+)
 
 
 @pytest.mark.parametrize(
@@ -66,3 +72,24 @@ def test_shell_pipeline_stays_exec() -> None:
 def test_disabled_healthcheck_gives_no_probe() -> None:
     assert probes_from_healthcheck("CMD", ("true",), disable=True).readiness is None
     assert probes_from_healthcheck("NONE", ()).liveness is None
+
+
+# Issue 11: Kubernetes never expands `$(VAR)` in a probe; the shell reads the variable instead.
+def test_probe_reference_in_shell_script_reads_the_environment() -> None:
+    names = frozenset({"SA_PASSWORD"})
+    got = env_reads_in_probe(("/bin/sh", "-c", "sqlcmd -P $(SA_PASSWORD) -Q 'SELECT 1'"), names)
+    assert got == ("/bin/sh", "-c", "sqlcmd -P ${SA_PASSWORD} -Q 'SELECT 1'")
+    # Command substitution the healthcheck meant, and names the pod does not have, stay.
+    legit = ("sh", "-c", "redis-cli -a $(cat /run/secrets/pw) ping $(OTHER)")
+    assert env_reads_in_probe(legit, names) == legit
+
+
+def test_probe_reference_in_exec_form_goes_through_a_shell() -> None:
+    names = frozenset({"PW"})
+    got = env_reads_in_probe(("printf", "%s|", "-a", "$(PW)", "x$(PW)y it's"), names)
+    assert got[:2] == ("/bin/sh", "-c") and "$(" not in got[2]
+    out = subprocess.run(got, env={"PW": "p w$(x)"}, capture_output=True, text=True,
+                         check=True).stdout
+    assert out == "-a|p w$(x)|xp w$(x)y it's|"
+    untouched = ("redis-cli", "ping")
+    assert env_reads_in_probe(untouched, names) is untouched

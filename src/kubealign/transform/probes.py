@@ -154,3 +154,43 @@ def probes_from_healthcheck(
         }
         notes.append(f"start_period {start_period:g}s -> startupProbe")
     return ProbeSet(liveness, readiness, startup, tuple(notes))
+
+
+# `$(NAME)`: Kubernetes' reference syntax. The kubelet expands it in env, command and args,
+# never in a probe; there `sh -c` would run NAME as a command.
+_K8S_REFERENCE = re.compile(r"\$\(([A-Za-z_][A-Za-z0-9_]*)\)")
+_SHELLS = ("/bin/sh", "sh", "/bin/bash", "bash", "/bin/ash", "ash")
+
+
+def _shell_word(arg: str, names: frozenset[str]) -> str:
+    """``arg`` as one shell word in which each ``$(NAME)`` of ``names`` reads ``$NAME``."""
+    pieces: list[str] = []
+    at = 0
+    for match in _K8S_REFERENCE.finditer(arg):
+        if match.group(1) not in names:
+            continue
+        if match.start() > at:
+            pieces.append(shlex.quote(arg[at:match.start()]))
+        pieces.append(f'"${{{match.group(1)}}}"')
+        at = match.end()
+    if at < len(arg) or not pieces:
+        pieces.append(shlex.quote(arg[at:]))
+    return "".join(pieces)
+
+
+def env_reads_in_probe(command: tuple[str, ...], names: frozenset[str]) -> tuple[str, ...]:
+    """A probe command whose ``$(NAME)`` references (NAME a container env variable, typically
+    a secret put there by the scrubber) read the variable from the environment instead.
+
+    A shell command gets ``${NAME}`` in its script; any other command is run through
+    ``/bin/sh -c`` with each argument quoted and the variables expanded by the shell."""
+    def refers(text: str) -> bool:
+        return any(m.group(1) in names for m in _K8S_REFERENCE.finditer(text))
+
+    if not any(refers(arg) for arg in command):
+        return command
+    if len(command) == 3 and command[0] in _SHELLS and command[1] == "-c":
+        script = _K8S_REFERENCE.sub(
+            lambda m: f"${{{m.group(1)}}}" if m.group(1) in names else m.group(0), command[2])
+        return (command[0], "-c", script)
+    return ("/bin/sh", "-c", " ".join(_shell_word(arg, names) for arg in command))

@@ -19,6 +19,7 @@ from kubealign.transform.convert.network import (
 from kubealign.transform.convert.options import ConversionOptions
 from kubealign.transform.convert.recorder import Recorder
 from kubealign.transform.convert.service import convert_service
+from kubealign.transform.probes import env_reads_in_probe
 from kubealign.transform.roles import REPLACED_BY, RoleDecision, classify_service
 from kubealign.transform.secrets.inventory import SecretRequirement
 from kubealign.transform.secrets.providers import check_settings, provider_block, store_name
@@ -271,6 +272,28 @@ def _secret_stores(ctx: ProjectContext, rec: Recorder) -> tuple[
     return {name: vm.SecretStoreSpec(provider=block, kind=settings.store_kind)}, ref
 
 
+def _probes_read_env(svc: Any) -> Any:
+    """The service with probe commands that read env variables from the container's
+    environment: the scrubber writes ``$(VAR)`` into any command, but the kubelet expands
+    it in command/args only, never in a probe."""
+    probes = getattr(svc, "probes", None)
+    if probes is None:
+        return svc
+    names = frozenset({*(svc.env or {}), *(svc.secret_env or {}), *(svc.composed_env or {})})
+    changes = {}
+    for field in ("liveness", "readiness", "startup"):
+        probe = getattr(probes, field)
+        if probe is None or probe.exec is None:
+            continue
+        command = env_reads_in_probe(probe.exec.command, names)
+        if command != probe.exec.command:
+            changes[field] = dataclasses.replace(
+                probe, exec=dataclasses.replace(probe.exec, command=command))
+    if not changes:
+        return svc
+    return dataclasses.replace(svc, probes=dataclasses.replace(probes, **changes))
+
+
 def scrub_conversion(project: Project, ctx: ProjectContext, values: vm.ChartValues,
                      entries: list[LedgerEntry], findings: list[Finding],
                      comments: dict[str, str]) -> vm.ChartValues:
@@ -293,7 +316,8 @@ def scrub_conversion(project: Project, ctx: ProjectContext, values: vm.ChartValu
         names = set(svc.secret_env or {})
         rewrite = {value: sorted(variables & names)[0]
                    for value, variables in secrets.variables.items() if variables & names}
-        services[key] = scrub_tree(svc, secrets, f"services.{key}", report, rewrite)
+        services[key] = _probes_read_env(
+            scrub_tree(svc, secrets, f"services.{key}", report, rewrite))
     cleaned = scrub_tree(dataclasses.replace(values, services=services or values.services),
                          secrets, "", report)
     for path in sorted(set(report.paths)):
