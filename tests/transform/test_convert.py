@@ -264,3 +264,35 @@ services:
         tmp_path,
     )
     assert "hostAliases" not in values["services"]["web"]
+
+
+def test_nvidia_reservation_without_gpu_capability_requests_gpus(tmp_path: Path) -> None:
+    _, values = convert(
+        """
+services:
+  llm:
+    image: ollama/ollama:0.3.0
+    deploy:
+      resources:
+        reservations:
+          devices:
+            - capabilities: [compute, utility]
+              count: 2
+  trainer:
+    image: pytorch/pytorch:2.3.0
+    deploy:
+      resources:
+        reservations:
+          devices:
+            - driver: nvidia
+              count: all
+              capabilities: [other]
+  web:
+    image: nginx:1.27
+""",
+        tmp_path,
+        gpu_count_for_all=4,
+    )
+    assert values["services"]["llm"]["gpu"]["count"] == 2
+    assert values["services"]["trainer"]["gpu"]["count"] == 4
+    assert "gpu" not in values["services"]["web"]

@@ -588,7 +588,8 @@ def gpu_requests(service: Service) -> tuple[GpuRequest, ...]:
     """Every GPU request of ``service``, from all four places Compose lets one write it.
 
     1. ``deploy.resources.reservations.devices`` entries whose capabilities include ``gpu``
-       (count defaults to ``all`` when neither count nor device_ids is given);
+       or another NVIDIA driver capability (``compute``, ``utility``...) or whose driver is
+       ``nvidia`` (count defaults to ``all`` when neither count nor device_ids is given);
     2. service-level ``gpus:`` (``all`` or a list; an implicit ``gpu`` capability);
     3. Swarm ``generic_resources`` whose kind names a GPU (``NVIDIA-GPU``);
     4. legacy ``runtime: nvidia``, with ``NVIDIA_VISIBLE_DEVICES`` deciding the devices
@@ -598,7 +599,7 @@ def gpu_requests(service: Service) -> tuple[GpuRequest, ...]:
     reservations = _reservations(service)
     if reservations is not None:
         for device in reservations.devices:
-            if "gpu" not in device.capabilities:
+            if not _is_gpu_device(device):
                 continue
             found.append(
                 GpuRequest(
@@ -642,6 +643,18 @@ def gpu_requests(service: Service) -> tuple[GpuRequest, ...]:
         if runtime_request is not None:
             found.append(runtime_request)
     return tuple(found)
+
+
+# The capabilities Docker's NVIDIA device driver registers (NVIDIA_DRIVER_CAPABILITIES and
+# its own names): a reservation asking for any of them is served by an NVIDIA GPU, with or
+# without the generic `gpu` capability.
+_NVIDIA_CAPABILITIES = frozenset({"gpu", "nvidia", "compute", "utility", "graphics", "video",
+                                  "display", "compat32"})
+
+
+def _is_gpu_device(device: DeviceRequest) -> bool:
+    return (bool(_NVIDIA_CAPABILITIES.intersection(c.lower() for c in device.capabilities))
+            or (device.driver or "").lower() == "nvidia")
 
 
 def _reservations(service: Service) -> ResourceSpec | None:
