@@ -38,6 +38,32 @@ def _probe_references(ref: str, pod: Mapping[str, Any]) -> Iterator[str]:
                         yield f"$({match.group(1)}) in {kind} of {container.get('name')}: {ref}"
 
 
+_NVIDIA = {"gpu", "nvidia", "compute", "utility", "graphics", "video", "display", "compat32"}
+
+
+def _nvidia_reservations(outcome: ConvertOutcome) -> list[str]:
+    """Services reserving an NVIDIA device (by driver or by an NVIDIA driver capability)."""
+    found = []
+    for service in outcome.project.services:
+        resources = service.deploy.resources if service.deploy is not None else None
+        reservations = resources.reservations if resources is not None else None
+        for device in reservations.devices if reservations is not None else ():
+            if device.count != 0 and ((device.driver or "").lower() == "nvidia"
+                                      or _NVIDIA & {c.lower() for c in device.capabilities}):
+                found.append(service.name)
+                break
+    return found
+
+
+def _requests_gpu(pod: Mapping[str, Any]) -> bool:
+    for container in pod.get("containers") or ():
+        resources = container.get("resources") or {}
+        if "nvidia.com/gpu" in {**(resources.get("limits") or {}),
+                                **(resources.get("requests") or {})}:
+            return True
+    return False
+
+
 def fidelity_defects(outcome: ConvertOutcome) -> list[str]:
     """Every occurrence of a guarded class, as ``class: where``; empty when none occurs."""
     defects: list[str] = []
@@ -46,6 +72,11 @@ def fidelity_defects(outcome: ConvertOutcome) -> list[str]:
             yaml.safe_load(values_file.read_text(encoding="utf-8"))
         except yaml.YAMLError as err:
             defects.append(f"values file does not parse: {values_file.name}: {err}")
+    reserving = _nvidia_reservations(outcome)
+    requesting = [ref for ref, pod in _pod_specs(outcome.objects) if _requests_gpu(pod)]
+    if len(requesting) < len(reserving):
+        defects.append(f"NVIDIA reservations of {reserving} but nvidia.com/gpu requested by "
+                       f"{requesting} only")
     for ref, pod in _pod_specs(outcome.objects):
         for key, value in (pod.get("nodeSelector") or {}).items():
             if not str(value).strip():
