@@ -64,6 +64,17 @@ def _requests_gpu(pod: Mapping[str, Any]) -> bool:
     return False
 
 
+def _one_shots(outcome: ConvertOutcome) -> set[str]:
+    """Services Compose runs to completion: restart "no" written out, condition none."""
+    found = set()
+    for service in outcome.project.services:
+        policy = service.deploy.restart_policy if service.deploy is not None else None
+        if (service.restart == "no" and service.origin("restart") is not None) or (
+                policy is not None and policy.condition == "none"):
+            found.add(service.name)
+    return found
+
+
 def fidelity_defects(outcome: ConvertOutcome) -> list[str]:
     """Every occurrence of a guarded class, as ``class: where``; empty when none occurs."""
     defects: list[str] = []
@@ -77,6 +88,11 @@ def fidelity_defects(outcome: ConvertOutcome) -> list[str]:
     if len(requesting) < len(reserving):
         defects.append(f"NVIDIA reservations of {reserving} but nvidia.com/gpu requested by "
                        f"{requesting} only")
+    one_shots = _one_shots(outcome)
+    for obj in outcome.objects:
+        name = (obj["metadata"].get("labels") or {}).get("app.kubernetes.io/name")
+        if obj["kind"] in ("Deployment", "StatefulSet", "DaemonSet") and name in one_shots:
+            defects.append(f"one-shot service {name} runs as a {obj['kind']}")
     for ref, pod in _pod_specs(outcome.objects):
         for key, value in (pod.get("nodeSelector") or {}).items():
             if not str(value).strip():

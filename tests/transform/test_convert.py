@@ -296,3 +296,45 @@ services:
     assert values["services"]["llm"]["gpu"]["count"] == 2
     assert values["services"]["trainer"]["gpu"]["count"] == 4
     assert "gpu" not in values["services"]["web"]
+
+
+def test_on_failure_task_is_a_job_and_on_failure_server_is_not(tmp_path: Path) -> None:
+    _, values = convert(
+        """
+services:
+  model-downloader:
+    image: curlimages/curl:8.8.0
+    restart: on-failure
+  app:
+    image: acme/app:1
+    command: ["python", "manage.py", "migrate"]
+    deploy:
+      restart_policy: {condition: on-failure}
+  api:
+    image: acme/api:1
+    restart: on-failure
+""",
+        tmp_path,
+    )
+    assert values["services"]["model-downloader"]["kind"] == "Job"
+    assert values["services"]["app"]["kind"] == "Job"
+    assert values["services"]["api"].get("kind", "Deployment") == "Deployment"
+
+
+def test_on_failure_script_that_migrates_then_serves_stays_a_deployment(tmp_path: Path) -> None:
+    _, values = convert(
+        """
+services:
+  web:
+    image: acme/web:1
+    restart: on-failure
+    command: sh -c "python manage.py migrate && gunicorn app:wsgi"
+  db:
+    image: mysql:8.4
+    restart: on-failure
+    command: ["mysqld", "--init-file=/docker-entrypoint-initdb.d/init.sql"]
+""",
+        tmp_path,
+    )
+    assert values["services"]["web"].get("kind", "Deployment") == "Deployment"
+    assert values["services"]["db"].get("kind") != "Job"

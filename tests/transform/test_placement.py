@@ -29,3 +29,11 @@ def test_hostname_is_kept_with_a_note() -> None:
         NodeRequirement("kubernetes.io/hostname", "In", ("sophia-gh200-01",)),
     )
     assert "pins a host" in result.notes[0]
+
+
+def test_empty_constraint_values_give_no_requirement() -> None:
+    # Issue 11: an empty selector value (an unset variable) leaves the pod unschedulable.
+    result = translate_placement(("node.labels.role == ''", 'node.platform.os==""',
+                                  "node.labels.role =="), ())
+    assert result.requirements == ()
+    assert len(result.notes) == 3

@@ -47,6 +47,10 @@ def translate_constraint(text: str) -> tuple[NodeRequirement | None, str | None]
         return None, f"placement constraint {text!r} does not parse (expected key==value or !=)"
     key, op, value = match.group("key"), match.group("op"), match.group("value").strip("'\"")
     operator: Operator = "In" if op == "==" else "NotIn"
+    if not value.strip():
+        # Usually a variable unset at conversion time; an empty selector value matches no
+        # node that was labelled on purpose, so the pod would never schedule.
+        return None, f"placement constraint {text!r} compares with an empty value; dropped"
     if key.startswith("node.labels."):
         return NodeRequirement(key[len("node.labels.") :], operator, (value,)), None
     if key in _WELL_KNOWN:

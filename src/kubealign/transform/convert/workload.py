@@ -51,6 +51,37 @@ def one_shot(service: Service, ctx: ProjectContext) -> str | None:
     waiter = ctx.awaited_to_complete.get(service.name)
     if waiter is not None:
         return f"{waiter} waits for it to complete successfully"
+    on_failure = service.restart == "on-failure" or (
+        policy is not None and policy.condition == "on-failure")
+    task = _task_word(service)
+    if on_failure and task is not None:
+        return f"restarts on failure only, and {task!r} names a task that exits"
+    return None
+
+
+# Words naming work that finishes (schema migrations, setup, model downloads). Only trusted
+# together with a restart policy that lets a container stop: on their own they also name
+# long-running services ("init-api"). Command arguments are held to fewer words, since flags
+# such as --init-file or --bootstrap-server belong to servers, and scripts are not read.
+_NAME_TASK_WORDS = frozenset({"migrate", "migrations", "migration", "setup", "init", "initdb",
+                              "seed", "bootstrap", "provision", "download", "downloader"})
+_COMMAND_TASK_WORDS = frozenset({"migrate", "migrations", "download"})
+
+
+def _task_word(service: Service) -> str | None:
+    for word in re.split(r"[^a-z0-9]+", service.name.lower()):
+        if word in _NAME_TASK_WORDS:
+            return word
+    for command in (service.entrypoint, service.command):
+        argv = command.argv if command is not None else ()
+        if any(any(ch.isspace() for ch in arg) for arg in argv):
+            continue  # a script ("migrate && gunicorn ...") may go on to serve
+        for arg in argv:
+            if arg.startswith("-"):
+                continue
+            for word in re.split(r"[^a-z0-9]+", arg.lower()):
+                if word in _COMMAND_TASK_WORDS:
+                    return word
     return None
 
 
