@@ -120,6 +120,8 @@ def test_sprawl_environments_have_no_fidelity_defects(compose: Path, tmp_path: P
     try:
         outcome = _convert(compose.parent, tmp_path / "out", compose.name)
     except Exception as err:
+        # Helm refusing the values file itself is this test's class (the emitter's `...`).
+        assert "cannot load values.yaml" not in str(err), str(err)
         pytest.skip(f"conversion did not finish: {type(err).__name__}")
     assert fidelity_defects(outcome) == []
 
