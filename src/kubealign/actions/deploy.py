@@ -28,7 +28,7 @@ from kubealign.deploy.helm_adapter import (
     Target,
     UpgradeOptions,
 )
-from kubealign.deploy.server_check import ServerCheck, server_check
+from kubealign.deploy.server_check import ObjectChange, ServerCheck, server_check
 from kubealign.errors import HelmError, PlanError, UsageError, ValidationFailed
 from kubealign.load.yaml_safe import load_yaml_file
 from kubealign.model.findings import Severity
@@ -450,15 +450,6 @@ def _object_key(obj: Mapping[str, Any], namespace: str) -> tuple[str, str, str]:
 
 def _documents(manifest: str) -> list[dict[str, Any]]:
     return [doc for doc in yaml.safe_load_all(manifest) if isinstance(doc, dict)]
-
-
-@dataclass(frozen=True, slots=True)
-class ObjectChange:
-    change: str  # "added" | "removed" | "changed"
-    kind: str
-    namespace: str
-    name: str
-    diff: str = ""
 
 
 def diff_release(preflight: Preflight, deployed: ReleaseInfo | None) -> list[ObjectChange]:

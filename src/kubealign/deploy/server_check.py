@@ -37,8 +37,10 @@ class Rejection:
 
 
 @dataclass(frozen=True, slots=True)
-class LiveChange:
-    change: str  # "added" | "changed" | "unchanged"
+class ObjectChange:
+    """One object of a diff, against the live cluster or against the deployed release."""
+
+    change: str  # "added" | "removed" | "changed" | "unchanged"
     kind: str
     namespace: str
     name: str
@@ -54,7 +56,7 @@ class ServerCheck:
     accepted: int = 0
     rejections: tuple[Rejection, ...] = ()
     notes: tuple[str, ...] = ()
-    changes: tuple[LiveChange, ...] = field(default=())
+    changes: tuple[ObjectChange, ...] = field(default=())
 
 
 def _name(obj: Mapping[str, Any]) -> str:
@@ -118,7 +120,7 @@ def server_check(
         notes.append(f"namespace {namespace!r} does not exist yet: objects were checked in "
                      "'default' (namespace-scoped policies of the target are not seen)")
     rejections: list[Rejection] = []
-    changes: list[LiveChange] = []
+    changes: list[ObjectChange] = []
     accepted = 0
     for obj in objects:
         kind, name = str(obj.get("kind") or "?"), _name(obj)
@@ -144,12 +146,12 @@ def server_check(
             live = api.get(path)
             label = f"{kind}/{name}"
             if live is None:
-                changes.append(LiveChange("added", kind, namespace, name))
+                changes.append(ObjectChange("added", kind, namespace, name))
             else:
                 text = _diff(label, live, payload)
-                changes.append(LiveChange("changed" if text else "unchanged", kind, namespace,
+                changes.append(ObjectChange("changed" if text else "unchanged", kind, namespace,
                                           name, text))
         elif with_diff:
-            changes.append(LiveChange("added", kind, namespace, name))
+            changes.append(ObjectChange("added", kind, namespace, name))
     return ServerCheck(api.creds.server, None, accepted, tuple(rejections), tuple(notes),
                        tuple(changes))
