@@ -14,14 +14,14 @@ import dataclasses
 import os
 import posixpath
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kubealign.actions.cluster import cluster_files
 from kubealign.actions.convert import chart_tree, default_values, with_boundary
-from kubealign.actions.plan import load_plan
+from kubealign.actions.plan import load_plan, plan_root
 from kubealign.actions.resolve import ResolveOptions, load_project
 from kubealign.emit.atomic import OutputSession, output_session, write_tree_atomic
 from kubealign.emit.gitops_readme import gitops_readme
@@ -51,6 +51,7 @@ from kubealign.transform.gitops import (
     image_updater,
 )
 from kubealign.transform.mesh import MESHES, virtual_services, with_linkerd
+from kubealign.transform.plan.codec import read_plan_file
 from kubealign.transform.plan.rename import rename_services
 from kubealign.transform.values_model import to_values
 from kubealign.validate.checks import SourcedObject, default_checks, run_checks
@@ -199,23 +200,28 @@ def fold_component(values: dict[str, Any], component: Mapping[str, Any], file: s
     return out, clashes
 
 
-def convert_plan(request: PlanConvertRequest, *,
-                 session: OutputSession | None = None) -> PlanConvertOutcome:
+def convert_plan(request: PlanConvertRequest, *, session: OutputSession | None = None,
+                 checkpoint: Callable[[], None] = lambda: None) -> PlanConvertOutcome:
     """Convert every environment; all or nothing into ``request.out``.
 
     Without ``session`` the output is staged and committed here once every environment
-    rendered. With one (migrate), the files are staged into it and the caller commits.
+    rendered. With one (migrate), the files are staged into it and the caller commits;
+    ``checkpoint`` (migrate: ``session.commit``) is called each time a part is complete (an
+    environment's conversion report, then the chart with its values), so a later failure
+    keeps it.
     """
     if session is not None:
-        return _convert_plan(request, session)
-    source_root = request.plan.resolve().parent
-    with output_session(request.out, protect=[source_root]) as own:
-        outcome = _convert_plan(request, own)
+        return _convert_plan(request, session, checkpoint)
+    # The repository the plan names (its `root`) and the plan's own folder must survive.
+    repository = plan_root(request.plan, read_plan_file(request.plan).plan)
+    with output_session(request.out, protect=[repository, request.plan.parent]) as own:
+        outcome = _convert_plan(request, own, lambda: None)
         own.commit()
     return outcome
 
 
-def _convert_plan(request: PlanConvertRequest, session: OutputSession) -> PlanConvertOutcome:
+def _convert_plan(request: PlanConvertRequest, session: OutputSession,
+                  checkpoint: Callable[[], None]) -> PlanConvertOutcome:
     if request.mesh is not None and request.mesh not in MESHES:
         raise UsageError(f"--mesh {request.mesh!r}: expected one of {', '.join(MESHES)}")
     source, root = load_plan(request.plan)
@@ -223,6 +229,8 @@ def _convert_plan(request: PlanConvertRequest, session: OutputSession) -> PlanCo
     converted: dict[str, tuple[Project, ConversionResult, dict[str, Any]]] = {}
     for env in plan.environments:
         converted[env.name] = convert_environment(source, root, env, request)
+        session.write_files(_ledger_files(plan, env.name, converted[env.name][1], root))
+        checkpoint()
     variants = {name: values for name, (_, _, values) in converted.items()}
     result = consolidate(variants, prefer=plan.base)
     for name, values in variants.items():
@@ -234,11 +242,7 @@ def _convert_plan(request: PlanConvertRequest, session: OutputSession) -> PlanCo
     files["environments.md"] = environments_markdown(plan.release, variants, result,
                                                      plan.migration_order, plan.base)
     for name, (_, conversion, _) in converted.items():
-        title = f"{plan.release}, environment {name} ({', '.join(plan.environment(name).files)})"
-        files[f"conversion/{name}.md"] = ledger_markdown(conversion.ledger, conversion.findings,
-                                                         title=title, root=str(root))
-        files[f"conversion/{name}.json"] = ledger_json(conversion.ledger, conversion.findings,
-                                                       root=str(root))
+        files.update(_ledger_files(plan, name, conversion, root))
     requirements = [r for (_, conversion, _) in converted.values() for r in conversion.secrets]
     files["secrets.md"] = secrets_markdown(
         requirements, dict.fromkeys(converted, request.options.secrets),
@@ -256,6 +260,7 @@ def _convert_plan(request: PlanConvertRequest, session: OutputSession) -> PlanCo
         files[path] = "---\n".join(dump_yaml(obj) for p, obj in extra if p == path)
     out = request.out
     session.write_files(files)
+    checkpoint()  # the chart and every values file, before the (long) rendering
     problems = _check_extra(extra)
     outcomes = []
     for env in plan.environments:
@@ -271,6 +276,15 @@ def _convert_plan(request: PlanConvertRequest, session: OutputSession) -> PlanCo
 
 
 # --------------------------------------------------------------------------- output
+
+
+def _ledger_files(plan: Plan, name: str, conversion: ConversionResult, root: Path
+                  ) -> dict[str, str]:
+    title = f"{plan.release}, environment {name} ({', '.join(plan.environment(name).files)})"
+    return {f"conversion/{name}.md": ledger_markdown(conversion.ledger, conversion.findings,
+                                                     title=title, root=str(root)),
+            f"conversion/{name}.json": ledger_json(conversion.ledger, conversion.findings,
+                                                   root=str(root))}
 
 
 def _values_files(plan: Plan, plan_path: str, result: Consolidation,

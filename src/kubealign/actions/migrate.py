@@ -5,19 +5,23 @@ convert (every environment of the plan: one chart, a base and an overlay per env
 GitOps) -> validate every environment (Kubernetes and CRD schemas, POL rules). Each step
 says what it did and which artifacts it wrote, so the CLI can print a short summary.
 
-The repository is left as it was: a detected plan is written into it only for the duration
-of the conversion (plan paths are relative to the plan's folder) unless ``keep_plan`` asks
-to keep it there, and a copy always lands in ``DIR/kubealign.yaml``, where ``kubealign
-deploy`` finds it. Every artifact is staged beside ``DIR`` (``emit.atomic.OutputSession``) and
-committed once convert succeeded; ``DIR`` is replaced only if kubealign wrote it before.
+Each step's artifacts are committed into ``DIR`` as soon as it finishes (staged beside ``DIR``
+and renamed into place, ``emit.atomic.OutputSession``), so a failed step keeps what the
+earlier ones produced; the summary says which steps failed and why. ``DIR`` is replaced only
+if kubealign wrote it before.
+
+The repository is left as it was: the plan (the repository's own, else a detected one) is
+kept as ``DIR/kubealign.yaml`` with a ``root`` pointing back at the repository, which is the
+plan convert reads and the one ``kubealign deploy``/``cluster``/``convert --plan`` accept as
+is. ``keep_plan`` also writes a detected plan into the repository (to edit and commit).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from kubealign.actions.audit import RENDERERS as AUDIT_RENDERERS
@@ -26,11 +30,16 @@ from kubealign.actions.convert import summarize_kinds
 from kubealign.actions.convert_plan import PlanConvertOutcome, PlanConvertRequest, convert_plan
 from kubealign.actions.inventory import build_inventory, inventory_to_json
 from kubealign.actions.plan import plan as detect_and_write_plan
+from kubealign.actions.plan import plan_root, root_from
 from kubealign.actions.validate import validate_chart_output
-from kubealign.emit.atomic import output_session
+from kubealign.emit.atomic import OutputSession, output_session
 from kubealign.emit.audit_formats import RENDERERS as AUDIT_FORMATS
-from kubealign.errors import UsageError
+from kubealign.emit.plan_document import set_root
+from kubealign.emit.plan_yaml import render_plan
+from kubealign.errors import KubealignError, UsageError
+from kubealign.load.yaml_safe import read_text_file
 from kubealign.model.plan import PLAN_FILE_NAME
+from kubealign.transform.plan.codec import read_plan_text
 from kubealign.validate.checks import default_checks
 from kubealign.validate.policies import policy_checks
 from kubealign.validate.results import ObjectResult, ValidationReport, Violation
@@ -55,7 +64,7 @@ class MigrateRequest:
 @dataclass(frozen=True, slots=True)
 class StepResult:
     name: str
-    status: str  # "done" | "failed"
+    status: str  # "done" | "failed" | "skipped" (a step it needs failed)
     summary: str
     artifacts: tuple[Path, ...] = ()
 
@@ -64,23 +73,31 @@ class StepResult:
 class MigrateOutcome:
     request: MigrateRequest
     steps: tuple[StepResult, ...]
-    convert: PlanConvertOutcome
-    report: ValidationReport
+    convert: PlanConvertOutcome | None
+    """None when the convert step failed or was skipped."""
+    report: ValidationReport | None
+    """None when nothing was validated."""
 
     @property
     def invalid(self) -> tuple[ObjectResult, ...]:
         """Objects with schema or CRD violations (POL findings are reported, not fatal)."""
-        return tuple(r for r in self.report.results if schema_violations(r))
+        results = self.report.results if self.report is not None else ()
+        return tuple(r for r in results if schema_violations(r))
 
     @property
     def policy(self) -> tuple[tuple[ObjectResult, Violation], ...]:
-        return tuple(
-            (r, v) for r in self.report.results for v in r.violations if is_policy(v)
-        )
+        results = self.report.results if self.report is not None else ()
+        return tuple((r, v) for r in results for v in r.violations if is_policy(v))
 
     @property
     def environments(self) -> tuple[str, ...]:
+        if self.convert is None:
+            return ()
         return tuple(env.name for env in self.convert.plan.environments)
+
+    @property
+    def failed(self) -> tuple[StepResult, ...]:
+        return tuple(step for step in self.steps if step.status == "failed")
 
     @property
     def ok(self) -> bool:
@@ -95,16 +112,9 @@ def schema_violations(result: ObjectResult) -> list[Violation]:
     return [v for v in result.violations if not is_policy(v)]
 
 
-@dataclass
-class _Pending:
-    """Artifacts computed before convert, written once convert has created ``DIR``."""
-
-    files: dict[str, str] = field(default_factory=dict)
-
-
-def _inventory_step(request: MigrateRequest, pending: _Pending) -> StepResult:
+def _inventory_step(request: MigrateRequest, session: OutputSession) -> StepResult:
     inventory = build_inventory(request.path)
-    pending.files["inventory.json"] = inventory_to_json(inventory)
+    session.write("inventory.json", inventory_to_json(inventory))
     counts = ", ".join(
         f"{count} {kind.value}" for kind, count in inventory.counts().items() if count
     )
@@ -116,39 +126,54 @@ def _inventory_step(request: MigrateRequest, pending: _Pending) -> StepResult:
     )
 
 
-def _plan_step(request: MigrateRequest, pending: _Pending) -> tuple[StepResult, str | None]:
-    """The repository's plan, else a detected one (its text, written around convert)."""
+def _plan_step(request: MigrateRequest, session: OutputSession) -> StepResult:
+    """The repository's plan, else a detected one, kept as ``DIR/kubealign.yaml``.
+
+    The kept copy's ``root`` points back at the repository, so convert, cluster and deploy
+    read it as is from the output folder, from any working directory."""
     existing = request.path / PLAN_FILE_NAME
+    kept = request.out / PLAN_FILE_NAME
     if existing.is_file():
-        pending.files[PLAN_FILE_NAME] = existing.read_text(encoding="utf-8")
-        return (
-            StepResult("plan", "done", f"using the repository's plan {existing}",
-                       (request.out / PLAN_FILE_NAME,)),
-            None,
-        )
-    detected = detect_and_write_plan(request.path, write=False)
-    pending.files[PLAN_FILE_NAME] = detected.text
+        text = read_text_file(existing, display=str(existing))
+        source = read_plan_text(text, str(existing))  # a broken plan fails this step, here
+        own_root = plan_root(existing, source.plan)
+        session.write(PLAN_FILE_NAME, set_root(text, root_from(request.out, own_root),
+                                               str(existing)))
+        return StepResult("plan", "done", f"using the repository's plan {existing}", (kept,))
+    detected = detect_and_write_plan(request.path, out=kept, write=False)
+    session.write(PLAN_FILE_NAME, detected.text)
+    artifacts = [kept]
+    if request.keep_plan:
+        in_repository = dataclasses.replace(detected.plan, root=".")
+        _create(existing, render_plan(in_repository, detected.detected.notes))
+        artifacts.append(existing)
     plan = detected.plan
     ambiguous = f", {len(plan.ambiguous)} ambiguous file(s) listed in it" if plan.ambiguous else ""
-    kept = existing if request.keep_plan else request.out / PLAN_FILE_NAME
-    return (
-        StepResult(
-            "plan",
-            "done",
-            f"detected {len(plan.environments)} environments "
-            f"({', '.join(e.name for e in plan.environments)}), base {plan.base}, "
-            f"{len(plan.node_pools)} GPU node pool(s){ambiguous}",
-            (kept,) if kept == existing else (request.out / PLAN_FILE_NAME,),
-        ),
-        detected.text,
+    return StepResult(
+        "plan",
+        "done",
+        f"detected {len(plan.environments)} environments "
+        f"({', '.join(e.name for e in plan.environments)}), base {plan.base}, "
+        f"{len(plan.node_pools)} GPU node pool(s){ambiguous}",
+        tuple(artifacts),
     )
 
 
-def _audit_step(request: MigrateRequest, pending: _Pending) -> StepResult:
+def _create(target: Path, text: str) -> None:
+    """Write a new file into the repository (``--keep-plan``), never replacing one."""
+    try:
+        with target.open("x", encoding="utf-8") as stream:
+            stream.write(text)
+    except FileExistsError:
+        raise UsageError(f"{target} appeared while migrate was running") from None
+    except OSError as exc:
+        raise UsageError(f"cannot write the detected plan: {exc.strerror}", path=target) from None
+
+
+def _audit_step(request: MigrateRequest, session: OutputSession) -> StepResult:
     report = audit(request.path)
     renderers = {**AUDIT_RENDERERS, **AUDIT_FORMATS}
-    for name, fmt in _AUDIT_FILES.items():
-        pending.files[name] = renderers[fmt](report)
+    session.write_files({name: renderers[fmt](report) for name, fmt in _AUDIT_FILES.items()})
     severities = ", ".join(f"{n} {s}" for s, n in report.summary.by_severity if n)
     return StepResult(
         "audit",
@@ -158,27 +183,6 @@ def _audit_step(request: MigrateRequest, pending: _Pending) -> StepResult:
         f"{report.script_reduction_percent:.0f}% fewer after consolidation",
         tuple(request.out / name for name in _AUDIT_FILES),
     )
-
-
-@contextmanager
-def _plan_in_repository(request: MigrateRequest, text: str | None) -> Iterator[Path]:
-    """The plan file convert reads; a detected plan exists in the repository only meanwhile."""
-    target = request.path / PLAN_FILE_NAME
-    if text is None:
-        yield target
-        return
-    try:
-        with target.open("x", encoding="utf-8") as stream:
-            stream.write(text)
-    except FileExistsError:
-        raise UsageError(f"{target} appeared while migrate was running") from None
-    except OSError as exc:
-        raise UsageError(f"cannot write the detected plan: {exc.strerror}", path=target) from None
-    try:
-        yield target
-    finally:
-        if not request.keep_plan:
-            target.unlink(missing_ok=True)
 
 
 def _convert_step(outcome: PlanConvertOutcome, out: Path) -> StepResult:
@@ -223,39 +227,75 @@ def _validate_step(report: ValidationReport, environments: int) -> StepResult:
     )
 
 
+def _failed(name: str, exc: KubealignError, written: Sequence[Path] = ()) -> StepResult:
+    return StepResult(name, "failed", str(exc), tuple(p for p in written if p.exists()))
+
+
+def _skipped(name: str, needs: str) -> StepResult:
+    return StepResult(name, "skipped", f"needs the {needs} step, which failed")
+
+
+def _partial(out: Path) -> tuple[Path, ...]:
+    """What a failed convert still committed (each environment's conversion report)."""
+    folder = out / "conversion"
+    return tuple(sorted(folder.iterdir())) if folder.is_dir() else ()
+
+
 def migrate(request: MigrateRequest, *, progress: Progress = lambda _: None) -> MigrateOutcome:
-    """Run the whole pipeline; KubealignError stops it, a failed step makes it not ``ok``."""
+    """Run the whole pipeline, keeping what each step produced.
+
+    Each step's artifacts are committed into ``DIR`` as soon as the step finishes, so a later
+    failure leaves them (the audit and the plan to edit, at least). A step failing on what the
+    repository holds (any :class:`KubealignError`) is reported with its reason and the steps
+    that need it are skipped; only what the user typed (``PATH``, ``--out``) raises.
+    """
     if not request.path.is_dir():
         raise UsageError(f"{request.path}: not a directory")
     # Locked and checked before any work: --out may be replaced only if kubealign wrote it,
-    # never the repository or a folder holding it. Everything is staged and committed once
-    # convert succeeded, so a failed migrate leaves the previous output as it was.
+    # never the repository or a folder holding it.
     with output_session(request.out, protect=[request.path]) as session:
-        pending = _Pending()
         steps: list[StepResult] = []
-        progress("inventory")
-        steps.append(_inventory_step(request, pending))
-        progress("plan")
-        plan_step, detected = _plan_step(request, pending)
-        steps.append(plan_step)
-        progress("audit")  # before the plan file exists in the repository
-        steps.append(_audit_step(request, pending))
-        progress("convert")
-        environ = dict(os.environ) if request.environ is None else dict(request.environ)
-        with _plan_in_repository(request, detected) as plan_file:
-            outcome = convert_plan(
-                PlanConvertRequest(out=request.out, plan=plan_file, environ=environ,
-                                   kube_version=request.kube_version,
-                                   allow_paths=request.allow_paths),
-                session=session,
-            )
-        session.write_files(pending.files)
-        session.commit()
-    steps.append(_convert_step(outcome, request.out))
-    progress("validate")
-    version = resolve_version(request.kube_version)
-    report = validate_chart_output(
-        request.out, kube_version=version, checks=[*default_checks(version), *policy_checks()]
-    )
-    steps.append(_validate_step(report, len(outcome.environments)))
+        independent = (("inventory", _inventory_step), ("plan", _plan_step),
+                       ("audit", _audit_step))
+        for name, step in independent:
+            progress(name)
+            try:
+                steps.append(step(request, session))
+            except KubealignError as exc:
+                session.discard()  # half a step is not kept
+                steps.append(_failed(name, exc))
+                continue
+            session.commit()
+        outcome: PlanConvertOutcome | None = None
+        if steps[1].status != "done":
+            steps.append(_skipped("convert", "plan"))
+        else:
+            progress("convert")
+            environ = dict(os.environ) if request.environ is None else dict(request.environ)
+            try:
+                outcome = convert_plan(
+                    PlanConvertRequest(out=request.out, plan=request.out / PLAN_FILE_NAME,
+                                       environ=environ, kube_version=request.kube_version,
+                                       allow_paths=request.allow_paths),
+                    session=session, checkpoint=session.commit)
+            except KubealignError as exc:
+                session.discard()
+                steps.append(_failed("convert", exc, _partial(request.out)))
+            else:
+                session.commit()
+                steps.append(_convert_step(outcome, request.out))
+    report: ValidationReport | None = None
+    if outcome is None:
+        steps.append(_skipped("validate", "convert"))
+    else:
+        progress("validate")
+        version = resolve_version(request.kube_version)
+        try:
+            report = validate_chart_output(
+                request.out, kube_version=version,
+                checks=[*default_checks(version), *policy_checks()])
+        except KubealignError as exc:
+            steps.append(_failed("validate", exc))
+        else:
+            steps.append(_validate_step(report, len(outcome.environments)))
     return MigrateOutcome(request, tuple(steps), outcome, report)

@@ -3,6 +3,8 @@ plan back (validated, every named file checked)."""
 
 from __future__ import annotations
 
+import dataclasses
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,7 +13,7 @@ from kubealign.actions.inventory import build_inventory
 from kubealign.actions.resolve import ResolveOptions, load_project
 from kubealign.emit.atomic import write_text_atomic
 from kubealign.emit.plan_yaml import render_plan
-from kubealign.errors import KubealignError, UsageError
+from kubealign.errors import KubealignError, PlanError, UsageError
 from kubealign.load.yaml_safe import load_yaml_file, read_text_file
 from kubealign.model.compose import Project
 from kubealign.model.plan import PLAN_FILE_NAME, Plan, PlanSource
@@ -60,16 +62,36 @@ def detect(root: Path) -> DetectedPlan:
 def plan(root: Path, *, out: Path | None = None, write: bool = True) -> PlanOutcome:
     """Detect and (unless ``write`` is false) write ``out`` (default ``ROOT/kubealign.yaml``)."""
     detected = detect(root)
-    text = render_plan(detected.plan, detected.notes)
     target = out if out is not None else root / PLAN_FILE_NAME
+    planned = dataclasses.replace(detected.plan, root=root_from(target.parent, root))
+    text = render_plan(planned, detected.notes)
     if write:
         write_text_atomic(target, text)
-    return PlanOutcome(detected.plan, text, target if write else None, detected)
+    return PlanOutcome(planned, text, target if write else None, detected)
+
+
+def plan_root(plan_file: Path, plan: Plan) -> Path:
+    """The repository a plan describes: its ``root`` taken from the plan file's folder, so a
+    plan works the same from any working directory and from wherever it is kept."""
+    return Path(os.path.normpath(plan_file.parent / plan.root))
+
+
+def root_from(plan_dir: Path, repository: Path) -> str:
+    """The ``root`` a plan written into ``plan_dir`` needs to reach ``repository``."""
+    return Path(os.path.relpath(repository.resolve(), plan_dir.resolve())).as_posix()
 
 
 def load_plan(path: Path) -> tuple[PlanSource, Path]:
-    """Read a plan and check the files it names; returns it with its root folder."""
+    """Read a plan and check the files it names; returns it with its repository folder."""
     source = read_plan_file(path)
-    root = path.parent
+    root = plan_root(path, source.plan)
+    if not root.is_dir():
+        raise PlanError(f"root: folder {source.plan.root!r} does not exist (relative to "
+                        f"{path.parent})", path=source.path, line=_line(source, "/root"))
     check_plan_files(source, root)
     return source, root
+
+
+def _line(source: PlanSource, ptr: str) -> int | None:
+    span = source.where(ptr)
+    return span.line if span else None

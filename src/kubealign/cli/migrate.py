@@ -53,7 +53,12 @@ def print_summary(outcome: MigrateOutcome) -> None:
             counts[violation.check] = counts.get(violation.check, 0) + 1
         listed = ", ".join(f"{rule} x{n}" for rule, n in sorted(counts.items()))
         err.print(f"policy findings (not blocking): {listed}", style="yellow", markup=False)
-    if outcome.ok:
+    for step in outcome.failed:
+        err.print(f"failed: {step.name}: {step.summary}", style="bold red", markup=False)
+    if outcome.failed:
+        kept = ", ".join(s.name for s in outcome.steps if s.status == "done") or "nothing"
+        err.print(f"kept in {_shown(request.out)}: the output of {kept}", markup=False)
+    if outcome.ok and outcome.convert is not None:
         order = outcome.convert.plan.migration_order or outcome.environments
         hint = f"--env {order[0]}" if order else "--env <name>"
         out.print(f"next: kubealign deploy {hint} --dir {_shown(request.out)} --dry-run",
@@ -81,7 +86,11 @@ def migrate_command(
     ] = None,
 ) -> None:
     """Plan (if none) -> audit -> convert -> validate, then a summary of every artifact.
-    Exit 1 when a rendered object is invalid, 2 on input errors."""
+
+    Each step's artifacts land in --out as soon as it finishes, so a failed step keeps the
+    inventory, audit and plan; the plan is kept as DIR/kubealign.yaml, which `kubealign
+    convert --plan`, `cluster` and `deploy` read as is. Exit 1 when a step failed or a
+    rendered object is invalid, 2 when PATH or --out is unusable."""
     with err.status("migrate…") as status:
         outcome = migrate(
             MigrateRequest(path=path, out=out_dir, kube_version=kube_version,

@@ -11,11 +11,14 @@ from kubealign.emit.values_yaml import dump_yaml
 from kubealign.model.plan import Plan
 from kubealign.transform.plan.codec import plan_to_data
 
-HEADER = """\
-kubealign.yaml: the environments of this repository, as `kubealign plan` found them.
-Edit it freely (`kubealign convert` reads it; comments are only explanations). Paths are
-relative to this file. Each environment is converted alone, then the values most
-environments agree on go to chart/values.yaml and the rest to chart/values-<env>.yaml."""
+HEADER = (
+    "kubealign.yaml: the environments of this repository, as `kubealign plan` found them.",
+    "Edit it freely (`kubealign convert` reads it; comments are only explanations). "
+    "Paths are relative to the repository: "
+    "`root`, itself relative to this file (absent: this file's folder). Each environment is "
+    "converted alone, then the values most environments agree on go to chart/values.yaml and "
+    "the rest to chart/values-<env>.yaml.",
+)
 
 _SECTION_HELP = {
     "migrationOrder": "Order to move environments to Kubernetes.",
@@ -46,8 +49,13 @@ def _comment(lines: Sequence[str], indent: int) -> list[str]:
     return out
 
 
+# Scalars are never folded: a folded line depends on its indentation, and the plan must come
+# back byte for byte when rewritten by a comment-keeping YAML library (emit/plan_document.py).
+UNFOLDED = 4096
+
+
 def _block(key: str, value: Any, indent: int) -> list[str]:
-    text = dump_yaml({key: value}).rstrip("\n")
+    text = dump_yaml({key: value}, width=UNFOLDED).rstrip("\n")
     pad = " " * indent
     return [pad + line if line.strip() else line for line in text.splitlines()]
 
@@ -56,7 +64,7 @@ def render_plan(plan: Plan, notes: Mapping[str, Sequence[str]] | None = None) ->
     """The plan file text; ``notes`` maps a plan pointer to the comment above it."""
     notes = notes or {}
     data = plan_to_data(plan)
-    out = _comment(HEADER.splitlines(), 0)
+    out = _comment(HEADER, 0)
     for key, value in data.items():
         help_text = _SECTION_HELP.get(key)
         own = notes.get(f"/{key}", ())

@@ -56,9 +56,9 @@ def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
 _ValuesDumper.add_representer(str, _represent_str)
 
 
-def dump_yaml(data: Any) -> str:
+def dump_yaml(data: Any, *, width: int = 100) -> str:
     return yaml.dump(data, Dumper=_ValuesDumper, sort_keys=False, allow_unicode=True,
-                     default_flow_style=False, width=100, indent=2)
+                     default_flow_style=False, width=width, indent=2)
 
 
 def _indent(text: str, spaces: int) -> str:

@@ -1,9 +1,10 @@
 """The environment plan (``kubealign.yaml``): which compose files make which environment.
 
 ``kubealign plan`` detects a plan and writes it with comments explaining each decision;
-people edit it; ``kubealign convert`` reads it back. Paths are POSIX, relative to the folder
-holding the plan. Every field here is something a user may correct by hand, so the model is
-small and every name in it is the one written in the file.
+people edit it; ``kubealign convert`` reads it back. Paths are POSIX, relative to the
+repository: the plan's ``root``, itself relative to the plan file (a plan kept beside the
+output reaches back into the repository). Every field here is something a user may correct
+by hand, so the model is small and every name in it is the one written in the file.
 """
 
 from __future__ import annotations
@@ -136,6 +137,9 @@ class Plan:
     ambiguous: tuple[Ambiguity, ...] = ()
     gitops: GitOps = field(default_factory=GitOps)
     version: int = PLAN_VERSION
+    root: str = "."
+    """The repository, relative to the plan file's folder (POSIX); every other path of the
+    plan is relative to it. ``.`` for a plan inside the repository."""
 
     def environment(self, name: str) -> Environment:
         for env in self.environments:

@@ -39,6 +39,7 @@ _TAINT = re.compile(r"^[A-Za-z0-9./_-]+(=[A-Za-z0-9._-]*)?:"
 def plan_to_data(plan: Plan) -> dict[str, Any]:
     data: dict[str, Any] = {
         "version": plan.version,
+        **({"root": plan.root} if plan.root != "." else {}),
         "release": plan.release,
         "namespace": plan.namespace,
         "base": plan.base,
@@ -177,7 +178,7 @@ def _tokens(ptr: str) -> list[str]:
     return [t.replace("~1", "/").replace("~0", "~") for t in ptr.split("/")[1:]]
 
 
-_TOP = ("version", "release", "namespace", "base", "migrationOrder", "gpu", "gitops",
+_TOP = ("version", "root", "release", "namespace", "base", "migrationOrder", "gpu", "gitops",
         "environments", "nodePools", "services", "components", "separateReleases", "ambiguous")
 
 
@@ -189,6 +190,7 @@ def read_plan_text(text: str, path: str) -> PlanSource:
     version = data.get("version", PLAN_VERSION)
     if version != PLAN_VERSION:
         raise r.fail("/version", f"expected {PLAN_VERSION}, got {version!r}")
+    root = r.text(data.get("root"), "/root", what="a folder path") or "."
     release = r.text(data.get("release"), "/release", required=True, pattern=_RELEASE,
                      what="a release name (lowercase letters, digits, '-')")
     namespace = r.text(data.get("namespace"), "/namespace", required=True, pattern=_NAME,
@@ -233,6 +235,7 @@ def read_plan_text(text: str, path: str) -> PlanSource:
         ambiguous=tuple(Ambiguity(*_file_reason(r, item, f"/ambiguous/{i}"))
                         for i, item in enumerate(_list(r, data.get("ambiguous"), "/ambiguous"))),
         gitops=_gitops(r, data.get("gitops")),
+        root=root,
     )
     spans = dict(loaded.sources.items())
     return PlanSource(plan, path, spans)
