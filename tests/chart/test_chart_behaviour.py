@@ -83,7 +83,6 @@ def test_config_change_changes_the_pod_checksum() -> None:
         (_service(env={"FLAG": True}), "/services/app/env/FLAG"),
         (_service(resources={"limits": {"memory": "512MB"}}), "memory"),
         (_service(probes={"liveness": {"periodSeconds": 5}}), "/services/app/probes/liveness"),
-        ({"image": {"tag": "1"}}, "repository"),
     ],
 )
 def test_bad_values_are_refused_by_helm_naming_the_key(service: dict[str, Any], named: str) -> None:
@@ -91,6 +90,16 @@ def test_bad_values_are_refused_by_helm_naming_the_key(service: dict[str, Any], 
         render_values({"services": {"app": service}})
     assert named in str(caught.value)
     assert validate_values({"services": {"app": service}}) != []
+
+
+def test_an_image_without_repository_is_a_required_value() -> None:
+    # The converter leaves it unset for a compose service with neither image nor build (and
+    # disables the service): the schema accepts that, Helm refuses to run it enabled.
+    with pytest.raises(HelmError, match=r"services\.app\.image\.repository is required"):
+        render_values({"services": {"app": {"image": {"tag": "1"}}}})
+    disabled = {"services": {"app": {"enabled": False, "image": {}}}}
+    assert validate_values(disabled) == []
+    assert render_values(disabled).objects == []
 
 
 def test_bad_service_name_is_refused() -> None:

@@ -28,7 +28,7 @@ from kubealign.emit.gitops_readme import gitops_readme
 from kubealign.emit.ledger_report import ledger_json, ledger_markdown
 from kubealign.emit.secrets_report import secrets_markdown
 from kubealign.emit.values_yaml import dump_yaml, render_values
-from kubealign.errors import ConvertError, UsageError
+from kubealign.errors import ConvertError, HelmError, UsageError
 from kubealign.load.boundary import ReadBoundary
 from kubealign.model.compose import Project
 from kubealign.model.findings import Finding, Severity
@@ -57,7 +57,8 @@ from kubealign.transform.values_model import to_values
 from kubealign.validate.checks import SourcedObject, default_checks, run_checks
 from kubealign.validate.crds import crd_catalog
 from kubealign.validate.helm import render_chart
-from kubealign.validate.results import ObjectResult
+from kubealign.validate.policies import policy_checks
+from kubealign.validate.results import ObjectResult, Violation
 from kubealign.validate.semantic import check_rendered
 
 
@@ -77,6 +78,12 @@ class PlanConvertRequest:
     kube_version: str = "1.31"
     allow_paths: tuple[Path, ...] = ()
     """``--allow-path``: host paths outside the repository the user lets kubealign read."""
+    policies: bool = False
+    """Also run the POL rules on every rendered object (reported, never making it invalid)."""
+
+
+def is_policy(violation: Violation) -> bool:
+    return violation.check.startswith("POL")
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,10 +99,14 @@ class EnvironmentOutcome:
     semantic: tuple[Finding, ...] = ()
     proof: tuple[str, ...] | None = None
     """None: not proven; ``()``: base + overlay renders exactly what the variant renders."""
+    render_error: str | None = None
+    """Helm refused this environment (its message); the other environments still render."""
 
     @property
     def invalid(self) -> tuple[ObjectResult, ...]:
-        return tuple(r for r in self.schema_results if r.violations)
+        """Objects with schema or CRD violations (POL findings are reported, not fatal)."""
+        return tuple(r for r in self.schema_results
+                     if any(not is_policy(v) for v in r.violations))
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +126,7 @@ class PlanConvertOutcome:
     @property
     def failed(self) -> bool:
         return bool(self.extra_problems) or any(
-            e.invalid or e.semantic or e.proof for e in self.environments)
+            e.invalid or e.semantic or e.proof or e.render_error for e in self.environments)
 
 
 # --------------------------------------------------------------------------- conversion
@@ -268,7 +279,12 @@ def _convert_plan(request: PlanConvertRequest, session: OutputSession,
         outcome = EnvironmentOutcome(env.name, plan.namespace_of(env), project, conversion,
                                      values)
         if request.render:
-            outcome = _render(outcome, session.staging, plan, result, request, files)
+            try:
+                outcome = _render(outcome, session.staging, plan, result, request, files)
+            except HelmError as exc:
+                # One environment Helm refuses (a schema violation, a template `fail`) must not
+                # cost the others their proof: it is reported and its files stay written.
+                outcome = dataclasses.replace(outcome, render_error=str(exc.message))
         outcomes.append(outcome)
     return PlanConvertOutcome(out, plan, source.path, result, tuple(outcomes),
                               tuple(sorted(files)), tuple(extra), tuple(problems), tuple(keel),
@@ -304,12 +320,26 @@ def _values_files(plan: Plan, plan_path: str, result: Consolidation,
     files = {"chart/values.yaml": render_values(result.base, header=header,
                                                 service_comments=comments)}
     for env in plan.environments:
+        required = required_values(converted[env.name][2])
         files[f"chart/values-{env.name}.yaml"] = render_values(
             result.overlays[env.name],
             header=(f"Environment {env.name} of release {plan.release}: only what differs from "
                     f"values.yaml.\nCompose files: {', '.join(env.files)} (project directory "
-                    f"{env.project_directory}). Namespace: {plan.namespace_of(env)}."))
+                    f"{env.project_directory}). Namespace: {plan.namespace_of(env)}."
+                    + "".join(f"\nREQUIRED: {line}" for line in required)))
     return files
+
+
+def required_values(values: Mapping[str, Any]) -> list[str]:
+    """What the user must set before a service of this environment can run: a service with
+    no image repository (neither image nor build in compose) is disabled until it has one."""
+    out = []
+    for key, svc in sorted((values.get("services") or {}).items()):
+        if not (svc.get("image") or {}).get("repository"):
+            out.append(f"services.{key}.image.repository (compose service {key!r} has neither "
+                       f"image nor build; it stays disabled until this is set together with "
+                       f"services.{key}.enabled: true)")
+    return out
 
 
 def _keel_workloads(root: Path) -> list[KeelWorkload]:
@@ -409,7 +439,8 @@ def _render(outcome: EnvironmentOutcome, out: Path, plan: Plan, result: Consolid
     schema = tuple(run_checks(
         (SourcedObject(obj, origin, doc, outcome.name) for obj, origin, doc in
          zip(rendered.objects, rendered.origins, rendered.documents, strict=True)),
-        default_checks(request.kube_version), rendered.texts))
+        [*default_checks(request.kube_version), *(policy_checks() if request.policies else ())],
+        rendered.texts))
     merged = result.merged(outcome.name)
     enabled = {k: bool(v.get("enabled", True)) for k, v in merged.get("services", {}).items()}
     options = outcome.conversion

@@ -27,11 +27,15 @@ from pathlib import Path
 from kubealign.actions.audit import RENDERERS as AUDIT_RENDERERS
 from kubealign.actions.audit import audit
 from kubealign.actions.convert import summarize_kinds
-from kubealign.actions.convert_plan import PlanConvertOutcome, PlanConvertRequest, convert_plan
+from kubealign.actions.convert_plan import (
+    PlanConvertOutcome,
+    PlanConvertRequest,
+    convert_plan,
+    is_policy,
+)
 from kubealign.actions.inventory import build_inventory, inventory_to_json
 from kubealign.actions.plan import plan as detect_and_write_plan
 from kubealign.actions.plan import plan_root, root_from
-from kubealign.actions.validate import validate_chart_output
 from kubealign.emit.atomic import OutputSession, output_session
 from kubealign.emit.audit_formats import RENDERERS as AUDIT_FORMATS
 from kubealign.emit.plan_document import set_root
@@ -40,8 +44,6 @@ from kubealign.errors import KubealignError, UsageError
 from kubealign.load.yaml_safe import read_text_file
 from kubealign.model.plan import PLAN_FILE_NAME
 from kubealign.transform.plan.codec import read_plan_text
-from kubealign.validate.checks import default_checks
-from kubealign.validate.policies import policy_checks
 from kubealign.validate.results import ObjectResult, ValidationReport, Violation
 from kubealign.validate.schemas import DEFAULT_KUBE_VERSION, resolve_version
 
@@ -102,10 +104,6 @@ class MigrateOutcome:
     @property
     def ok(self) -> bool:
         return not any(step.status == "failed" for step in self.steps)
-
-
-def is_policy(violation: Violation) -> bool:
-    return violation.check.startswith("POL")
 
 
 def schema_violations(result: ObjectResult) -> list[Violation]:
@@ -202,6 +200,8 @@ def _convert_step(outcome: PlanConvertOutcome, out: Path) -> StepResult:
         if env.proof
     ]
     problems += list(outcome.extra_problems)
+    problems += [f"{env.name}: Helm refused it (see validate)" for env in outcome.environments
+                 if env.render_error]
     summary = (
         f"release {outcome.plan.release}: {services} services, values.yaml + "
         f"{len(overlays)} overlays; {proven}/{len(outcome.environments)} environments render "
@@ -213,18 +213,25 @@ def _convert_step(outcome: PlanConvertOutcome, out: Path) -> StepResult:
     return StepResult("convert", "failed" if problems else "done", summary, tuple(artifacts))
 
 
-def _validate_step(report: ValidationReport, environments: int) -> StepResult:
+def _validate_step(outcome: PlanConvertOutcome, kube_version: str
+                   ) -> tuple[StepResult, ValidationReport]:
+    """Convert rendered every environment from the staged chart (what ``DIR`` now holds) and
+    checked it with the strict schemas and the POL rules; rendering it a third time here
+    would only cost time. An environment Helm refused is a failure of this step."""
+    results = tuple(r for env in outcome.environments for r in env.schema_results)
+    report = ValidationReport(kube_version, True, results)
     kinds = summarize_kinds([{"kind": r.ref.kind} for r in report.results])
     listed = ", ".join(f"{n} {k}" for k, n in kinds.items())
     invalid = sum(1 for r in report.results if schema_violations(r))
     policy = sum(1 for r in report.results for v in r.violations if is_policy(v))
-    return StepResult(
-        "validate",
-        "failed" if invalid else "done",
-        f"{len(report.results)} objects rendered with Helm for {environments} environment(s) "
-        f"({listed}); {invalid} invalid (Kubernetes {report.kube_version} schemas, strict); "
-        f"{policy} POL finding(s)",
-    )
+    refused = [env for env in outcome.environments if env.render_error]
+    summary = (f"{len(report.results)} objects rendered with Helm for "
+               f"{len(outcome.environments) - len(refused)} environment(s) ({listed}); "
+               f"{invalid} invalid (Kubernetes {kube_version} schemas, strict); "
+               f"{policy} POL finding(s)")
+    summary += "".join(f"; {env.name}: Helm refused it: {env.render_error}" for env in refused)
+    status = "failed" if invalid or refused else "done"
+    return StepResult("validate", status, summary), report
 
 
 def _failed(name: str, exc: KubealignError, written: Sequence[Path] = ()) -> StepResult:
@@ -276,7 +283,7 @@ def migrate(request: MigrateRequest, *, progress: Progress = lambda _: None) -> 
                 outcome = convert_plan(
                     PlanConvertRequest(out=request.out, plan=request.out / PLAN_FILE_NAME,
                                        environ=environ, kube_version=request.kube_version,
-                                       allow_paths=request.allow_paths),
+                                       allow_paths=request.allow_paths, policies=True),
                     session=session, checkpoint=session.commit)
             except KubealignError as exc:
                 session.discard()
@@ -289,13 +296,6 @@ def migrate(request: MigrateRequest, *, progress: Progress = lambda _: None) -> 
         steps.append(_skipped("validate", "convert"))
     else:
         progress("validate")
-        version = resolve_version(request.kube_version)
-        try:
-            report = validate_chart_output(
-                request.out, kube_version=version,
-                checks=[*default_checks(version), *policy_checks()])
-        except KubealignError as exc:
-            steps.append(_failed("validate", exc))
-        else:
-            steps.append(_validate_step(report, len(outcome.environments)))
+        validated, report = _validate_step(outcome, resolve_version(request.kube_version))
+        steps.append(validated)
     return MigrateOutcome(request, tuple(steps), outcome, report)

@@ -99,8 +99,13 @@ class Image:
     """Container image; the reference is ``[registry/]repository[:tag][@digest]``."""
 
     repository: Annotated[
-        str, Meta("Image repository, e.g. `nginx` or `ghcr.io/acme/api`.", min_length=1)
-    ]
+        str | None,
+        Meta(
+            "Image repository, e.g. `nginx` or `ghcr.io/acme/api`. Absent only for a compose "
+            "service with neither image nor build: Helm refuses to render it until it is set.",
+            min_length=1,
+        ),
+    ] = None
     tag: Annotated[str | None, Meta("Image tag (always a string: quote numeric tags).")] = None
     digest: Annotated[
         str | None,

@@ -61,7 +61,7 @@ labels:
 {{- $registry := .root.Values.global.imageRegistry -}}
 {{- if hasKey $img "registry" }}{{ $registry = $img.registry }}{{ end -}}
 {{- if $registry }}{{ trimSuffix "/" $registry }}/{{ end -}}
-{{- $img.repository -}}
+{{- required (printf "services.%s.image.repository is required: the compose service has neither image nor build (see values-<env>.yaml)" .name) $img.repository -}}
 {{- if $img.tag }}:{{ $img.tag }}{{ end -}}
 {{- if $img.digest }}@{{ $img.digest }}{{ end -}}
 {{- end -}}

@@ -15,6 +15,7 @@ from kubealign.model.compose import (
     thaw,
 )
 from kubealign.model.findings import Severity
+from kubealign.model.ledger import Disposition
 from kubealign.transform import values_model as vm
 from kubealign.transform.convert.context import ProjectContext
 from kubealign.transform.convert.recorder import Recorder
@@ -48,6 +49,8 @@ def convert_service(service: Service, ctx: ProjectContext, rec: Recorder) -> dic
     key = ctx.key_of(service.name)
     path = f"services.{key}"
     out: dict[str, Any] = {"image": _image(service, ctx, rec, path)}
+    if out["image"].repository is None:
+        out["enabled"] = False
     if key != service.name:
         rec.approximated("name", f"{path}", f"service name {service.name!r} is not a DNS label;"
                          f" its Service is called {key!r}")
@@ -94,6 +97,16 @@ def _image(service: Service, ctx: ProjectContext, rec: Recorder, path: str) -> v
             pull = "IfNotPresent"
         else:
             rec.converted("pull_policy", f"{path}.image.pullPolicy")
+    if service.image is None and service.build is None:
+        # Nothing to run: no image to pull and nothing compose could build. An invented
+        # repository would deploy something that does not exist; the value stays unset (Helm
+        # refuses an enabled service without it) and the service is disabled until it is set.
+        rec.record("image", Disposition.NOT_CONVERTIBLE, f"{path}.image.repository",
+                   "neither image nor build: nothing to run; the service is disabled and "
+                   f"{path}.image.repository is a required value (set it and "
+                   f"{path}.enabled: true in values-<env>.yaml)", severity=Severity.HIGH,
+                   span=service.origins[0][1] if service.origins else None)
+        return vm.Image(repository=None, pull_policy=pull)
     if service.image is None:
         name = f"{ctx.project.name}-{service.name}"
         rec.approximated("image", f"{path}.image", f"no image: compose would build {name!r}; "
