@@ -229,3 +229,27 @@ def test_boundary_reads_only_regular_files_of_bounded_size(tmp_path: Path) -> No
         boundary.read_bytes(tmp_path / "big", max_bytes=1024)
     with pytest.raises(LoadError, match="not a regular file"):
         boundary.read_bytes(tmp_path)
+
+
+def test_the_converter_alone_reads_only_inside_the_project(tmp_path: Path) -> None:
+    # A library caller that passes no readers gets the project's own boundary, not open().
+    from kubealign.load.compose.normalize import normalize_data
+    from kubealign.load.yaml_safe import load_yaml_text
+    from kubealign.transform.convert import ConversionOptions, convert_project
+    from kubealign.transform.values_model import to_values
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "passwd").write_text("root:x:0:0:CANARY_ETC_7f3a:/root:/bin/sh\n")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "inside.conf").write_text("listen 8080\n")
+    text = (f"services:\n  api:\n    image: acme/api:1\n    configs: [host, local]\n"
+            f"    volumes: ['{outside}/passwd:/etc/pw:ro', './inside.conf:/etc/in.conf:ro']\n"
+            f"configs:\n  host:\n    file: {outside}/passwd\n  local:\n    file: ./inside.conf\n")
+    loaded = load_yaml_text(text, str(repo / "compose.yaml"))
+    project = normalize_data(loaded.data, name="demo", sources=loaded.sources,
+                             project_directory=repo, files=(repo / "compose.yaml",))
+    values = repr(to_values(convert_project(project, ConversionOptions(release="demo")).values))
+    assert "CANARY_ETC_7f3a" not in values
+    assert "listen 8080" in values  # what is inside is still converted

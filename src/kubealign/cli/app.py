@@ -11,7 +11,7 @@ from typing import NoReturn
 import typer
 
 from kubealign import __version__
-from kubealign.cli.base import app, err, options
+from kubealign.cli.base import app, err, one_line, options
 from kubealign.errors import KubealignError
 
 
@@ -36,7 +36,7 @@ def _report(message: str, code: int) -> NoReturn:
     """One line on stderr and the exit code; under --debug the traceback first."""
     if options.debug:
         traceback.print_exc()
-    err.print(f"error: {message}", markup=False)
+    err.print(f"error: {one_line(message)}", markup=False)
     sys.exit(code)
 
 

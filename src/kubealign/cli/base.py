@@ -33,3 +33,12 @@ class GlobalOptions:
 
 
 options = GlobalOptions()
+
+
+def one_line(message: str) -> str:
+    """``message`` with its control characters escaped, so it stays one line.
+
+    Messages quote what the repository wrote (a key, a value, a path), and a repository may
+    hold a key with a newline in it: the error must still be the one line scripts read.
+    """
+    return "".join(ch if ch.isprintable() or ch == " " else ascii(ch)[1:-1] for ch in message)

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from kubealign.actions.plan import plan
-from kubealign.cli.base import app, err, out
+from kubealign.cli.base import app, err, one_line, out
 
 
 @app.command("plan")
@@ -47,5 +47,5 @@ def plan_command(
         names = ", ".join(f"{env}: {name}" for env, name in match.names)
         out.print(f"matched {match.name} ({names})", markup=False)
     for doubt in result.ambiguous:
-        err.print(f"check: {doubt.file}: {doubt.reason}", markup=False)
+        err.print(one_line(f"check: {doubt.file}: {doubt.reason}"), markup=False)
     out.print(f"wrote {outcome.path}", markup=False)

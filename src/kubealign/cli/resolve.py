@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from kubealign.actions.resolve import ResolveFormat, ResolveOptions, resolve
-from kubealign.cli.base import app, err, out
+from kubealign.cli.base import app, err, one_line, out
 
 
 @app.command("resolve")
@@ -68,5 +68,6 @@ def resolve_command(
     )
     for warning in result.warnings:
         where = warning.location()
-        err.print(f"warning: {where + ': ' if where else ''}{warning.message}", markup=False)
+        line = f"warning: {where + ': ' if where else ''}{warning.message}"
+        err.print(one_line(line), markup=False)
     out.file.write(result.text)

@@ -16,13 +16,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kubealign.errors import ComposeError, LoadError
+from kubealign.errors import ComposeError, InterpolationError, LoadError
 from kubealign.load.boundary import OUTSIDE_REASON, OutsideRepository, ReadBoundary
 from kubealign.load.compose.envfile import read_env_file
 from kubealign.load.compose.environment import resolve_environment
 from kubealign.load.compose.extends import ExtendsResolver
 from kubealign.load.compose.include import IncludeEntry, apply_includes
-from kubealign.load.compose.interpolate import UnsetVariables, interpolate_tree, substitute
+from kubealign.load.compose.interpolate import (
+    TemplateError,
+    UnsetVariables,
+    interpolate_tree,
+    substitute,
+)
 from kubealign.load.compose.merge import enforce_unicity, merge_documents
 from kubealign.load.compose.paths import resolve_project_paths
 from kubealign.load.compose.profiles import apply_profiles
@@ -280,7 +285,11 @@ def _project_name(
     for document in reversed(documents):
         name = document.get("name")
         if name is not None and isinstance(name.value, str) and name.value:
-            return normalize_project_name(substitute(name.value, variables.get))
+            try:
+                return normalize_project_name(substitute(name.value, variables.get))
+            except TemplateError as exc:  # `name: ${X:?}` with X unset, as anywhere else
+                path, line = name.where()
+                raise InterpolationError(f"name: {exc}", path=path, line=line) from None
     return normalize_project_name(project_dir.name)
 
 

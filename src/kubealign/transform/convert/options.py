@@ -3,29 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from kubealign.load.boundary import ReadBoundary
 from kubealign.transform.secrets.providers import SecretsSettings
 
 
-def read_text_file(path: str) -> str | None:
-    """Read a small UTF-8 host file, or None when it is missing, a directory or binary."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError:
-        return None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
+def unbound_text(path: str) -> str | None:
+    """Placeholder reader: :func:`bind_readers` replaces it before anything is read."""
+    raise AssertionError(f"read of {path} with no read boundary")  # pragma: no cover
 
 
-def read_bytes_file(path: str) -> bytes | None:
-    try:
-        return Path(path).read_bytes()
-    except OSError:
-        return None
+def unbound_bytes(path: str) -> bytes | None:
+    """Placeholder reader: :func:`bind_readers` replaces it before anything is read."""
+    raise AssertionError(f"read of {path} with no read boundary")  # pragma: no cover
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,5 +39,22 @@ class ConversionOptions:
     """Bind-mounted files larger than this are not embedded in a ConfigMap (1 MiB object limit)."""
     secrets: SecretsSettings = field(default_factory=SecretsSettings)
     """Provider of this environment's secrets (plan ``secrets:``; ``--secrets-provider``)."""
-    read_file: Callable[[str], str | None] = field(default=read_text_file, compare=False)
-    read_bytes: Callable[[str], bytes | None] = field(default=read_bytes_file, compare=False)
+    # How the converter reads the files a compose file names (bind mounts, configs/secrets
+    # `file:`, Dockerfiles). Actions pass the readers of their read boundary
+    # (``actions.convert.with_boundary``); left unset, :func:`bind_readers` gives the
+    # project's own boundary, so no conversion ever reads a path outside the repository.
+    read_file: Callable[[str], str | None] = field(default=unbound_text, compare=False)
+    read_bytes: Callable[[str], bytes | None] = field(default=unbound_bytes, compare=False)
+
+
+def bind_readers(options: ConversionOptions, project_directory: str | None) -> ConversionOptions:
+    """``options`` whose readers stay inside the read boundary of the project's repository."""
+    if options.read_file is not unbound_text and options.read_bytes is not unbound_bytes:
+        return options
+    boundary = ReadBoundary.for_project(Path(project_directory or "."))
+    return replace(
+        options,
+        read_file=boundary.text_or_none if options.read_file is unbound_text
+        else options.read_file,
+        read_bytes=boundary.bytes_or_none if options.read_bytes is unbound_bytes
+        else options.read_bytes)

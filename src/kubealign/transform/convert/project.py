@@ -16,7 +16,7 @@ from kubealign.transform.convert.network import (
     ingress_from_labels,
     network_policy,
 )
-from kubealign.transform.convert.options import ConversionOptions
+from kubealign.transform.convert.options import ConversionOptions, bind_readers
 from kubealign.transform.convert.recorder import Recorder
 from kubealign.transform.convert.service import convert_service
 from kubealign.transform.probes import env_reads_in_probe
@@ -48,7 +48,7 @@ class ConversionResult:
 
 
 def convert_project(project: Project, options: ConversionOptions | None = None) -> ConversionResult:
-    options = options or ConversionOptions()
+    options = bind_readers(options or ConversionOptions(), project.project_directory)
     ctx = ProjectContext(project, options)
     services: dict[str, vm.ServiceValues] = {}
     entries: list[LedgerEntry] = []

@@ -135,6 +135,8 @@ _LINE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 @lru_cache(maxsize=64)
 def _lines(path: str) -> tuple[str, ...]:
+    # Not through the read boundary: a span's path is a compose or env file the loader has
+    # already read through it (spans are only made for what was loaded).
     try:
         return tuple(Path(path).read_text(encoding="utf-8").splitlines())
     except (OSError, UnicodeDecodeError):
