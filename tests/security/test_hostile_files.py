@@ -134,3 +134,12 @@ def test_the_plan_names_the_file_and_finishes(tmp_path: Path, hostile: Hostile) 
     assert outcome.code in (0, 1)
     assert any(line.startswith("check: compose.yaml: cannot be read") and hostile.reason in line
                for line in outcome.stderr.splitlines()), outcome.stderr
+
+
+def test_a_key_with_a_newline_stays_one_error_line(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "compose.yaml").write_text('services:\n  "a\\nb":\n    image: nginx\n    x: 1\n')
+    outcome = _timed("resolve", "-f", str(repo / "compose.yaml"))
+    assert outcome.code == 2
+    assert outcome.stderr.count("\n") == 1 and "a\\nb" in outcome.stderr, outcome.stderr
