@@ -56,10 +56,16 @@ def _nvidia_reservations(outcome: ConvertOutcome) -> list[str]:
 
 
 def _requests_gpu(pod: Mapping[str, Any]) -> bool:
+    """Claims nvidia.com/gpu, or shares the node's GPUs (compose `count: all` beside other GPU
+    services): tolerates the GPU taint and sees every GPU."""
+    tolerates = any(t.get("key") == "nvidia.com/gpu" for t in pod.get("tolerations") or ())
     for container in pod.get("containers") or ():
         resources = container.get("resources") or {}
         if "nvidia.com/gpu" in {**(resources.get("limits") or {}),
                                 **(resources.get("requests") or {})}:
+            return True
+        if tolerates and {"name": "NVIDIA_VISIBLE_DEVICES", "value": "all"} in (
+                container.get("env") or ()):
             return True
     return False
 

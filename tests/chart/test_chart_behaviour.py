@@ -267,3 +267,26 @@ def test_the_docs_example_is_valid_and_renders() -> None:
     assert objects["StatefulSet/db"]["spec"]["serviceName"] == "db-headless"
     limits = objects["Deployment/llm"]["spec"]["template"]["spec"]["containers"][0]["resources"]
     assert limits == {"limits": {"nvidia.com/gpu": 2}}
+
+
+def test_shared_gpu_runs_on_the_pool_without_claiming_a_gpu() -> None:
+    # compose `count: all` beside another GPU service (a GPU metrics exporter next to the
+    # model server): on the pool, tolerating its taint, every GPU visible, none claimed.
+    values = vm.to_values(vm.ChartValues(services={
+        "exporter": vm.ServiceValues(image=vm.Image(repository="acme/exporter", tag="1"),
+                                     gpu=vm.GpuRequest(count=0, shared=True, pool="gh200")),
+        "idle": vm.ServiceValues(image=vm.Image(repository="acme/idle", tag="1"),
+                                 gpu=vm.GpuRequest(count=0, pool="gh200")),
+    }))
+    assert validate_values(values) == []
+    objects = by_ref(render_values(values).objects)
+    pod = objects["Deployment/exporter"]["spec"]["template"]["spec"]
+    container = pod["containers"][0]
+    assert "nvidia.com/gpu" not in (container.get("resources") or {}).get("limits", {})
+    assert {"name": "NVIDIA_VISIBLE_DEVICES", "value": "all"} in container["env"]
+    assert pod["nodeSelector"] == {"nvidia.com/gpu.product": "gh200"}
+    assert {"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"} in (
+        pod["tolerations"])
+    # count 0 without `shared` is still no GPU at all.
+    idle = objects["Deployment/idle"]["spec"]["template"]["spec"]
+    assert "nodeSelector" not in idle and "tolerations" not in idle

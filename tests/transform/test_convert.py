@@ -298,6 +298,50 @@ services:
     assert "gpu" not in values["services"]["web"]
 
 
+def test_count_all_of_a_gpu_telemetry_agent_shares_instead_of_claiming(tmp_path: Path) -> None:
+    """Defect (seen on the local cluster, examples/sophia ai-core): dcgm-exporter's
+    `count: all` became an exclusive nvidia.com/gpu claim next to the model server's, so on
+    the one-GPU GH200 node one of them stayed Pending forever. Docker shows all GPUs to a
+    `count: all` container without taking them from its neighbours; NVIDIA runs dcgm-exporter
+    on Kubernetes without a GPU request. The model server's own `count: all` still claims."""
+    result, values = convert(
+        """
+services:
+  model:
+    image: vllm/vllm-openai:v0.6.0
+    deploy:
+      resources:
+        reservations:
+          devices: [{driver: nvidia, count: all, capabilities: [gpu]}]
+  dcgm-exporter:
+    image: nvcr.io/nvidia/k8s/dcgm-exporter:3.3.8-3.6.0-ubuntu22.04
+    deploy:
+      resources:
+        reservations:
+          devices: [{driver: nvidia, count: all, capabilities: [gpu, utility]}]
+  metrics:
+    image: utkuozdemir/nvidia_gpu_exporter:1.2.1
+    gpus: all
+  pinned-exporter:
+    image: nvcr.io/nvidia/k8s/dcgm-exporter:3.3.8-3.6.0-ubuntu22.04
+    deploy:
+      resources:
+        reservations:
+          devices: [{driver: nvidia, count: 1, capabilities: [gpu]}]
+""",
+        tmp_path,
+        gpu_count_for_all=1,
+    )
+    services = values["services"]
+    assert services["model"]["gpu"]["count"] == 1
+    assert services["dcgm-exporter"]["gpu"] == {"count": 0, "shared": True}
+    assert services["metrics"]["gpu"] == {"count": 0, "shared": True}
+    assert services["pinned-exporter"]["gpu"] == {"count": 1}  # a number is kept as written
+    gpu = [e for e in result.ledger.for_service("dcgm-exporter") if e.target.endswith(".gpu")]
+    assert gpu and "Docker shares every GPU" in gpu[0].note
+    assert all(e.disposition is Disposition.APPROXIMATED for e in gpu)
+
+
 def test_on_failure_task_is_a_job_and_on_failure_server_is_not(tmp_path: Path) -> None:
     _, values = convert(
         """

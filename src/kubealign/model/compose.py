@@ -17,6 +17,7 @@ durations are seconds (``float``), byte sizes are bytes (``int``, binary suffixe
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -643,6 +644,51 @@ def gpu_requests(service: Service) -> tuple[GpuRequest, ...]:
         if runtime_request is not None:
             found.append(runtime_request)
     return tuple(found)
+
+
+@dataclass(frozen=True, slots=True)
+class GpuClaim:
+    """What a service's GPU requests become on Kubernetes.
+
+    ``count`` GPUs of the device plugin's resource, claimed exclusively; or, when ``shared``,
+    none claimed and every GPU of the node visible (``NVIDIA_VISIBLE_DEVICES=all``).
+    """
+
+    count: int
+    shared: bool = False
+
+
+# GPU telemetry agents: they read every GPU of the machine through NVML and compute nothing.
+# NVIDIA runs its dcgm-exporter on Kubernetes without a GPU request (a DaemonSet tolerating
+# the GPU taint); matched on the image's repository name or on the service name.
+_GPU_TELEMETRY = re.compile(
+    r"(^|[/_.-])(dcgm([-_]?exporter)?|(nvidia[-_]?)?(smi|gpu)[-_]?(metrics[-_]?)?exporter)"
+    r"($|[:@_.-])", re.IGNORECASE)
+
+
+def is_gpu_telemetry_agent(service: Service) -> bool:
+    image = (service.image or "").rsplit("/", 1)[-1]
+    return bool(_GPU_TELEMETRY.search(image) or _GPU_TELEMETRY.search(service.name))
+
+
+def gpu_claim(service: Service, count_for_all: int) -> GpuClaim | None:
+    """The Kubernetes GPU claim of ``service`` (None when it asks for no GPU).
+
+    Docker never gives a GPU to one container only: ``count: all`` (``gpus: all``, legacy
+    ``runtime: nvidia``) shows every GPU of the machine to the container, beside whatever
+    else uses them, while ``nvidia.com/gpu`` is exclusive. For a GPU telemetry agent
+    (dcgm-exporter beside the model server) an exclusive claim takes the GPU its neighbour
+    needs, and on a one-GPU node one of them stays Pending: it shares instead. Anything
+    else asking for ``all`` claims ``count_for_all`` GPUs (Kubernetes needs a number).
+    """
+    requests = gpu_requests(service)
+    if not requests:
+        return None
+    numbered = sum(int(r.count or 0) for r in requests if r.count != ALL)
+    wants_all = sum(1 for r in requests if r.count == ALL)
+    if wants_all and not numbered and is_gpu_telemetry_agent(service):
+        return GpuClaim(0, shared=True)
+    return GpuClaim(numbered + wants_all * count_for_all)
 
 
 # The capabilities Docker's NVIDIA device driver registers (NVIDIA_DRIVER_CAPABILITIES and

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from kubealign.model.compose import ALL, Project, gpu_requests
+from kubealign.model.compose import Project, gpu_claim
 from kubealign.model.plan import Environment, NodePool, Plan
 from kubealign.transform.naming import service_key
 
@@ -55,12 +55,11 @@ def gpu_uses(plan: Plan, projects: Mapping[str, Project]) -> list[GpuUse]:
         if project is None:
             continue
         for service in project.services:
-            requests = gpu_requests(service)
-            if not requests:
+            claim = gpu_claim(service, env.gpus_for_all or 1)
+            if claim is None:
                 continue
-            total = sum((env.gpus_for_all or 1) if r.count == ALL else int(r.count or 0)
-                        for r in requests)
-            uses.append(GpuUse(env.name, service.name, total, pool_of(plan, env, service.name)))
+            uses.append(GpuUse(env.name, service.name, claim.count,
+                               pool_of(plan, env, service.name)))
     return uses
 
 

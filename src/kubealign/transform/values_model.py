@@ -348,6 +348,15 @@ class GpuRequest:
     count: Annotated[
         int, Meta("Number of GPUs (compose `count: all` needs an explicit number).", minimum=0)
     ]
+    shared: Annotated[
+        bool | None,
+        Meta(
+            "With `count: 0`: claim no GPU but run on the pool, tolerate its taint and see "
+            "every GPU of the node (`NVIDIA_VISIBLE_DEVICES=all`), as compose `count: all` "
+            "does beside other GPU services.",
+            default=False,
+        ),
+    ] = None
     resource_name: Annotated[
         str | None, Meta("Extended resource name.", default="global.gpu.resourceName")
     ] = None

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from kubealign.model.compose import Project, Service, gpu_requests
+from kubealign.model.compose import Project, Service, gpu_claim
 from kubealign.model.findings import Finding, Severity
 from kubealign.transform.quantities import bytes_to_quantity, cpus_to_quantity
 from kubealign.transform.secret_detect import is_secret_value
@@ -138,12 +138,17 @@ def _resource_problems(
         and str(limits.get("cpu")) != cpus_to_quantity(spec.cpus)
     ):
         problems.append(f"cpu limit {limits.get('cpu')} != compose {cpus_to_quantity(spec.cpus)}")
-    requests = gpu_requests(service)
-    if requests:
-        wanted = sum(gpu_count_for_all if r.count == "all" else int(r.count or 0) for r in requests)
+    claim = gpu_claim(service, gpu_count_for_all)
+    if claim is not None:
         actual = int(limits.get(gpu_resource, 0))
-        if actual != wanted:
-            problems.append(f"{gpu_resource} limit {actual} != compose {wanted}")
+        if actual != claim.count:
+            problems.append(f"{gpu_resource} limit {actual} != compose {claim.count}"
+                            + (" (a telemetry agent's count: all shares them)"
+                               if claim.shared else ""))
+        if claim.shared and not any(e.get("name") == "NVIDIA_VISIBLE_DEVICES"
+                                    for e in container.get("env") or []):
+            problems.append("count: all of a GPU telemetry agent shares the node's GPUs but "
+                            "NVIDIA_VISIBLE_DEVICES is not set")
     elif gpu_resource in limits:
         problems.append(f"{gpu_resource} requested but compose asks for no GPU")
     return problems

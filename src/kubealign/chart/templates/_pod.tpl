@@ -11,7 +11,12 @@ Context: (dict "root" $ "name" <service key> "svc" <service values>).
 {{- $sc := $svc.securityContext | default dict -}}
 {{- $gpu := $svc.gpu | default dict -}}
 {{- $gg := $g.gpu | default dict -}}
-{{- $hasGpu := gt (int ($gpu.count | default 0)) 0 -}}
+{{- /* $claimsGpu: a limit on the GPU resource. $hasGpu: on the GPU pool with its toleration
+     and runtime, either claiming GPUs or sharing the node's (gpu.shared, compose `count: all`
+     beside other GPU services). */}}
+{{- $claimsGpu := gt (int ($gpu.count | default 0)) 0 -}}
+{{- $sharesGpu := and (not $claimsGpu) (eq (toString ($gpu.shared | default false)) "true") -}}
+{{- $hasGpu := or $claimsGpu $sharesGpu -}}
 {{- $kind := include "kubealign.kind" . -}}
 {{- $podAnnotations := dict -}}
 {{- with $svc.configFiles }}
@@ -204,7 +209,8 @@ spec:
           protocol: {{ .protocol | default "TCP" }}
         {{- end }}
       {{- end }}
-      {{- if or $svc.secretEnv $svc.env $svc.composedEnv }}
+      {{- $visibleAll := and $sharesGpu (not (hasKey ($svc.env | default dict) "NVIDIA_VISIBLE_DEVICES")) -}}
+      {{- if or $svc.secretEnv $svc.env $svc.composedEnv $visibleAll }}
       env:
         {{- /* Order matters: $(VAR) only sees variables defined before it. */}}
         {{- range $k, $ref := $svc.secretEnv }}
@@ -225,11 +231,15 @@ spec:
         - name: {{ $k | toJson }}
           value: {{ $v | toJson }}
         {{- end }}
+        {{- if $visibleAll }}
+        - name: NVIDIA_VISIBLE_DEVICES
+          value: "all"
+        {{- end }}
       {{- end }}
       {{- $res := $svc.resources | default dict -}}
       {{- $limits := dict -}}
       {{- range $k, $v := $res.limits }}{{ $_ := set $limits $k $v }}{{ end -}}
-      {{- if $hasGpu -}}
+      {{- if $claimsGpu -}}
       {{- $_ := set $limits ($gpu.resourceName | default ($gg.resourceName | default "nvidia.com/gpu")) (int $gpu.count) -}}
       {{- end }}
       {{- if or $limits $res.requests }}

@@ -11,6 +11,7 @@ from kubealign.model.compose import (
     Healthcheck,
     HealthcheckKind,
     Service,
+    gpu_claim,
     gpu_requests,
     thaw,
 )
@@ -425,16 +426,20 @@ def _gpu(service: Service, ctx: ProjectContext, rec: Recorder, path: str) -> vm.
             rec.not_convertible("runtime", f"runtime {service.runtime!r}: set "
                                 f"{path}.runtimeClassName if the cluster has it")
         return None
-    total = 0
+    claim = gpu_claim(service, ctx.options.gpu_count_for_all)
+    total = claim.count if claim is not None else 0
+    shared = claim is not None and claim.shared
     notes: list[str] = []
+    if shared:
+        notes.append("count `all` of a GPU telemetry agent: Docker shares every GPU of the "
+                     "machine and nvidia.com/gpu is exclusive, so no GPU is claimed; it runs "
+                     "on the pool seeing the node's GPUs (NVIDIA_VISIBLE_DEVICES=all), as "
+                     f"dcgm-exporter does on Kubernetes (set {path}.gpu.count to claim some)")
     for request in requests:
         key = request.source.value
-        if request.count == ALL:
-            total += ctx.options.gpu_count_for_all
+        if request.count == ALL and not shared:
             notes.append(f"{key}: count `all` has no Kubernetes equivalent; "
                          f"{ctx.options.gpu_count_for_all} requested (set {path}.gpu.count)")
-        elif request.count is not None:
-            total += int(request.count)
         if request.device_ids:
             notes.append(f"{key}: device_ids {','.join(request.device_ids)} cannot be honoured "
                          "by the device plugin; pin the node pool instead")
@@ -445,7 +450,8 @@ def _gpu(service: Service, ctx: ProjectContext, rec: Recorder, path: str) -> vm.
         else:
             rec.converted(key, f"{path}.gpu", f"{total} x nvidia.com/gpu with the GPU "
                                               "toleration")
-    return vm.GpuRequest(count=total, pool=ctx.options.gpu_pool,
+    return vm.GpuRequest(count=total, shared=True if shared else None,
+                         pool=ctx.options.gpu_pool,
                          node_selector_key=ctx.options.gpu_node_selector_key)
 
 
