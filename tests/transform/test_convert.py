@@ -382,3 +382,35 @@ services:
     )
     assert values["services"]["web"].get("kind", "Deployment") == "Deployment"
     assert values["services"]["db"].get("kind") != "Job"
+
+
+def test_a_gpu_deployment_rolls_stop_first(tmp_path: Path) -> None:
+    """Defect (seen on the local cluster, examples/sophia ai-core rolled back from cloud's
+    values): the default 25% surge started a new GPU pod while the old one held the pool's
+    only GPU, so the rollback never finished. Compose replaces containers stop-first."""
+    _, values = convert(
+        """
+services:
+  model:
+    image: vllm/vllm-openai:v0.6.0
+    deploy:
+      resources:
+        reservations:
+          devices: [{driver: nvidia, count: 1, capabilities: [gpu]}]
+  blue-green:
+    image: vllm/vllm-openai:v0.6.0
+    deploy:
+      update_config: {order: start-first}
+      resources:
+        reservations:
+          devices: [{driver: nvidia, count: 1, capabilities: [gpu]}]
+  web:
+    image: nginx:1.27
+""",
+        tmp_path,
+    )
+    services = values["services"]
+    assert services["model"]["strategy"] == {"type": "RollingUpdate", "maxSurge": 0,
+                                             "maxUnavailable": 1}
+    assert services["blue-green"]["strategy"]["maxSurge"] == 1  # asked for, kept
+    assert "strategy" not in services["web"]

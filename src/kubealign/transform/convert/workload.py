@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from kubealign.model.compose import Service
+from kubealign.model.compose import Service, gpu_claim
 from kubealign.model.findings import Severity
 from kubealign.transform import values_model as vm
 from kubealign.transform.convert.context import ProjectContext
@@ -188,6 +188,13 @@ def _strategy(service: Service, kind: str | None, rec: Recorder, path: str) -> v
     if kind is None and has_rwo_volume:
         # Two pods cannot mount one ReadWriteOnce claim on different nodes during a rollout.
         return vm.Strategy(type="Recreate")
+    claim = gpu_claim(service, 1)
+    if kind is None and claim is not None and claim.count > 0 and (
+            deploy is None or deploy.update_config is None):
+        # Compose replaces a container stop-first. A surge pod would need GPUs the old pod
+        # still holds: on a pool sized for the service the rollout (and a rollback) never
+        # progresses. Stop-first: the old pod goes, then the new one gets its GPUs.
+        return vm.Strategy(type="RollingUpdate", max_surge=0, max_unavailable=1)
     if deploy is None or deploy.update_config is None or kind in ("Job", "StatefulSet"):
         return None
     update = deploy.update_config
