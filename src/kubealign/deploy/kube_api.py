@@ -232,9 +232,11 @@ class KubeApi:
         status, _ = self.request("GET", f"/api/v1/namespaces/{urllib.parse.quote(namespace)}")
         return status == 200
 
-    def apply_dry_run(self, path: str, obj: Mapping[str, Any]) -> tuple[int, Any]:
+    def apply_dry_run(
+        self, path: str, obj: Mapping[str, Any], field_manager: str = FIELD_MANAGER
+    ) -> tuple[int, Any]:
         query = urllib.parse.urlencode(
-            {"dryRun": "All", "fieldManager": FIELD_MANAGER, "force": "true",
+            {"dryRun": "All", "fieldManager": field_manager, "force": "true",
              "fieldValidation": "Strict"}
         )
         body = json.dumps(obj).encode()

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from kubealign.deploy.kube_api import ClusterUnavailable, KubeApi
+from kubealign.deploy.kube_api import FIELD_MANAGER, ClusterUnavailable, KubeApi
 
 # Fields the server owns: they differ on every write and say nothing about the change.
 _SERVER_METADATA = ("managedFields", "resourceVersion", "generation", "creationTimestamp",
@@ -98,6 +98,24 @@ def _diff(label: str, live: Mapping[str, Any], planned: Mapping[str, Any]) -> st
                                           lineterm=""))
 
 
+def applying_manager(live: Mapping[str, Any] | None) -> str:
+    """The field manager to dry-run an existing object as: the one that applied it.
+
+    The upgrade itself applies as that manager (Helm 4 applies server-side as ``helm``), so
+    fields it set before and no longer sets are removed. Applied as another manager they
+    would stay, and the dry run would answer for an object the upgrade never makes (a
+    Deployment switched to ``Recreate`` keeping the old ``rollingUpdate``, which the server
+    refuses). Objects nobody applied (new, or written by client-side apply) use our own.
+    """
+    appliers = {
+        str(entry.get("manager"))
+        for entry in ((live or {}).get("metadata") or {}).get("managedFields") or []
+        if isinstance(entry, Mapping) and entry.get("operation") == "Apply"
+        and not entry.get("subresource") and entry.get("manager")
+    }
+    return appliers.pop() if len(appliers) == 1 else FIELD_MANAGER
+
+
 def server_check(
     objects: Sequence[Mapping[str, Any]],
     namespace: str,
@@ -137,13 +155,13 @@ def server_check(
             metadata["namespace"] = target_ns
         body["metadata"] = metadata
         path = api.object_path(api_version, resource, target_ns, name)
-        status, payload = api.apply_dry_run(path, body)
+        live = api.get(path) if target_ns == namespace else None
+        status, payload = api.apply_dry_run(path, body, applying_manager(live))
         if status >= 300:
             rejections.extend(_rejections(kind, name, status, payload))
             continue
         accepted += 1
         if with_diff and target_ns == namespace:
-            live = api.get(path)
             label = f"{kind}/{name}"
             if live is None:
                 changes.append(ObjectChange("added", kind, namespace, name))
