@@ -156,3 +156,37 @@ def test_example_repository_manifests() -> None:
     kinds = {r.ref.kind for r in report.results}
     assert {"Deployment", "Service", "Application", "ServiceMonitor"} <= kinds
     assert report.ok, render_report(report, "text")
+
+
+def test_server_side_refusals_become_violations_of_their_object(
+        output_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kubealign.actions.validate as action
+    from kubealign.deploy.server_check import Rejection, ServerCheck
+
+    def refuse(objects: object, namespace: str, **_: object) -> ServerCheck:
+        return ServerCheck("https://k", None, 2, (
+            Rejection("Deployment", "web", "spec.template.spec.containers[0].image",
+                      "Required value"),), ("a note",))
+
+    monkeypatch.setattr(action, "server_check", refuse)
+    report = validate_chart_output(output_dir, environments=["staging"], server=True)
+    (failed,) = report.invalid
+    assert failed.ref.label() == "Deployment/web"
+    (violation,) = failed.violations
+    assert (violation.check, violation.where, violation.message) == (
+        "server", "spec.template.spec.containers[0].image", "Required value")
+    assert report.notes == ("staging: server-side dry run on https://k: 2 accepted, "
+                            "1 refusal(s); a note",)
+
+
+def test_without_a_kubeconfig_validate_stays_offline(
+        output_dir: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("KUBECONFIG", str(tmp_path / "absent"))
+    report = validate_chart_output(output_dir, server=None)
+    assert report.ok and report.notes == ()
+    # --server asks anyway and says why it could not.
+    asked = validate_chart_output(output_dir, environments=["staging"], server=True)
+    assert asked.ok
+    assert asked.notes == ("staging: server-side dry run skipped: no kubeconfig (KUBECONFIG "
+                           "or ~/.kube/config)",)
+    assert cli("validate", str(output_dir), "--offline")[0] == 0

@@ -4,8 +4,10 @@ the local cluster by ``kubealign deploy``, then checked against what the API ser
 Per repository: ``kubealign migrate``; the nodes of its node pools (``cluster/``, kubealign's
 own node preparation); for every environment ``kubealign deploy --env E --yes`` into its own
 namespace; then the checks (release deployed, workloads available, Jobs complete, each pod on
-a node of its intended pool, PVCs bound, referenced Secrets present); then, on the first
-environment's release, an upgrade to the next environment's values and ``kubealign rollback``.
+a node of its intended pool, PVCs bound, referenced Secrets present); on the first two
+environments (the first installed by the helm binary, the second by the embedded SDK) an
+upgrade to the next environment's values and ``kubealign rollback`` by the same engine; then
+the release is uninstalled, so each environment meets the node pools alone.
 Failures are reported per repository and environment, never hidden. The last line is
 ``e2e: A/B environments deployed, C/D pods running on their intended nodes``; the exit status
 is 0 only when A == B and C == D.
@@ -41,6 +43,7 @@ class EnvResult:
     repo: str
     env: str
     namespace: str
+    helm: str = "binary"
     deployed: bool = False
     pods_expected: int = 0
     pods_good: int = 0
@@ -52,12 +55,15 @@ class RepoResult:
     name: str
     envs: list[EnvResult] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-    upgrade: str = "not run"
+    upgrades: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
 
-def kubealign(*args: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:
+def kubealign(*args: str, timeout: float = 900,
+              helm: str = "") -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "KUBECONFIG": str(lc.kubeconfig_path())}
+    if helm:
+        env["KUBEALIGN_HELM"] = helm  # "binary" (helm on PATH) or "sdk" (embedded engine)
     try:
         return subprocess.run([str(ROOT / ".venv" / "bin" / "kubealign"), *args],
                               capture_output=True, text=True, env=env, timeout=timeout,
@@ -221,9 +227,10 @@ def check_environment(result: EnvResult, chart: Path, release: str,
         tainted = bool(node.get("spec", {}).get("taints"))
         gpu_spec = (services.get(component) or {}).get("gpu") or {}
         want_gpus = int(gpu_spec.get("count") or 0)
+        shares = not want_gpus and gpu_spec.get("shared") is True
         have_gpus = _gpu_count(pod)
         placement: list[str] = []
-        if want_gpus:
+        if want_gpus or shares:
             pool = str(gpu_spec.get("pool") or "")
             if have_gpus != want_gpus:
                 placement.append(f"asks for {have_gpus} GPUs, the service has {want_gpus}")
@@ -278,10 +285,33 @@ def check_environment(result: EnvResult, chart: Path, release: str,
 # --------------------------------------------------------------------------- one repository
 
 
-def deploy(out: Path, env: str, namespace: str, timeout: int) -> subprocess.CompletedProcess[str]:
+def deploy(out: Path, env: str, namespace: str, timeout: int,
+           helm: str) -> subprocess.CompletedProcess[str]:
     return kubealign("deploy", "--env", env, "--dir", str(out), "--namespace", namespace,
                      "--create-namespace", "--yes", "--timeout", str(timeout),
-                     timeout=timeout + 120)
+                     timeout=timeout + 120, helm=helm)
+
+
+def teardown(release: str, namespace: str, timeout: float = 120) -> str | None:
+    """Uninstall the release and delete its namespace, waiting until its pods are gone.
+
+    Each environment is deployed alone onto the node pools its plan describes (one node per
+    pool, as in the seed's layout): environments left running would hold the GPUs the next
+    one asks for, a conflict no real deployment of these environments has.
+    """
+    env = {**os.environ, "KUBECONFIG": str(lc.kubeconfig_path())}
+    subprocess.run([lc.binary("helm"), "uninstall", release, "-n", namespace,
+                    "--ignore-not-found", "--wait", "--timeout", f"{int(timeout)}s"],
+                   capture_output=True, text=True, env=env, check=False)
+    lc.kubectl("delete", "namespace", namespace, "--ignore-not-found", "--wait=false",
+               check=False)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        pods = lc.kubectl_json("get", "pods", "-n", namespace).get("items") or []
+        if not pods:
+            return None
+        time.sleep(2)
+    return f"teardown: pods of {namespace} still present after {timeout:.0f}s"
 
 
 def run_repo(name: str, source: Path, work: Path, timeout: int) -> RepoResult:
@@ -303,10 +333,13 @@ def run_repo(name: str, source: Path, work: Path, timeout: int) -> RepoResult:
     nodes = {n["metadata"]["name"]: n for n in lc.kubectl_json("get", "nodes")["items"]}
     release = release_name(out)
     names = environments(chart)
-    for env in names:
-        env_result = EnvResult(name, env, namespace_for(name, env))
+    for index, env in enumerate(names):
+        # Alternate the Helm engines so both meet the API server: the helm binary on PATH
+        # and the embedded SDK (KUBEALIGN_HELM=sdk).
+        helm = "binary" if index % 2 == 0 else "sdk"
+        env_result = EnvResult(name, env, namespace_for(name, env), helm=helm)
         result.envs.append(env_result)
-        done = deploy(out, env, env_result.namespace, timeout)
+        done = deploy(out, env, env_result.namespace, timeout, helm)
         if done.returncode != 0:
             env_result.problems.append(f"deploy exit {done.returncode}: "
                                        f"{one_line(done.stderr or done.stdout)}")
@@ -318,9 +351,17 @@ def run_repo(name: str, source: Path, work: Path, timeout: int) -> RepoResult:
             check_environment(env_result, chart, release, nodes)
         except Exception as exc:  # the check itself failing is a finding, not a crash
             env_result.problems.append(f"check failed: {exc}")
-    if len(names) >= 2 and result.envs and result.envs[0].deployed:
-        result.upgrade = upgrade_and_rollback(out, release, names[0], names[1],
-                                              result.envs[0].namespace, timeout)
+        if index < 2 and len(names) >= 2:
+            # The first two environments (one per Helm engine) are upgraded to the next
+            # environment's values and rolled back, by the engine that installed them.
+            following = names[(index + 1) % len(names)]
+            result.upgrades.append(
+                upgrade_and_rollback(out, release, env, following, env_result.namespace,
+                                     timeout, helm)
+                if env_result.deployed else f"{env}: not run, not deployed")
+        left = teardown(release, env_result.namespace)
+        if left:
+            env_result.problems.append(left)
     result.seconds = time.monotonic() - started
     return result
 
@@ -334,36 +375,54 @@ def helm_status(release: str, namespace: str) -> str:
     return str(json.loads(done.stdout).get("info", {}).get("status", "?"))
 
 
+def helm_history(release: str, namespace: str) -> list[dict[str, Any]]:
+    env = {**os.environ, "KUBECONFIG": str(lc.kubeconfig_path())}
+    done = subprocess.run([lc.binary("helm"), "history", release, "-n", namespace, "-o", "json"],
+                          capture_output=True, text=True, env=env, check=False)
+    return list(json.loads(done.stdout)) if done.returncode == 0 and done.stdout.strip() else []
+
+
 def upgrade_and_rollback(out: Path, release: str, first: str, second: str, namespace: str,
-                         timeout: int) -> str:
-    """Upgrade ``first``'s release to ``second``'s values, then roll it back."""
-    done = deploy(out, second, namespace, timeout)
+                         timeout: int, helm: str) -> str:
+    """Upgrade ``first``'s release to ``second``'s values, then roll it back, with ``helm``.
+    Checked in Helm's own history: three revisions, the last one deployed and a rollback to
+    revision 1."""
+    done = deploy(out, second, namespace, timeout, helm)
     if done.returncode != 0:
-        return f"upgrade to {second} failed: {one_line(done.stderr or done.stdout, 200)}"
+        return (f"FAILED: {first} upgrade to {second} ({helm}): "
+                f"{one_line(done.stderr or done.stdout, 300)}")
     back = kubealign("rollback", "--env", first, "--dir", str(out), "--namespace", namespace,
-                     "--yes", "--timeout", str(timeout), timeout=timeout + 60)
+                     "--yes", "--timeout", str(timeout), timeout=timeout + 60, helm=helm)
     if back.returncode != 0:
-        return f"rollback failed: {one_line(back.stderr or back.stdout, 200)}"
-    status = helm_status(release, namespace)
-    return f"upgraded to {second}, rolled back: {status}"
+        return f"FAILED: {first} rollback ({helm}): {one_line(back.stderr or back.stdout, 300)}"
+    history = helm_history(release, namespace)
+    last = history[-1] if history else {}
+    if len(history) < 3 or last.get("status") != "deployed" or (
+            "Rollback to 1" not in str(last.get("description", ""))):
+        return (f"FAILED: {first} history after rollback ({helm}): "
+                + ", ".join(f"{h.get('revision')}:{h.get('status')}" for h in history))
+    return f"{first}: ok ({helm}), upgraded to {second} values, rolled back to revision 1"
 
 
 # --------------------------------------------------------------------------- report
 
 
 def table(results: Sequence[RepoResult]) -> list[str]:
-    rows = [("repository", "environment", "deployed", "pods", "problems")]
+    rows = [("repository", "environment", "helm", "deployed", "pods", "problems")]
     for repo in results:
         for env in repo.envs:
-            rows.append((repo.name[:44], env.env[:24], "yes" if env.deployed else "NO",
+            rows.append((repo.name[:44], env.env[:24], env.helm,
+                         "yes" if env.deployed else "NO",
                          f"{env.pods_good}/{env.pods_expected}", str(len(env.problems))))
-    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)) for row in rows]
 
 
 def report(results: Sequence[RepoResult]) -> tuple[str, bool]:
     for repo in results:
-        print(f"\n== {repo.name} ({repo.seconds:.0f}s; upgrade/rollback: {repo.upgrade})")
+        print(f"\n== {repo.name} ({repo.seconds:.0f}s)")
+        for upgrade in repo.upgrades or ["not run (fewer than 2 environments)"]:
+            print(f"  upgrade/rollback: {upgrade}")
         for problem in repo.problems:
             print(f"  ! {problem}")
         for env in repo.envs:
@@ -376,7 +435,11 @@ def report(results: Sequence[RepoResult]) -> tuple[str, bool]:
     a = sum(env.deployed for env in envs)
     c = sum(env.pods_good for env in envs)
     d = sum(env.pods_expected for env in envs)
-    ok = a == len(envs) and c == d
+    failed = [repo.name for repo in results
+              if any(u.startswith("FAILED") for u in repo.upgrades)]
+    if failed:
+        print(f"\nupgrade/rollback failed: {', '.join(failed)}")
+    ok = a == len(envs) and c == d and not failed
     return f"e2e: {a}/{len(envs)} environments deployed, {c}/{d} pods running on their " \
            "intended nodes", ok
 
@@ -406,7 +469,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     line, ok = report(results)
     if args.json:
         args.json.write_text(json.dumps([
-            {"repo": r.name, "seconds": round(r.seconds, 1), "upgrade": r.upgrade,
+            {"repo": r.name, "seconds": round(r.seconds, 1), "upgrades": r.upgrades,
              "problems": r.problems,
              "envs": [e.__dict__ for e in r.envs]} for r in results], indent=2),
             encoding="utf-8")

@@ -41,6 +41,8 @@ FAKE_NODE_ANNOTATION = "kwok.x-k8s.io/node"
 POOL_LABEL = "kubealign.test/pool"
 GPU_RESOURCE = "nvidia.com/gpu"
 SERVICE_CIDR = "10.96.0.0/16"
+POD_CIDR = "10.244.0.0/16"
+NODE_IP = "192.0.2.10"
 PROCESSES = ("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok")
 CPU_NODES = 3
 # KWOK stage files (read from the kwok module source) that make fake nodes and pods behave.
@@ -298,7 +300,11 @@ def start(root: Path) -> Ports:
         binary("kwok"), "--kubeconfig", str(kubeconfig), "--config", str(kwok_config(root)),
         "--manage-all-nodes=false",
         f"--manage-nodes-with-annotation-selector={FAKE_NODE_ANNOTATION}=fake",
-        "--node-ip", "127.0.0.1", "--server-address", f"127.0.0.1:{free_port()}",
+        # Fake nodes get an address from TEST-NET-1, not loopback: a hostNetwork pod takes its
+        # node's IP, and the API server refuses loopback addresses in Endpoints. Pod IPs
+        # come from a /16 so a corpus run never exhausts them.
+        "--node-ip", NODE_IP, "--cidr", POD_CIDR,
+        "--server-address", f"127.0.0.1:{free_port()}",
     ], root)
     return ports
 
@@ -349,9 +355,26 @@ def install_base() -> None:
     eso = module_dir(ESO_MODULE) / "config" / "crds" / "bases"
     for crd in sorted(eso.glob("external-secrets.io_*.yaml")):
         kubectl("apply", "--server-side", "--force-conflicts", "-f", str(crd))
-    kubectl("wait", "--for", "condition=Established", "--timeout=60s", "crd",
-            "externalsecrets.external-secrets.io", "secretstores.external-secrets.io",
-            "clustersecretstores.external-secrets.io")
+    wait_established(("externalsecrets.external-secrets.io", "secretstores.external-secrets.io",
+                      "clustersecretstores.external-secrets.io"))
+
+
+def wait_established(crds: Sequence[str], timeout: float = 60) -> None:
+    """Every CRD reports Established. Polled rather than ``kubectl wait``: a CRD created a
+    moment ago has no status.conditions yet, and ``kubectl wait`` fails on that instead of
+    waiting."""
+    deadline = time.monotonic() + timeout
+    pending = list(crds)
+    while pending:
+        pending = [name for name in pending if not any(
+            c.get("type") == "Established" and c.get("status") == "True"
+            for c in (kubectl_json("get", "crd", name).get("status") or {}).get("conditions")
+            or [])]
+        if not pending:
+            return
+        if time.monotonic() > deadline:
+            raise SystemExit(f"CRDs not Established after {timeout:.0f}s: {', '.join(pending)}")
+        time.sleep(0.5)
 
 
 # --------------------------------------------------------------------------- nodes
@@ -373,7 +396,10 @@ def _node(name: str, labels: Mapping[str, str], capacity: Mapping[str, str]) -> 
 
 
 def _base_capacity() -> dict[str, str]:
-    return {"cpu": "64", "memory": "256Gi", "pods": "110", "ephemeral-storage": "1Ti"}
+    # The plan names GPU models, not machine sizes, so every simulated node is as large as
+    # the seed's largest Lambda Labs machine (GH200: 64 vCPUs, 432 GiB) with headroom: CPU
+    # and memory never decide placement here; GPU counts, labels and taints do.
+    return {"cpu": "72", "memory": "480Gi", "pods": "110", "ephemeral-storage": "1Ti"}
 
 
 def pool_nodes(inventory: Mapping[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
@@ -510,8 +536,10 @@ def up(plan: Path | None, pools: Path | None) -> Path:
         shutil.rmtree(root / "etcd", ignore_errors=True)
         ports = start(root)
         log(f"control plane on https://127.0.0.1:{ports.apiserver}")
-        install_base()
-        ensure_cpu_nodes()
+    # Both are idempotent applies: a start interrupted after the control plane came up
+    # (or a base that changed) is completed by the next `up` instead of left half-made.
+    install_base()
+    ensure_cpu_nodes()
     source = pools or (pools_from_plan(plan, root) if plan else default_pools(root))
     problems = apply_pools(source)
     wait_nodes_ready()

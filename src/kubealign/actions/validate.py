@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
+from kubealign.deploy.server_check import Rejection, server_check
 from kubealign.errors import UsageError
 from kubealign.validate.checks import ObjectCheck, SourcedObject, default_checks, run_checks
 from kubealign.validate.helm import render_chart
@@ -46,10 +49,15 @@ def validate_chart_output(
     kube_version: str = DEFAULT_KUBE_VERSION,
     strict: bool = True,
     checks: Sequence[ObjectCheck] | None = None,
+    server: bool | None = False,
+    kube_context: str | None = None,
 ) -> ValidationReport:
     """Render the chart once per environment (all when none named) and check every object.
 
-    Helm failures (a values file violating ``values.schema.json``…) raise ``HelmError``.
+    ``server``: also send every object to the cluster of the kubeconfig as a server-side
+    dry run (refusals become ``server`` violations); ``None`` does so when a kubeconfig
+    exists, ``False`` never. Helm failures (a values file violating ``values.schema.json``…)
+    raise ``HelmError``.
     """
     version = resolve_version(kube_version)
     chart = find_chart(directory)
@@ -76,8 +84,52 @@ def validate_chart_output(
                 rendered.objects, rendered.origins, rendered.documents, strict=True
             )
         ]
-        results.extend(run_checks(objects, active, rendered.texts))
+        found = run_checks(objects, active, rendered.texts)
+        if server or (server is None and kubeconfig_present()):
+            found, said = _server_side(found, rendered.objects, env, kube_context)
+            notes.append(said)
+        results.extend(found)
     return ValidationReport(version, strict, tuple(results), tuple(notes))
+
+
+def kubeconfig_present() -> bool:
+    """A kubeconfig the server-side check would read (KUBECONFIG, else ~/.kube/config)."""
+    listed = [p for p in os.environ.get("KUBECONFIG", "").split(os.pathsep) if p]
+    return any(Path(p).is_file() for p in listed or [str(Path.home() / ".kube" / "config")])
+
+
+def _field_path(field: str) -> tuple[str | int, ...]:
+    """``spec.containers[0].image`` -> ``("spec", "containers", 0, "image")``."""
+    path: list[str | int] = []
+    for part in field.split("."):
+        name, *indexes = part.split("[")
+        if name:
+            path.append(name)
+        path += [int(i.rstrip("]")) if i.rstrip("]").isdigit() else i.rstrip("]")
+                 for i in indexes]
+    return tuple(path)
+
+
+def _server_side(
+    results: list[ObjectResult], objects: Sequence[Mapping[str, Any]], env: str,
+    kube_context: str | None,
+) -> tuple[list[ObjectResult], str]:
+    """``results`` with the API server's refusals added; and what was done, as a note."""
+    check = server_check(objects, env, kube_context=kube_context)
+    if check.skipped is not None:
+        return results, f"{env}: server-side dry run skipped: {check.skipped}"
+    refused: dict[tuple[str, str], list[Rejection]] = {}
+    for rejection in check.rejections:
+        refused.setdefault((rejection.kind, rejection.name), []).append(rejection)
+    out = []
+    for result in results:
+        extra = tuple(Violation("server", _field_path(r.field) if r.field else (), r.message)
+                      for r in refused.pop((result.ref.kind, result.ref.name), []))
+        out.append(ObjectResult(result.ref, result.violations + extra, result.skipped)
+                   if extra else result)
+    said = (f"{env}: server-side dry run on {check.server}: {check.accepted} accepted, "
+            f"{len(check.rejections)} refusal(s)")
+    return out, "; ".join([said, *check.notes])
 
 
 def validate_manifests(

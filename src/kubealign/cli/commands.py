@@ -49,7 +49,8 @@ COMMANDS: tuple[CommandEntry, ...] = (
                  "config`."),
     CommandEntry("validate", "kubealign.cli.validate",
                  "Validate every rendered object against the Kubernetes schemas (strict) and "
-                 "kubealign's CRD schemas (and, with --policies, the POL rules)."),
+                 "kubealign's CRD schemas (and, with --policies, the POL rules; where a "
+                 "cluster is reachable, its API server's dry run)."),
     CommandEntry("rules", "kubealign.cli.rules", "List and explain the audit rules."),
 )
 

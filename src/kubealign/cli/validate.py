@@ -78,15 +78,27 @@ def validate(
                                         "token automount, restricted security context...); "
                                         "a violation counts as invalid."),
     ] = False,
+    server: Annotated[
+        bool | None,
+        typer.Option("--server/--offline",
+                     help="Also dry-run every object on the kubeconfig's cluster (server-side "
+                          "apply, nothing stored); a refusal counts as invalid. Default: when "
+                          "a kubeconfig exists (skipped, with the reason, if unreachable)."),
+    ] = None,
+    kube_context: Annotated[
+        str | None, typer.Option("--kube-context", help="kubeconfig context for --server.")
+    ] = None,
 ) -> None:
     """Validate every rendered object against the Kubernetes schemas (strict) and kubealign's
-    CRD schemas (and, with --policies, the POL rules). Exit 1 when any object is invalid, 2 on
-    usage or input errors."""
+    CRD schemas (and, with --policies, the POL rules; where a cluster is reachable, its API
+    server's dry run). Exit 1 when any object is invalid, 2 on usage or input errors."""
     environments = list(env or [])
     if environments and all_environments:
         raise UsageError("--env and --all are mutually exclusive")
     if manifests and environments:
         raise UsageError("--env applies to a converted chart, not to --manifests")
+    if manifests and server:
+        raise UsageError("--server applies to a converted chart, not to --manifests")
     if not directory.exists():
         raise UsageError(f"{directory}: no such directory")
     checks = default_checks(kube_version, strict=not lenient)
@@ -98,7 +110,7 @@ def validate(
     else:
         report = validate_chart_output(
             directory, environments=environments, kube_version=kube_version,
-            strict=not lenient, checks=checks,
+            strict=not lenient, checks=checks, server=server, kube_context=kube_context,
         )
     if output is not None:
         write_text_atomic(output, render_report(report, fmt.value))
