@@ -84,10 +84,17 @@ def namespace_for(repo: str, env: str) -> str:
     return dns_label(f"e2e-{repo[:24]}-{env}")
 
 
-def environments(chart: Path) -> list[str]:
+def environments(out: Path) -> list[str]:
+    """Every environment of the plan migrate kept, and every ``values-<env>.yaml`` of the
+    chart: one whose conversion failed has no values file and must still count (as not
+    deployed), never vanish from the total."""
     from kubealign.actions.validate import chart_environments
 
-    return list(chart_environments(chart))
+    plan = out / "kubealign.yaml"
+    data = yaml.safe_load(plan.read_text(encoding="utf-8")) if plan.is_file() else {}
+    planned = (data or {}).get("environments") or {}
+    names = set(planned) if isinstance(planned, dict) else set()
+    return sorted(names | set(chart_environments(out / "chart")))
 
 
 def merged_values(chart: Path, env: str) -> dict[str, Any]:
@@ -332,13 +339,17 @@ def run_repo(name: str, source: Path, work: Path, timeout: int) -> RepoResult:
         lc.wait_nodes_ready()
     nodes = {n["metadata"]["name"]: n for n in lc.kubectl_json("get", "nodes")["items"]}
     release = release_name(out)
-    names = environments(chart)
+    names = environments(out)
     for index, env in enumerate(names):
         # Alternate the Helm engines so both meet the API server: the helm binary on PATH
         # and the embedded SDK (KUBEALIGN_HELM=sdk).
         helm = "binary" if index % 2 == 0 else "sdk"
         env_result = EnvResult(name, env, namespace_for(name, env), helm=helm)
         result.envs.append(env_result)
+        if not (chart / f"values-{env}.yaml").is_file():
+            env_result.problems.append(f"no chart/values-{env}.yaml: migrate did not convert "
+                                       "this environment of its plan")
+            continue
         done = deploy(out, env, env_result.namespace, timeout, helm)
         if done.returncode != 0:
             env_result.problems.append(f"deploy exit {done.returncode}: "
@@ -351,10 +362,11 @@ def run_repo(name: str, source: Path, work: Path, timeout: int) -> RepoResult:
             check_environment(env_result, chart, release, nodes)
         except Exception as exc:  # the check itself failing is a finding, not a crash
             env_result.problems.append(f"check failed: {exc}")
-        if index < 2 and len(names) >= 2:
+        converted = [n for n in names if (chart / f"values-{n}.yaml").is_file()]
+        if index < 2 and len(converted) >= 2:
             # The first two environments (one per Helm engine) are upgraded to the next
             # environment's values and rolled back, by the engine that installed them.
-            following = names[(index + 1) % len(names)]
+            following = converted[(converted.index(env) + 1) % len(converted)]
             result.upgrades.append(
                 upgrade_and_rollback(out, release, env, following, env_result.namespace,
                                      timeout, helm)
