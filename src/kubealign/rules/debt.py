@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import posixpath
+import re
 from collections.abc import Iterable
+from pathlib import PurePosixPath
 
 from kubealign.model.artifacts import DeployCommand, DeployKind, ScriptInfo
 from kubealign.model.audit import ActionItem, ActionPhase, BeforeAfter, TechDebtItem
@@ -11,6 +14,7 @@ from kubealign.model.inventory import ArtifactKind
 from kubealign.rules.context import AuditContext
 from kubealign.rules.dockerfile_rules import dockerfile_groups
 from kubealign.rules.liveness import liveness
+from kubealign.rules.script_purpose import says_deploy, tooling_folder, tooling_reason
 from kubealign.rules.variants import compose_role
 
 K = ArtifactKind
@@ -37,57 +41,120 @@ def _item(
     )
 
 
-#: Commands that deploy by themselves; calling another script or make target, pulling an
-#: image or logging in to a registry does not make a file deployment debt.
-_DEPLOYING = frozenset(DeployKind) - {
-    DeployKind.SCRIPT_CALL,
-    DeployKind.MAKE_CALL,
-    DeployKind.DOCKER_PULL,
-    DeployKind.DOCKER_LOGIN,
-    # ``kubectl get``, ``helm lint``, ``docker compose logs``, ``argocd app list``: reads.
-    DeployKind.KUBECTL_OTHER,
-    DeployKind.HELM_OTHER,
-    DeployKind.COMPOSE_OTHER,
-    DeployKind.ARGOCD_OTHER,
-}
+#: Commands that change a running deployment by themselves. Calling another script or make
+#: target, pulling an image, logging in, reading (``kubectl get``, ``helm lint``, ``docker
+#: compose logs``) deploy nothing; Terraform, Pulumi and Ansible provision the machines and
+#: clusters the chart runs on, which the chart does not replace; ``ssh`` alone runs whatever
+#: it is given (its remote commands are classified by their own kind).
+_DEPLOYING = frozenset({
+    DeployKind.SCP, DeployKind.RSYNC,
+    DeployKind.STACK_DEPLOY, DeployKind.STACK_RM,
+    DeployKind.COMPOSE_UP, DeployKind.COMPOSE_DOWN, DeployKind.COMPOSE_PULL,
+    DeployKind.COMPOSE_BUILD, DeployKind.DOCKER_RUN, DeployKind.DOCKER_BUILD,
+    DeployKind.DOCKER_PUSH, DeployKind.DOCKER_SECRET_CREATE, DeployKind.DOCKER_SERVICE_CREATE,
+    DeployKind.DOCKER_SERVICE_UPDATE,
+    DeployKind.KUBECTL_APPLY, DeployKind.KUBECTL_DELETE, DeployKind.KUBECTL_SET_IMAGE,
+    DeployKind.KUBECTL_CREATE_SECRET, DeployKind.KUBECTL_ROLLOUT,
+    DeployKind.HELM_UPGRADE, DeployKind.HELM_INSTALL, DeployKind.ARGOCD_SYNC,
+})
+
+_BUILDS = frozenset({DeployKind.DOCKER_BUILD, DeployKind.COMPOSE_BUILD})
+_COMPOSE_RUNS = frozenset({DeployKind.COMPOSE_UP, DeployKind.COMPOSE_DOWN,
+                           DeployKind.COMPOSE_PULL, DeployKind.COMPOSE_BUILD})
+#: A web server started in-process by a program whose name says it deploys.
+_SERVER_START = re.compile(r"\b(?:uvicorn|hypercorn|gunicorn|waitress)\.(?:run|serve)\s*\(")
 
 
-#: Pulumi sub-commands that change infrastructure; ``pulumi env``/``config``/``stack ls``
-#: read settings and secrets, which deploys nothing.
-_PULUMI_CHANGES = frozenset({"up", "update", "destroy", "refresh", "import"})
-
-
-def _deploys(command: DeployCommand) -> bool:
-    if command.kind not in _DEPLOYING:
+def _local_compose(ctx: AuditContext, script: ScriptInfo, command: DeployCommand) -> bool:
+    """Compose run on the developer's machine: the default file or the kept base file, or a
+    development/test file, from a script whose name does not say it deploys."""
+    if command.remote_host is not None or says_deploy(script.path):
         return False
-    if command.kind is DeployKind.PULUMI:
-        return any(word in _PULUMI_CHANGES for word in command.argv[1:3])
+    kept = _kept_compose(ctx)
+    base = posixpath.dirname(script.path)
+    for word in command.files:
+        name = PurePosixPath(word.strip("'\"")).name.lower()
+        candidates = {posixpath.normpath(posixpath.join(base, word)), posixpath.normpath(word)}
+        if candidates & kept:
+            continue
+        if any(w in _LOCAL_ENVIRONMENTS for w in re.findall(r"[a-z0-9]+", name)):
+            continue
+        return False
     return True
 
 
-def deploying_commands(script: ScriptInfo) -> tuple[DeployCommand, ...]:
-    """The commands of ``script`` that build, ship or start a deployment."""
-    return tuple(c for c in script.deploy_commands if _deploys(c))
+_LOCAL_ENVIRONMENTS = frozenset({"dev", "development", "local", "test", "tests", "testing", "ci",
+                                 "e2e", "integration"})
 
 
-def deploy_evidence(script: ScriptInfo) -> str | None:
-    """``path:line `command``` of the first deploying command, None when it deploys nothing."""
-    commands = deploying_commands(script)
-    if not commands:
+def _deploys(ctx: AuditContext, script: ScriptInfo, command: DeployCommand) -> bool:
+    kind = command.kind
+    if kind not in _DEPLOYING:
+        return False
+    if kind in {DeployKind.SCP, DeployKind.RSYNC}:
+        return bool(command.hosts)  # a local copy ships nothing
+    if kind is DeployKind.DOCKER_RUN:
+        # ``docker run --rm tool`` runs a tool; a detached or restarting container is a
+        # service started by hand.
+        # service started by hand: on a server (through ssh, with a restart policy, or from
+        # a script named for production) rather than a developer's local database.
+        if command.param("restart") is not None or command.remote_host is not None:
+            return True
+        return command.param("detach") == "true" and says_deploy(script.path)
+    return not (kind in _COMPOSE_RUNS and _local_compose(ctx, script, command))
+
+
+def deploying_commands(ctx: AuditContext, script: ScriptInfo) -> tuple[DeployCommand, ...]:
+    """The commands of ``script`` that ship or start a deployment; none for tooling (hooks,
+    tests, checks, backups, provisioning) and for scripts that only build images locally."""
+    if tooling_reason(script.path) is not None:
+        return ()
+    commands = tuple(c for c in script.deploy_commands if _deploys(ctx, script, c))
+    if commands and all(
+        c.kind in _BUILDS and c.param("push") != "true" for c in commands
+    ):
+        return ()  # a local image build: CI builds images, nothing here deploys
+    return commands
+
+
+def server_launch(ctx: AuditContext, path: str) -> tuple[int, str] | None:
+    """(line, text) where a Python program named as a deployment starts a web server itself
+    (``deploy_x.py`` running ``uvicorn.run``): a hand-rolled launcher the chart's Deployment
+    replaces. Application entry points (``main.py``, ``app.py``) are not named so."""
+    if not path.endswith(".py") or not says_deploy(path) or tooling_reason(path) is not None:
         return None
-    first = min(commands, key=lambda c: c.line)
+    for number, text in enumerate(ctx.lines(path), start=1):
+        match = _SERVER_START.search(text)
+        if match and not text.lstrip().startswith("#"):
+            return number, text.strip()[:60]
+    return None
+
+
+def deploy_evidence(ctx: AuditContext, script: ScriptInfo) -> str | None:
+    """``path:line `command``` of the first deploying command, None when it deploys nothing."""
+    commands = deploying_commands(ctx, script)
+    if not commands:
+        launch = server_launch(ctx, script.path)
+        if launch is None:
+            return None
+        return f"{script.path}:{launch[0]} `{launch[1]}`"
+    # The command that ships or starts something says more than the image build before it.
+    shipping = [c for c in commands if c.kind not in _BUILDS] or list(commands)
+    first = min(shipping, key=lambda c: c.line)
     shown = " ".join(first.argv[:4])
     return f"{script.path}:{first.line} `{shown}`"
 
 
-def _replacement(script: ScriptInfo) -> str:
+def _replacement(ctx: AuditContext, script: ScriptInfo) -> str:
     """What takes over the job this script does, from the kinds of its commands."""
-    kinds = {c.kind for c in deploying_commands(script)}
+    kinds = {c.kind for c in deploying_commands(ctx, script)}
     builds = {DeployKind.DOCKER_BUILD, DeployKind.DOCKER_PUSH, DeployKind.COMPOSE_BUILD}
     secrets = {DeployKind.DOCKER_SECRET_CREATE, DeployKind.KUBECTL_CREATE_SECRET}
-    if kinds and kinds <= builds:
+    if not kinds:
+        return "the chart's Deployment of the service (helm upgrade / Argo CD sync)"
+    if kinds <= builds:
         return "the CI image build and push"
-    if kinds and kinds <= secrets:
+    if kinds <= secrets:
         return "External Secrets (the chart's ExternalSecret objects)"
     return "helm upgrade / Argo CD sync"
 
@@ -119,7 +186,7 @@ def tech_debt(ctx: AuditContext) -> tuple[TechDebtItem, ...]:
                     )
                 )
     for path in sorted(ctx.scripts):
-        evidence = deploy_evidence(ctx.scripts[path])
+        evidence = deploy_evidence(ctx, ctx.scripts[path])
         if evidence is None:
             # Git hooks, environment activation, formatters, push helpers: they deploy
             # nothing, so the chart replaces nothing in them; they are left alone.
@@ -128,9 +195,21 @@ def tech_debt(ctx: AuditContext) -> tuple[TechDebtItem, ...]:
             _item(
                 ctx,
                 path,
-                f"deploy script ({evidence}): replaced by {_replacement(ctx.scripts[path])}",
+                f"deploy script ({evidence}): replaced by {_replacement(ctx, ctx.scripts[path])}",
             )
         )
+    for artifact in ctx.inventory:
+        # Python programs that run no commands are not scripts to the loaders, but one named
+        # as a deployment that starts the web server itself is still a launcher to retire.
+        if artifact.path in ctx.scripts:
+            continue
+        launch = server_launch(ctx, artifact.path)
+        if launch is not None:
+            items.append(_item(
+                ctx, artifact.path,
+                f"deploy script ({artifact.path}:{launch[0]} `{launch[1]}`): replaced by the "
+                "chart's Deployment of the service (helm upgrade / Argo CD sync)",
+            ))
     chart_dirs = [
         a.helm_chart.directory for a in ctx.inventory.by_kind(K.HELM_CHART) if a.helm_chart
     ]
@@ -149,7 +228,8 @@ def tech_debt(ctx: AuditContext) -> tuple[TechDebtItem, ...]:
             items.append(
                 _item(ctx, path, "undeployed hand-written chart: replaced by the generated chart")
             )
-    unique = {i.path: i for i in items}
+    # Dev containers, tests, provisioning trees: tooling the chart does not replace.
+    unique = {i.path: i for i in items if tooling_folder(i.path) is None}
     return tuple(unique[p] for p in sorted(unique))
 
 
@@ -158,7 +238,7 @@ def before_after(ctx: AuditContext) -> tuple[tuple[BeforeAfter, ...], float]:
     manifests = [a for a in inv if a.has(K.KUBERNETES_MANIFEST) or a.has(K.KUSTOMIZATION)]
     scripts_before = len(ctx.scripts)
     # One deployment entry point remains, plus scripts that deploy nothing (helpers).
-    helpers = sum(1 for s in ctx.scripts.values() if not deploying_commands(s))
+    helpers = sum(1 for s in ctx.scripts.values() if deploy_evidence(ctx, s) is None)
     scripts_after = min(scripts_before, helpers + (1 if scripts_before > helpers else 0))
     argo = len(inv.by_kind(K.ARGOCD_APPLICATION))
     counts = (
