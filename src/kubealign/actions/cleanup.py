@@ -11,12 +11,14 @@ Changes are staged, never committed.
 
 from __future__ import annotations
 
+import os
 import shlex
 import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from kubealign.actions.cleanup_references import WorkTreeText, load_work_tree, references
 from kubealign.errors import KubealignError
 from kubealign.model.audit import AuditReport, TechDebtItem
 
@@ -154,10 +156,57 @@ def _why_not(item: TechDebtItem, root: Path, tracked: set[str] | None) -> str | 
     return None
 
 
+def _top(root: Path) -> Path:
+    """The git work tree's top folder (a monorepo's root above the audited folder)."""
+    done = _git(root, "rev-parse", "--show-toplevel")
+    return Path(done.stdout.strip()) if done.returncode == 0 and done.stdout.strip() else root
+
+
+def _hold_back_used(steps: list[CleanupStep], root: Path, tree: WorkTreeText,
+                    held: list[HeldBack]) -> list[CleanupStep]:
+    """Keep every step whose file a staying file of the work tree still uses; a file kept
+    keeps what it uses in turn, so this runs until nothing changes."""
+    prefix = Path(os.path.relpath(root.resolve(), tree.top.resolve())).as_posix()
+
+    def wt(path: str) -> str:
+        return path if prefix == "." else f"{prefix}/{path}"
+
+    remaining = list(steps)
+    while True:
+        leaving = {wt(s.path) for s in remaining if s.operation == "rm"}
+        leaving |= {t for s in remaining if s.directory for t in tree.texts
+                    if t.startswith(wt(s.path).rstrip("/") + "/")}
+        kept: list[CleanupStep] = []
+        for step in remaining:
+            targets = _files_under(root, step.path) if step.directory else [step.path]
+            users = [u for t in targets for u in references(tree, wt(t), ignore=leaving)]
+            if users:
+                shown = ", ".join(str(u) for u in users[:3])
+                more = f" (+{len(users) - 3} more)" if len(users) > 3 else ""
+                held.append(HeldBack(step.path, step.reason,
+                                     f"still used by {shown}{more}"))
+                kept.append(step)
+        if not kept:
+            return remaining
+        remaining = [s for s in remaining if s not in kept]
+
+
+def _files_under(root: Path, directory: str) -> list[str]:
+    found: list[str] = []
+    for folder, _, files in os.walk(root / directory):
+        found += [(Path(folder) / f).relative_to(root).as_posix() for f in sorted(files)]
+    return sorted(found)
+
+
 def plan_cleanup(report: AuditReport, root: Path) -> CleanupPlan:
     """The steps for ``report``'s tech debt in ``root`` (read-only; works outside git too,
-    where tracking cannot be checked and ``apply_cleanup`` will refuse)."""
-    tracked = _tracked(root) if _in_work_tree(root) else None
+    where tracking cannot be checked and ``apply_cleanup`` will refuse).
+
+    Besides the audit's own liveness, every file of the whole git work tree that can run
+    something is searched for each file to remove (see ``cleanup_references``)."""
+    in_git = _in_work_tree(root)
+    tracked = _tracked(root) if in_git else None
+    tree = load_work_tree(_top(root) if in_git else root, use_git=in_git)
     steps: list[CleanupStep] = []
     held: list[HeldBack] = []
     removed_directories: list[str] = []
@@ -174,7 +223,8 @@ def plan_cleanup(report: AuditReport, root: Path) -> CleanupPlan:
             removed_directories.append(item.path.rstrip("/"))
         steps.append(CleanupStep(operation, item.path, item.destination, item.reason,
                                  directory=directory))
-    return CleanupPlan(report.root, tuple(steps), tuple(held))
+    steps = _hold_back_used(steps, root, tree, held)
+    return CleanupPlan(report.root, tuple(steps), tuple(sorted(held, key=lambda h: h.path)))
 
 
 # --------------------------------------------------------------------------- applying
