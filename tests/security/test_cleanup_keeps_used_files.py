@@ -16,7 +16,7 @@ import pytest
 
 from emit.sample_report import sample_report
 from kubealign.actions.cleanup import apply_cleanup, plan_cleanup
-from kubealign.model.audit import AuditReport, TechDebtItem
+from kubealign.model.audit import AuditReport, ScriptEntry, TechDebtItem
 
 _GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid",
             "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid",
@@ -40,10 +40,12 @@ def _monorepo(tmp_path: Path, files: dict[str, str]) -> Path:
     return top
 
 
-def _report(*paths: str) -> AuditReport:
+def _report(*paths: str, live: tuple[str, ...] = ()) -> AuditReport:
+    """A report proposing ``paths``, whose audit found the scripts ``live`` live."""
     items = tuple(TechDebtItem(p, f"deploy script ({p}:1 `ssh host`)", "delete", None, False,
                                ()) for p in paths)
-    return dataclasses.replace(sample_report(), tech_debt=items)
+    scripts = tuple(ScriptEntry(p, "sh", (), live=True) for p in live)
+    return dataclasses.replace(sample_report(), tech_debt=items, scripts=scripts)
 
 
 FILES = {
@@ -70,7 +72,7 @@ def mono(tmp_path: Path) -> Path:
 
 
 def test_plan_holds_back_files_used_anywhere_in_the_work_tree(mono: Path) -> None:
-    plan = plan_cleanup(_report(*USED, "old.sh"), mono / "app")
+    plan = plan_cleanup(_report(*USED, "old.sh", live=("run.sh",)), mono / "app")
     assert [s.path for s in plan.steps] == ["old.sh"]
     held = {h.path: h.why_not for h in plan.held_back}
     assert set(held) == set(USED)
@@ -81,7 +83,7 @@ def test_plan_holds_back_files_used_anywhere_in_the_work_tree(mono: Path) -> Non
 
 
 def test_apply_deletes_only_the_unused_file(mono: Path) -> None:
-    result = apply_cleanup(_report(*USED, "old.sh"), mono / "app")
+    result = apply_cleanup(_report(*USED, "old.sh", live=("run.sh",)), mono / "app")
     assert [s.path for s in result.done] == ["old.sh"]
     for name in USED:
         assert (mono / "app" / name).is_file(), name
@@ -94,7 +96,7 @@ def test_a_file_kept_keeps_what_it_uses(tmp_path: Path) -> None:
         "a.sh": "#!/bin/sh\n./b.sh\n",
         "b.sh": "#!/bin/sh\nssh host true\n",
     })
-    plan = plan_cleanup(_report("a.sh", "b.sh"), top)
+    plan = plan_cleanup(_report("a.sh", "b.sh", live=("a.sh", "b.sh")), top)
     assert plan.steps == ()
     assert {h.path for h in plan.held_back} == {"a.sh", "b.sh"}
 
@@ -114,6 +116,30 @@ def test_a_folder_is_kept_when_a_file_in_it_is_used(tmp_path: Path) -> None:
         "legacy/chart/Chart.yaml": "name: x\n",
         "legacy/chart/values.yaml": "a: 1\n",
     })
-    plan = plan_cleanup(_report("legacy/chart"), top)
+    plan = plan_cleanup(_report("legacy/chart", live=("deploy.sh",)), top)
     assert plan.steps == ()
     assert "deploy.sh:2" in plan.held_back[0].why_not
+
+
+def test_a_dead_script_or_a_tool_setting_keeps_nothing(tmp_path: Path) -> None:
+    top = _monorepo(tmp_path, {
+        "old_helper.sh": "#!/bin/sh\n./old.sh\n",  # nothing runs it: not live
+        ".codacy.yml": "exclude_paths:\n  - old.sh\n",
+        ".github/workflows/ci.yml": "on:\n  push:\n    paths: ['deploy/**']\n",
+        "old.sh": "#!/bin/sh\nssh host true\n",
+        "deploy/x.yml": "kind: Deployment\n",
+    })
+    plan = plan_cleanup(_report("old.sh", "deploy/x.yml"), top)
+    assert [s.path for s in plan.steps] == ["deploy/x.yml", "old.sh"]
+
+
+def test_workflow_path_filters_and_case_patterns_use_nothing(tmp_path: Path) -> None:
+    top = _monorepo(tmp_path, {
+        ".github/workflows/deploy.yml": "on:\n  push:\n    paths:\n      - 'scripts/old.sh'\n"
+        "      - 'deploy/**'\njobs:\n  d:\n    steps:\n      - run: |\n"
+        "          [[ \"$ctx\" == svc/* ]] && echo nested\n",
+        "scripts/old.sh": "#!/bin/sh\nssh host true\n",
+        "svc/api/Dockerfile.old": "FROM alpine\n",
+    })
+    plan = plan_cleanup(_report("scripts/old.sh", "svc/api/Dockerfile.old"), top)
+    assert [s.path for s in plan.steps] == ["scripts/old.sh", "svc/api/Dockerfile.old"]

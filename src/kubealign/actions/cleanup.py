@@ -18,7 +18,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from kubealign.actions.cleanup_references import WorkTreeText, load_work_tree, references
+from kubealign.actions.cleanup_references import (
+    WorkTreeText,
+    load_work_tree,
+    references,
+    runner_kind,
+)
 from kubealign.errors import KubealignError
 from kubealign.model.audit import AuditReport, TechDebtItem
 
@@ -162,18 +167,26 @@ def _top(root: Path) -> Path:
     return Path(done.stdout.strip()) if done.returncode == 0 and done.stdout.strip() else root
 
 
-def _hold_back_used(steps: list[CleanupStep], root: Path, tree: WorkTreeText,
-                    held: list[HeldBack]) -> list[CleanupStep]:
+def _hold_back_used(report: AuditReport, steps: list[CleanupStep], root: Path,
+                    tree: WorkTreeText, held: list[HeldBack]) -> list[CleanupStep]:
     """Keep every step whose file a staying file of the work tree still uses; a file kept
-    keeps what it uses in turn, so this runs until nothing changes."""
+    keeps what it uses in turn, so this runs until nothing changes.
+
+    Inside the audited folder a script counts when the audit found it live (CI, a Makefile
+    or a live script runs it); outside it (a monorepo around it) every script counts, as do
+    workflows, Makefiles, compose files, Dockerfiles and kustomizations everywhere."""
     prefix = Path(os.path.relpath(root.resolve(), tree.top.resolve())).as_posix()
 
     def wt(path: str) -> str:
         return path if prefix == "." else f"{prefix}/{path}"
 
+    live = {wt(s.path) for s in report.scripts if s.live}
+    inside = "" if prefix == "." else prefix + "/"
+    silent = {t for t in tree.texts if t.startswith(inside) and runner_kind(t) == "script"
+              and t not in live}
     remaining = list(steps)
     while True:
-        leaving = {wt(s.path) for s in remaining if s.operation == "rm"}
+        leaving = silent | {wt(s.path) for s in remaining if s.operation == "rm"}
         leaving |= {t for s in remaining if s.directory for t in tree.texts
                     if t.startswith(wt(s.path).rstrip("/") + "/")}
         kept: list[CleanupStep] = []
@@ -223,7 +236,7 @@ def plan_cleanup(report: AuditReport, root: Path) -> CleanupPlan:
             removed_directories.append(item.path.rstrip("/"))
         steps.append(CleanupStep(operation, item.path, item.destination, item.reason,
                                  directory=directory))
-    steps = _hold_back_used(steps, root, tree, held)
+    steps = _hold_back_used(report, steps, root, tree, held)
     return CleanupPlan(report.root, tuple(steps), tuple(sorted(held, key=lambda h: h.path)))
 
 

@@ -12,7 +12,6 @@ file that stays refers to it; a wrong deletion costs more than a kept file.
 
 from __future__ import annotations
 
-import fnmatch
 import os
 import posixpath
 import re
@@ -23,14 +22,11 @@ from pathlib import Path, PurePosixPath
 
 _MAX_BYTES = 1024 * 1024
 _GIT_TIMEOUT_SECONDS = 60
-_SCRIPT_SUFFIXES = frozenset({
-    ".sh", ".bash", ".zsh", ".ksh", ".py", ".mk", ".yml", ".yaml", ".json", ".toml", ".ps1",
-    ".cfg", ".ini", ".js", ".mjs", ".cjs", ".ts",
-})
-_RUNNING_NAMES = frozenset({
-    "makefile", "gnumakefile", "justfile", "jenkinsfile", "procfile", "taskfile",
-    "dockerfile", "tiltfile", "earthfile",
-})
+_SCRIPT_SUFFIXES = frozenset({".sh", ".bash", ".zsh", ".ksh", ".py", ".ps1"})
+_MAKE_NAMES = frozenset({"makefile", "gnumakefile", "justfile"})
+_CI_NAMES = frozenset({"jenkinsfile", ".gitlab-ci.yml", ".gitlab-ci.yaml", "azure-pipelines.yml",
+                       "bitbucket-pipelines.yml", ".pre-commit-config.yaml", "package.json",
+                       "taskfile.yml", "taskfile.yaml", "procfile", "tiltfile"})
 _PRUNED = frozenset({".git", "node_modules", ".venv", "venv", "__pycache__", ".tox"})
 #: A word holding a glob: ``deploy/*.yml``, ``$(wildcard k8s/*.yaml)``, ``scripts/deploy_*``.
 _GLOB_WORD = re.compile(r"[\w.${}()/@+-]*[*?][\w.${}()/*?@+-]*")
@@ -64,6 +60,8 @@ class WorkTreeText:
     globs: list[tuple[str, int, str]] = field(default_factory=list)
 
     def add(self, source: str, lines: tuple[str, ...]) -> None:
+        if runner_kind(source) == "ci" and source.endswith((".yml", ".yaml")):
+            lines = _without_path_filters(lines)
         self.texts[source] = lines
         self.joined[source] = "\n".join(lines)
         for number, line in enumerate(lines, start=1):
@@ -74,11 +72,27 @@ class WorkTreeText:
             self.globs.extend((source, number, w) for w in words if _specific(w))
 
 
-def _runs_something(name: str) -> bool:
-    lower = name.lower()
-    if lower in _RUNNING_NAMES or lower.startswith(("dockerfile", "makefile")):
-        return True
-    return PurePosixPath(lower).suffix in _SCRIPT_SUFFIXES or "." not in lower
+def runner_kind(path: str) -> str | None:
+    """``make``, ``ci``, ``compose``, ``dockerfile``, ``kustomize`` or ``script`` for a file
+    that runs or builds something; None for documentation, data and tool settings (an
+    editor's or linter's list of paths uses none of them)."""
+    pure = PurePosixPath(path.lower())
+    name, suffix = pure.name, pure.suffix
+    yaml = suffix in {".yml", ".yaml"}
+    if name in _MAKE_NAMES or suffix == ".mk" or name.startswith("makefile"):
+        return "make"
+    if name in _CI_NAMES or (yaml and pure.parts[:2] in {(".github", "workflows"),
+                                                        (".circleci", name)}):
+        return "ci"
+    if yaml and ("compose" in name or name.startswith("stack")):
+        return "compose"
+    if name.startswith("dockerfile") or suffix == ".dockerfile":
+        return "dockerfile"
+    if yaml and name.startswith("kustomization"):
+        return "kustomize"
+    if suffix in _SCRIPT_SUFFIXES or "." not in name:
+        return "script"
+    return None
 
 
 def _tracked(top: Path) -> list[str] | None:
@@ -119,7 +133,7 @@ def load_work_tree(top: Path, *, use_git: bool) -> WorkTreeText:
     names = (_tracked(top) if use_git else None) or _walked(top)
     tree = WorkTreeText(top)
     for name in names:
-        if not _runs_something(PurePosixPath(name).name):
+        if runner_kind(name) is None:
             continue
         lines = _read_lines(top / name)
         if lines is not None:
@@ -127,9 +141,35 @@ def load_work_tree(top: Path, *, use_git: bool) -> WorkTreeText:
     return tree
 
 
+_FILTER_KEY = re.compile(r"^(\s*)(?:-\s+)?(?:paths|paths-ignore|files|files-ignore)\s*:\s*(.*)$")
+
+
+def _without_path_filters(lines: tuple[str, ...]) -> tuple[str, ...]:
+    """A workflow's ``on: push: paths:`` lists say when it runs, not what it uses: blanked."""
+    kept: list[str] = []
+    block: int | None = None  # indentation of the filter key while inside its list
+    for line in lines:
+        indent = len(line) - len(line.lstrip())
+        if block is not None:
+            if not line.strip() or (indent > block) or (
+                    indent == block and line.lstrip().startswith("- ")):
+                kept.append("")
+                continue
+            block = None
+        match = _FILTER_KEY.match(line)
+        if match:
+            block = len(match.group(1))
+            kept.append("")
+            continue
+        kept.append(line)
+    return tuple(kept)
+
+
 def _specific(word: str) -> bool:
     """A glob naming something (``deploy/*.yml``, ``compose-*.yml``), not every file of a
-    type (``*.yml``, ``**/*.py``), which a path filter or a linter writes."""
+    type (``*.yml``) or a whole tree (``infra/**``), which path filters and linters write."""
+    if "**" in word:
+        return False
     literal = re.sub(r"\$\{[^}]*\}|\$\([^)]*\)|\$[A-Za-z_][A-Za-z0-9_]*|[*?]", "", word)
     literal = re.sub(r"\.[A-Za-z0-9]+$", "", literal.strip("'\"`"))
     return len(re.sub(r"[^A-Za-z0-9]", "", literal)) >= 3
@@ -162,7 +202,29 @@ def _glob_matches(word: str, folder: str, target: str) -> bool:
     if not word or word.startswith("/") or word.strip("*/.") == "":
         return False
     candidates = {posixpath.normpath(posixpath.join(folder, word)) if folder else word, word}
-    return any(fnmatch.fnmatchcase(target, c) for c in candidates)
+    return any(_shell_glob(c).fullmatch(target) is not None for c in candidates)
+
+
+def _shell_glob(pattern: str) -> re.Pattern[str]:
+    """A shell or make glob: ``*`` and ``?`` stay inside one path segment, ``[...]`` is a
+    class of characters."""
+    parts: list[str] = []
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        close = pattern.find("]", index + 2) if char == "[" else -1
+        if char == "*":
+            parts.append("[^/]*")
+        elif char == "?":
+            parts.append("[^/]")
+        elif close > 0:
+            body = pattern[index + 1:close].replace("\\", "\\\\")
+            parts.append("[^" + body[1:] + "]" if body.startswith("!") else "[" + body + "]")
+            index = close
+        else:
+            parts.append(re.escape(char))
+        index += 1
+    return re.compile("".join(parts))
 
 
 def _refers(source: str, line: str, target: str) -> bool:
@@ -201,9 +263,10 @@ def references(tree: WorkTreeText, target: str, ignore: Iterable[str] = ()) -> l
                 found[source] = Reference(source, number)
                 break
     for folder in _folders(target):
+        # A folder is used whole by ``kubectl apply -f dir``, ``-k dir`` or ``COPY dir``; a
+        # path filter or a working directory names it without reading every file in it.
         uses = re.compile(
-            rf"(?:^|[\s\"'=(])(?:\./)?{re.escape(folder)}/(?=$|[\s\"');])"
-            rf"|(?:-f|-k|--filename|--kustomize)[\s=]+[\"']?(?:\./)?"
+            rf"(?:-f|-k|--filename|--kustomize|COPY|ADD)[\s=]+(?:--\S+\s+)*[\"']?(?:\./)?"
             rf"{re.escape(folder)}/?(?=$|[\s\"');&|])"
         )
         for source in sorted(tree.texts):
