@@ -109,11 +109,12 @@ class Page:
         elif method == "Page.loadEventFired":
             self._load_fired = True
 
-    def open(self, url: str, *, javascript: bool = True) -> None:
+    def open(self, url: str, *, javascript: bool = True, width: int = 1280,
+             height: int = 2000) -> None:
         for domain in ("Page", "Runtime", "Log", "Network"):
             self.send(f"{domain}.enable")
         self.send("Emulation.setScriptExecutionDisabled", value=not javascript)
-        self.send("Emulation.setDeviceMetricsOverride", width=1280, height=2000,
+        self.send("Emulation.setDeviceMetricsOverride", width=width, height=height,
                   deviceScaleFactor=1, mobile=False)
         self._load_fired = False
         self.send("Page.navigate", url=url)

@@ -37,6 +37,7 @@ from kubealign.actions.inventory import build_inventory, inventory_to_json
 from kubealign.actions.plan import plan as detect_and_write_plan
 from kubealign.actions.plan import plan_root, root_from
 from kubealign.emit.atomic import OutputSession, output_session
+from kubealign.emit.audit_formats import LINKED_RENDERERS, link_prefix
 from kubealign.emit.audit_formats import RENDERERS as AUDIT_FORMATS
 from kubealign.emit.plan_document import set_root
 from kubealign.emit.plan_yaml import render_plan
@@ -171,7 +172,13 @@ def _create(target: Path, text: str) -> None:
 def _audit_step(request: MigrateRequest, session: OutputSession) -> StepResult:
     report = audit(request.path)
     renderers = {**AUDIT_RENDERERS, **AUDIT_FORMATS}
-    session.write_files({name: renderers[fmt](report) for name, fmt in _AUDIT_FILES.items()})
+    # The reports sit in --out; their file links must reach the repository from there.
+    prefix = link_prefix(request.path, request.out)
+    session.write_files({
+        name: linked(report, prefix) if (linked := LINKED_RENDERERS.get(fmt))
+        else renderers[fmt](report)
+        for name, fmt in _AUDIT_FILES.items()
+    })
     severities = ", ".join(f"{n} {s}" for s, n in report.summary.by_severity if n)
     return StepResult(
         "audit",

@@ -11,6 +11,7 @@ from rich.table import Table
 from kubealign.actions.audit import RENDERERS, audit
 from kubealign.cli.base import app, out
 from kubealign.emit.atomic import write_text_atomic
+from kubealign.emit.audit_formats import LINKED_RENDERERS, link_prefix
 from kubealign.errors import UsageError
 from kubealign.model.audit import AuditReport
 from kubealign.model.findings import Severity
@@ -86,11 +87,16 @@ def audit_command(
     if not path.is_dir():
         raise UsageError("repository path is not a directory", path=path)
     report = audit(path)
-    if output is not None:
-        write_text_atomic(output, renderer(report))
-    elif output_format == "text" and out.is_terminal:
+    if output_format == "text" and output is None and out.is_terminal:
         _print_rich(report)
     else:
-        out.file.write(renderer(report))
+        linked = LINKED_RENDERERS.get(output_format)
+        # File links are relative to where the report lands (stdout: the current folder).
+        where = output.parent if output is not None else _CURRENT_DIRECTORY
+        rendered = linked(report, link_prefix(path, where)) if linked else renderer(report)
+        if output is not None:
+            write_text_atomic(output, rendered)
+        else:
+            out.file.write(rendered)
     if threshold is not None and report.findings_at_or_above(threshold):
         raise typer.Exit(1)

@@ -182,6 +182,8 @@ class MatrixCell:
     cpus: str | None
     #: Where it runs: placement constraints, hostname or the instance named by the file.
     host: str | None
+    #: Networks the service joins in this file (``default`` when it names none).
+    networks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

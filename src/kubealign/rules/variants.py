@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import posixpath
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -63,6 +64,8 @@ class ServiceFacts:
     line: int | None
     values: dict[str, str | None]  # aspect -> normalised value
     lines: dict[str, int | None]
+    #: Networks the service joins (``default`` when it names none), for the topology picture.
+    networks: tuple[str, ...] = ()
 
 
 def _human_bytes(value: int | None) -> str | None:
@@ -133,7 +136,15 @@ def _facts(doc: ComposeDoc, service: Service) -> ServiceFacts:
         line=span.line if span else None,
         values=values,
         lines=lines,
+        networks=_networks(service),
     )
+
+
+def _networks(service: Service) -> tuple[str, ...]:
+    """Compose attaches a service that names no network to the project's ``default``."""
+    if service.network_mode:
+        return (f"network_mode: {service.network_mode}",)
+    return tuple(sorted({n.name for n in service.networks})) or ("default",)
 
 
 def compose_facts(ctx: AuditContext) -> dict[str, dict[str, ServiceFacts]]:
@@ -160,6 +171,44 @@ def environment_name(path: str) -> str:
     stem = re.sub(r"\.ya?ml$", "", PurePosixPath(path).name)
     stem = _NAME_NOISE.sub("", stem).strip("-._")
     return stem or "default"
+
+
+def column_names(paths: list[str]) -> dict[str, str]:
+    """One distinct matrix column name per compose file.
+
+    Files named alike in different folders (twelve ``docker-compose.yml`` of MCP servers all
+    named ``default``) would share a column and overwrite each other's cells; each of those
+    gets the fewest enclosing folders that tell it apart (``asana/default``,
+    ``x/api/default``), and two files of one folder with one name get their path.
+    """
+    by_name: dict[str, list[str]] = defaultdict(list)
+    for path in paths:
+        by_name[environment_name(path)].append(path)
+    result: dict[str, str] = {}
+    for name, group in by_name.items():
+        for path in group:
+            result[path] = _shortest_distinct(path, name, [p for p in group if p != path])
+    counts: dict[str, int] = defaultdict(int)
+    for label in result.values():
+        counts[label] += 1
+    return {path: label if counts[label] == 1 else path for path, label in result.items()}
+
+
+def _qualified(path: str, name: str, folders: int) -> str:
+    directories = PurePosixPath(path).parent.parts
+    kept = directories[len(directories) - folders:] if folders else ()
+    return "/".join((*kept, name))
+
+
+def _shortest_distinct(path: str, name: str, others: list[str]) -> str:
+    # Up to the deepest of the group: a file at the root is told apart from the others by
+    # their folders, not its own.
+    depth = max(len(PurePosixPath(p).parent.parts) for p in [path, *others])
+    for folders in range(depth + 1):
+        label = _qualified(path, name, folders)
+        if all(label != _qualified(other, name, folders) for other in others):
+            return label
+    return path
 
 
 def compose_role(path: str, doc: ComposeDoc) -> str:
@@ -278,12 +327,11 @@ def service_matrix(ctx: AuditContext) -> ServiceMatrix:
     facts = compose_facts(ctx)
     cells: list[MatrixCell] = []
     services: set[str] = set()
+    columns = [p for p in sorted(facts) if compose_role(p, ctx.compose[p]) != "override"]
+    names = column_names(columns)
     environments: list[str] = []
-    for path in sorted(facts):
-        doc = ctx.compose[path]
-        if compose_role(path, doc) == "override":
-            continue
-        env = environment_name(path)
+    for path in columns:
+        env = names[path]
         environments.append(env)
         for key in sorted(facts[path]):
             f = facts[path][key]
@@ -301,6 +349,7 @@ def service_matrix(ctx: AuditContext) -> ServiceMatrix:
                     memory=f.values["memory"],
                     cpus=f.values["cpus"],
                     host=f.values["hosts"],
+                    networks=f.networks,
                 )
             )
     return ServiceMatrix(tuple(sorted(services)), tuple(environments), tuple(cells))

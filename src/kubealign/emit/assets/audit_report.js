@@ -90,7 +90,11 @@
       return (ia < 0 ? 999 : ia) - (ib < 0 ? 999 : ib) || a.localeCompare(b);
     }).forEach(function (name) { option(category, name, name || "uncategorised"); });
 
+    var fold = document.getElementById("findings-table-fold");
+
     function apply() {
+      // Filtering a folded table would hide the answer: open it once a filter is set.
+      if (fold && (severity.value || category.value || search.value.trim())) { fold.open = true; }
       var minimum = severity.value ? severities.indexOf(severity.value) : severities.length;
       var wanted = category.value;
       var needle = search.value.trim().toLowerCase();
@@ -117,6 +121,16 @@
       var typing = /^(INPUT|SELECT|TEXTAREA)$/.test(document.activeElement.tagName);
       if (event.key === "/" && !typing) { event.preventDefault(); search.focus(); }
     });
+    // The first screen's category bars and severity badges filter the findings table.
+    Array.prototype.forEach.call(document.querySelectorAll("a[data-category], a[data-severity]"),
+      function (link) {
+        link.addEventListener("click", function () {
+          severity.value = link.getAttribute("data-severity") || "";
+          category.value = link.getAttribute("data-category") || "";
+          search.value = "";
+          apply();
+        });
+      });
     controls.hidden = false;
     apply();
   }
