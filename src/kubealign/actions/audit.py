@@ -14,6 +14,7 @@ from pathlib import Path
 
 from kubealign import __version__
 from kubealign.actions.inventory import build_inventory
+from kubealign.emit import audit_text
 from kubealign.emit.audit_formats import RENDERERS as EMIT_RENDERERS
 from kubealign.errors import UsageError
 from kubealign.model.audit import (
@@ -165,24 +166,8 @@ def render_json(report: AuditReport) -> str:
 
 
 def render_text(report: AuditReport) -> str:
-    """Plain text (the CLI prints a rich version to terminals; this is for files and pipes)."""
-    lines = [
-        f"kubealign audit of {report.root}: {report.summary.findings_total} findings "
-        f"({', '.join(f'{n} {s}' for s, n in report.summary.by_severity if n)})"
-    ]
-    lines.append(
-        "strategies: "
-        + ", ".join(f"{s.name} ({'live' if s.live else 'dead'})" for s in report.strategies)
-    )
-    for finding in report.findings:
-        where = finding.location()
-        lines.append(f"{where}: {finding.rule} [{finding.severity}] {finding.message}")
-    if report.suppressed:
-        lines.append(f"{len(report.suppressed)} suppressed findings")
-    lines.append(
-        f"deploy scripts: {report.script_reduction_percent:.1f}% fewer after consolidation"
-    )
-    return "\n".join(lines) + "\n"
+    """Plain text wrapped to 80 columns (the CLI colours the same lines on a terminal)."""
+    return audit_text.render_text(report)
 
 
 #: ``--format`` name -> renderer: text and json here, markdown, html and sarif from emit.

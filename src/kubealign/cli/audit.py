@@ -6,10 +6,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from kubealign.actions.audit import RENDERERS, audit
 from kubealign.cli.base import app, out
+from kubealign.emit import audit_text
 from kubealign.emit.atomic import write_text_atomic
 from kubealign.emit.audit_formats import LINKED_RENDERERS, link_prefix
 from kubealign.errors import UsageError
@@ -27,35 +27,15 @@ _STYLES = {
 
 
 def _print_rich(report: AuditReport) -> None:
-    strategies = Table(title="deployment strategies", title_justify="left")
-    strategies.add_column("strategy")
-    strategies.add_column("files", justify="right")
-    strategies.add_column("live")
-    for strategy in report.strategies:
-        strategies.add_row(
-            strategy.name, str(len(strategy.files)), "yes" if strategy.live else "no"
-        )
-    out.print(strategies)
-    findings = Table(title=f"findings ({len(report.findings)})", title_justify="left")
-    for column in ("severity", "rule", "location", "message"):
-        findings.add_column(column, overflow="fold")
+    """The text report, wrapped to the terminal's width, each finding in its severity's colour."""
+    width = out.width
+    for line in audit_text.header_lines(report, width):
+        out.print(line, markup=False)
     for finding in report.findings:
-        findings.add_row(
-            str(finding.severity),
-            finding.rule,
-            finding.location(),
-            finding.message,
-            style=_STYLES[finding.severity],
-        )
-    out.print(findings)
-    counts = ", ".join(f"{n} {s}" for s, n in report.summary.by_severity if n) or "none"
-    out.print(f"findings: {counts}; suppressed: {len(report.suppressed)}", markup=False)
-    for item in report.before_after:
-        out.print(f"{item.kind}: {item.before} -> {item.after}", markup=False)
-    out.print(
-        f"deploy scripts: {report.script_reduction_percent:.1f}% fewer after consolidation",
-        markup=False,
-    )
+        for line in audit_text.finding_lines(finding, width):
+            out.print(line, style=_STYLES[finding.severity], markup=False)
+    for line in audit_text.footer_lines(report, width):
+        out.print(line, markup=False)
 
 
 @app.command(name="audit")

@@ -27,6 +27,13 @@ out = Console(soft_wrap=True, highlight=False)
 err = Console(stderr=True, soft_wrap=True, highlight=False)
 
 
+def terminal_width() -> int:
+    """The terminal's width on a terminal; 80 columns for files, pipes and CI logs."""
+    from kubealign.emit.text_wrap import WIDTH  # not at import: `--help` loads no emit code
+
+    return out.width if out.is_terminal else WIDTH
+
+
 @dataclass
 class GlobalOptions:
     debug: bool = False
@@ -42,3 +49,14 @@ def one_line(message: str) -> str:
     hold a key with a newline in it: the error must still be the one line scripts read.
     """
     return "".join(ch if ch.isprintable() or ch == " " else ascii(ch)[1:-1] for ch in message)
+
+
+def diagnostic_lines(message: str) -> list[str]:
+    """A warning for stderr: wrapped to the terminal for a person; one line in a pipe, a file
+    or a CI log, where scripts read one message per line."""
+    text = one_line(message)
+    if not err.is_terminal:
+        return [text]
+    from kubealign.emit.text_wrap import wrap  # not at import: `--help` loads no emit code
+
+    return wrap(text, err.width, subsequent="    ")

@@ -6,10 +6,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from kubealign.actions.plan import plan
-from kubealign.cli.base import app, err, one_line, out
+from kubealign.cli.base import app, diagnostic_lines, err, out, terminal_width
+from kubealign.emit.text_wrap import wrap
 
 
 @app.command("plan")
@@ -35,17 +35,25 @@ def plan_command(
         out.print(outcome.text, end="", markup=False)
         return
     result = outcome.plan
-    table = Table(title=f"kubealign plan: release {result.release}", show_edge=False)
-    for column in ("order", "environment", "kind", "files", "GPU pool"):
-        table.add_column(column)
+    # One block per environment, every file on its own line: a table cut the file column.
+    width = terminal_width()
+    out.print(f"kubealign plan: release {result.release}", markup=False)
     for index, env in enumerate(result.environments, start=1):
         pools = env.node_pool or ", ".join(f"{s}->{p}" for s, p in env.service_pools) or "-"
-        table.add_row(str(index), env.name + (" (base)" if env.name == result.base else ""),
-                      env.kind.value, " + ".join(env.files), pools)
-    out.print(table)
+        base = " (base)" if env.name == result.base else ""
+        head = f"{index}. {env.name}{base}: {env.kind.value}; GPU pool {pools}"
+        for line in wrap(head, width, subsequent="     "):
+            out.print(line, markup=False)
+        for position, name in enumerate(env.files):
+            for line in wrap(("+ " if position else "  ") + name, width, indent="   ",
+                             subsequent="       "):
+                out.print(line, markup=False)
     for match in result.services:
         names = ", ".join(f"{env}: {name}" for env, name in match.names)
-        out.print(f"matched {match.name} ({names})", markup=False)
+        for line in wrap(f"matched {match.name} ({names})", width, subsequent="    "):
+            out.print(line, markup=False)
     for doubt in result.ambiguous:
-        err.print(one_line(f"check: {doubt.file}: {doubt.reason}"), markup=False)
-    out.print(f"wrote {outcome.path}", markup=False)
+        for line in diagnostic_lines(f"check: {doubt.file}: {doubt.reason}"):
+            err.print(line, markup=False)
+    for line in wrap(f"wrote {outcome.path}", width, subsequent="    "):
+        out.print(line, markup=False)

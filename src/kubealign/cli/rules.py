@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from kubealign.cli.base import app, out
+from kubealign.cli.base import app, out, terminal_width
+from kubealign.emit.text_wrap import wrap
 from kubealign.errors import UsageError
 from kubealign.rules.registry import all_rules, get_rule
 
@@ -20,12 +20,16 @@ app.add_typer(rules_app)
 @rules_app.command(name="list")
 def list_rules() -> None:
     """Every rule: id, name, severity, category and summary."""
-    table = Table(title="kubealign audit rules", title_justify="left")
-    for column in ("id", "name", "severity", "category", "summary"):
-        table.add_column(column, overflow="fold")
+    # One block per rule (a five-column table squeezed into 80 columns broke words apart).
+    width = terminal_width()
+    out.print("kubealign audit rules", markup=False)
     for rule in all_rules():
-        table.add_row(rule.id, rule.name, str(rule.severity), rule.category, rule.summary())
-    out.print(table)
+        out.print("", markup=False)
+        for line in wrap(f"{rule.id}  {rule.name} [{rule.severity}, {rule.category}]", width,
+                         subsequent="    "):
+            out.print(line, markup=False)
+        for line in wrap(rule.summary(), width, indent="    "):
+            out.print(line, markup=False)
 
 
 @rules_app.command(name="explain")
