@@ -5,6 +5,7 @@ Each check names the class it guards; the corpus tests run them over every conve
 from __future__ import annotations
 
 import ipaddress
+import json
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -81,9 +82,24 @@ def _one_shots(outcome: ConvertOutcome) -> set[str]:
     return found
 
 
+# The scrubber's old placeholder: secrets are referenced, never replaced by text.
+PLACEHOLDER = "secret removed by kubealign"
+
+
+def _placeholder_text(outcome: ConvertOutcome) -> list[str]:
+    """Placeholder text in a values file or a rendered object is a broken deployment."""
+    found = [f"secret placeholder in {p.relative_to(outcome.out)}"
+             for p in sorted(outcome.out.rglob("values*.yaml"))
+             if PLACEHOLDER in p.read_text(encoding="utf-8")]
+    for obj in outcome.objects:
+        if PLACEHOLDER in json.dumps(obj):
+            found.append(f"secret placeholder in {obj['kind']}/{obj['metadata']['name']}")
+    return found
+
+
 def fidelity_defects(outcome: ConvertOutcome) -> list[str]:
     """Every occurrence of a guarded class, as ``class: where``; empty when none occurs."""
-    defects: list[str] = []
+    defects: list[str] = _placeholder_text(outcome)
     for values_file in sorted(outcome.out.rglob("values*.yaml")):
         try:
             yaml.safe_load(values_file.read_text(encoding="utf-8"))

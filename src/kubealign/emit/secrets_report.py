@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from kubealign.model.source import relative_to
-from kubealign.transform.secrets.inventory import SecretRequirement
+from kubealign.transform.secrets.inventory import SecretRequirement, requirement_order
 from kubealign.transform.secrets.providers import (
     SecretsSettings,
     bootstrap_secrets,
@@ -66,7 +66,7 @@ def secrets_markdown(requirements: Sequence[SecretRequirement],
                      environments: Mapping[str, SecretsSettings], *, title: str,
                      root: str | None = None) -> str:
     """The report for every environment of the plan (``{"default": settings}`` without one)."""
-    unique = sorted(set(requirements))
+    unique = sorted(set(requirements), key=requirement_order)
     lines = [f"# Secrets: {title}", "",
              "Every secret the services read, and the provider key that must hold it. Values "
              "are never copied: kubealign writes names and keys only. Mounted paths "

@@ -20,6 +20,10 @@ _SECRET_NAME = re.compile(
 _NOT_SECRET_NAME = re.compile(r"(_FILE|_PATH|_DIR|_URL_PATH|_LENGTH|_TTL|_EXPIRY|_EXPIRE_\w*|"
                               r"_TIMEOUT|_ENABLED|_HEADER|_ALGORITHM|_USER|_USERNAME)$",
                               re.IGNORECASE)
+# Numbers under a secret-looking name that are settings, not credentials (AUTH_PORT=8080).
+_QUANTITY_NAME = re.compile(r"_(PORT|COUNT|LIMIT|SIZE|MAX|MIN|SECONDS|MINUTES|HOURS|DAYS|"
+                            r"EXPIRATION|LIFETIME|AGE|RETRIES|ROUNDS|VERSION|INTERVAL|DB|"
+                            r"WORKERS|LEN)$", re.IGNORECASE)
 _URL_CREDENTIALS = re.compile(r"^[a-z][a-z0-9+.-]*://[^/\s:@]+:([^@\s/]+)@", re.IGNORECASE)
 _KNOWN_TOKENS = (
     re.compile(r"\bgh[pousr]_[A-Za-z0-9]{20,}"),  # GitHub
@@ -75,8 +79,11 @@ def is_secret_value(name: str, value: str | None) -> bool:
     if url_credentials(value) or known_token(value):
         return True
     if is_secret_name(name):
-        return not (value.isdigit() or value.lower() in ("true", "false")
-                    or value.startswith("/run/secrets/"))
+        # A digit-only password ('83749201') is a password; a number under a quantity name
+        # (``*_PORT``, ``*_MAX``...) is a setting.
+        if value.isdigit():
+            return not _QUANTITY_NAME.search(name)
+        return not (value.lower() in ("true", "false") or value.startswith("/run/secrets/"))
     return high_entropy(value)
 
 

@@ -39,6 +39,10 @@ class ProjectContext:
     """Secret value -> the env variable carrying it (in memory only, for the scrubber)."""
     composed: list[tuple[str, str, tuple[str, ...]]] = field(default_factory=list)
     """(service, variable, secret variables it is composed from), for the report."""
+    file_secrets: dict[tuple[str, str], SecretTarget] = field(default_factory=dict)
+    """(service, mount path) -> the Secret delivering a mounted file that holds a secret."""
+    secret_users: dict[str, set[str]] = field(default_factory=dict)
+    """Compose secret -> services reading its value through an env variable (references)."""
 
     def __post_init__(self) -> None:
         self.keys = {s.name: service_key(s.name) for s in self.project.services}
@@ -84,24 +88,36 @@ class ProjectContext:
     def config(self, name: str) -> SecretDefinition | None:
         return next((c for c in self.project.configs if c.name == name), None)
 
-    def env_secret(self, service: str, variable: str, shared_from: str | None = None
-                   ) -> SecretTarget:
+    def env_secret(self, service: str, variable: str, shared_from: str | None = None,
+                   remote: RemotePath | None = None) -> SecretTarget:
         """A secret environment value moves to the Secret ``<service>-env``.
 
         ``shared_from`` names the interpolated variable it came from (``${VAR}`` alone, or
         composed into another value): every service reading that variable then reads the
-        one provider key ``shared.<var>``.
+        one provider key ``shared.<var>``. ``remote`` reuses a provider key the project
+        already has for the value.
         """
         key = (service, variable)
         if key not in self.env_secrets:
-            remote = (shared_variable_path(shared_from) if shared_from else
-                      env_secret_path(self.key_of(service), variable))
+            remote = remote or (shared_variable_path(shared_from) if shared_from else
+                                env_secret_path(self.key_of(service), variable))
             self.env_secrets[key] = SecretTarget(
                 secret_name=f"{self.key_of(service)}-env",
                 key=_data_key(variable),
                 remote_key=remote,
             )
         return self.env_secrets[key]
+
+    def file_secret(self, service: str, file_key: str, mount_path: str) -> SecretTarget:
+        """A mounted file that holds a secret moves, whole, to the Secret
+        ``<service>-files`` (provider key ``<service>.files.<file key>``)."""
+        key = (service, mount_path)
+        if key not in self.file_secrets:
+            service_key = self.key_of(service)
+            self.file_secrets[key] = SecretTarget(
+                secret_name=f"{service_key}-files", key=_data_key(file_key),
+                remote_key=RemotePath((service_key, "files", file_key)))
+        return self.file_secrets[key]
 
     def _compose_secret_key(self, secret: SecretDefinition) -> RemotePath:
         override = self.options.secrets.key_overrides.get(secret.name)

@@ -9,7 +9,7 @@ from typing import Any
 from kubealign.model.compose import Project, SecretDefinition, Service
 from kubealign.model.findings import Finding, Severity
 from kubealign.model.ledger import Disposition, Ledger, LedgerEntry
-from kubealign.model.source import relative_to
+from kubealign.model.source import SourceSpan, relative_to
 from kubealign.transform import values_model as vm
 from kubealign.transform.convert.context import ProjectContext
 from kubealign.transform.convert.network import (
@@ -21,15 +21,15 @@ from kubealign.transform.convert.recorder import Recorder
 from kubealign.transform.convert.service import convert_service
 from kubealign.transform.probes import env_reads_in_probe
 from kubealign.transform.roles import REPLACED_BY, RoleDecision, classify_service
-from kubealign.transform.secrets.inventory import SecretRequirement
+from kubealign.transform.secrets.inventory import SecretRequirement, requirement_order
 from kubealign.transform.secrets.providers import check_settings, provider_block, store_name
+from kubealign.transform.secrets.references import public_occurrences, reference_secrets
 from kubealign.transform.secrets.remote_keys import ProviderRef, provider_ref
 from kubealign.transform.secrets.scrub import (
-    ScrubReport,
+    SecretValues,
     project_secret_values,
     scrub_entries,
     scrub_findings,
-    scrub_tree,
 )
 
 
@@ -88,6 +88,10 @@ def convert_project(project: Project, options: ConversionOptions | None = None) 
         entries.extend(rec.entries)
         findings.extend(rec.findings)
 
+    secrets = project_secret_values(project, ctx.options.read_bytes)
+    for value, variable in ctx.secret_values.items():
+        secrets.add(value, variable)
+    services = reference_conversion(project, ctx, services, secrets, findings)
     project_rec = Recorder(None)
     external = _external_secrets(project, ctx, project_rec)
     stores, store_ref = _secret_stores(ctx, project_rec)
@@ -108,7 +112,7 @@ def convert_project(project: Project, options: ConversionOptions | None = None) 
     )
     entries.extend(project_rec.entries)
     findings.extend(project_rec.findings)
-    values = scrub_conversion(project, ctx, values, entries, findings, comments)
+    scrub_prose(secrets, entries, findings, comments)
     return ConversionResult(
         values=values,
         ledger=Ledger(tuple(sorted(entries, key=lambda e: (e.service, e.key, e.note)))),
@@ -154,7 +158,7 @@ def _external_secrets(project: Project, ctx: ProjectContext,
     settings = ctx.options.secrets
     byo = settings.provider == "none"
     out: dict[str, vm.ExternalSecretSpec] = {}
-    used = {ref.source for s in project.services for ref in s.secrets}
+    used = {ref.source for s in project.services for ref in s.secrets} | set(ctx.secret_users)
     for secret in project.secrets:
         target = ctx.secret_targets[secret.name]
         if secret.name not in used:
@@ -175,7 +179,8 @@ def _external_secrets(project: Project, ctx: ProjectContext,
                    f"{secret.name}: {how} -> {where}; the value is never copied",
                    span=secret.origin)
     by_secret: dict[str, list[tuple[str, ProviderRef]]] = {}
-    for (_service, _variable), target in sorted(ctx.env_secrets.items()):
+    for target in [*(t for _k, t in sorted(ctx.env_secrets.items())),
+                   *(t for _k, t in sorted(ctx.file_secrets.items()))]:
         ref = provider_ref(settings.provider, target.remote_key, settings.key_prefix)
         by_secret.setdefault(target.secret_name, []).append((target.key, ref))
     if not byo:
@@ -200,8 +205,9 @@ def secret_requirements(project: Project, ctx: ProjectContext) -> tuple[SecretRe
     """One row per Secret key a pod reads, with its logical provider key."""
     rows: list[SecretRequirement] = []
     for secret in project.secrets:
-        users = tuple(sorted(s.name for s in project.services
-                             if any(ref.source == secret.name for ref in s.secrets)))
+        users = tuple(sorted({*(s.name for s in project.services
+                                if any(ref.source == secret.name for ref in s.secrets)),
+                              *ctx.secret_users.get(secret.name, ())}))
         if not users:
             continue
         target = ctx.secret_targets[secret.name]
@@ -211,9 +217,20 @@ def secret_requirements(project: Project, ctx: ProjectContext) -> tuple[SecretRe
                                       f"compose {how} {secret.name}", secret.origin))
     for (service, variable), target in ctx.env_secrets.items():
         span = project.service(service).origin(f"environment.{variable}")
+        how = f"environment {variable}" if span is not None else (
+            f"{variable}, defined for a $({variable}) reference")
         rows.append(SecretRequirement(target.secret_name, target.key, target.remote_key,
-                                      (service,), f"environment {variable}", span))
-    return tuple(sorted(rows))
+                                      (service,), how, span or _first_origin(project, service)))
+    for (service, mount_path), target in ctx.file_secrets.items():
+        rows.append(SecretRequirement(target.secret_name, target.key, target.remote_key,
+                                      (service,), f"whole file mounted at {mount_path}",
+                                      _first_origin(project, service)))
+    return tuple(sorted(rows, key=requirement_order))
+
+
+def _first_origin(project: Project, service: str) -> SourceSpan | None:
+    origins = project.service(service).origins
+    return origins[0][1] if origins else None
 
 
 def _check_secret_source(secret: SecretDefinition, ctx: ProjectContext, rec: Recorder) -> None:
@@ -294,14 +311,12 @@ def _probes_read_env(svc: Any) -> Any:
     return dataclasses.replace(svc, probes=dataclasses.replace(probes, **changes))
 
 
-def scrub_conversion(project: Project, ctx: ProjectContext, values: vm.ChartValues,
-                     entries: list[LedgerEntry], findings: list[Finding],
-                     comments: dict[str, str]) -> vm.ChartValues:
-    """Remove every known secret value from values, ledger, findings and comments (in
-    place for the lists), reporting where one was found without showing it."""
-    secrets = project_secret_values(project, ctx.options.read_bytes)
-    for value, variable in ctx.secret_values.items():
-        secrets.add(value, variable)
+def reference_conversion(project: Project, ctx: ProjectContext,
+                         services: dict[str, vm.ServiceValues], secrets: SecretValues,
+                         findings: list[Finding]) -> dict[str, vm.ServiceValues]:
+    """Every secret value found in a service's configuration becomes a reference to its
+    Secret (``$(VAR)``, a Secret file, ``$VAR`` in a probe's shell, a dropped label); each
+    place is reported without showing the value. Nothing is replaced by placeholder text."""
     if secrets.weak:
         findings.append(Finding(
             "SEC006", Severity.MEDIUM, f"{len(secrets.weak)} secret value(s) equal or appear "
@@ -309,28 +324,80 @@ def scrub_conversion(project: Project, ctx: ProjectContext, values: vm.ChartValu
             "guessable secret, and the names cannot be hidden from the output", None, None,
             "rotate those secrets to random values held only in the provider", "secrets"))
     if not secrets:
-        return values
-    report = ScrubReport()
-    services = {}
-    for key, svc in (values.services or {}).items():
-        names = set(svc.secret_env or {})
-        rewrite = {value: sorted(variables & names)[0]
-                   for value, variables in secrets.variables.items() if variables & names}
-        services[key] = _probes_read_env(
-            scrub_tree(svc, secrets, f"services.{key}", report, rewrite))
-    cleaned = scrub_tree(dataclasses.replace(values, services=services or values.services),
-                         secrets, "", report)
-    for path in sorted(set(report.paths)):
-        findings.append(Finding(
-            "SEC010", Severity.HIGH, f"a secret value appeared in values {path.lstrip('.')}: "
-            "replaced by a $(VAR) reference to its Secret in command/args, removed elsewhere",
-            None, None, "read the secret from the environment or a mounted file instead of "
-            "writing it into this field", "secrets"))
+        return services
+    out: dict[str, vm.ServiceValues] = {}
+    by_key = {ctx.key_of(s.name): s for s in project.services}
+    for key, svc in services.items():
+        service = by_key.get(key)
+        name = service.name if service is not None else key
+        carried = _carried(service, svc, ctx)
+
+        def bind_env(variable: str, source: str | None, name: str = name) -> vm.SecretKeyRef:
+            return _bind_env(ctx, secrets, name, variable, source)
+
+        def bind_file(file_key: str, file: vm.ConfigFile, name: str = name) -> vm.SecretFile:
+            target = ctx.file_secret(name, file_key, file.mount_path)
+            return vm.SecretFile(secret_name=target.secret_name, key=target.key,
+                                 mount_path=file.mount_path, mode=file.mode)
+
+        referenced, changes = reference_secrets(svc, f"services.{key}", secrets, carried,
+                                                bind_env, bind_file)
+        out[key] = _probes_read_env(referenced)
+        for change in changes:
+            findings.append(Finding(
+                "SEC010", Severity.HIGH, f"a secret value appeared in values {change.path}: "
+                f"{change.how}", None, None, "read the secret from the environment or a "
+                "mounted file instead of writing it into this field", "secrets"))
+        public = sorted(set(public_occurrences(out[key], secrets, f"services.{key}")))
+        for path in public:
+            findings.append(Finding(
+                "SEC006", Severity.MEDIUM, f"values {path} is written as the compose file says "
+                "and equals a value used as a secret elsewhere: a public field is no secret, "
+                "so that secret is guessable", None, None,
+                "rotate the secret to a random value held only in the provider", "secrets"))
+    return out
+
+
+def _carried(service: Service | None, svc: vm.ServiceValues,
+             ctx: ProjectContext) -> dict[str, str]:
+    """Secret value -> the pod's Secret-backed env variable already holding it."""
+    carried: dict[str, str] = {}
+    for variable in sorted(svc.secret_env or {}):
+        value = service.environment.get(variable) if service is not None else None
+        if value is not None:
+            carried.setdefault(value, variable)
+        else:  # a variable defined for a composition: its value is known to the context
+            for text, name in ctx.secret_values.items():
+                if name == variable:
+                    carried.setdefault(text, variable)
+    return carried
+
+
+def _bind_env(ctx: ProjectContext, secrets: SecretValues, service: str, variable: str,
+              source: str | None) -> vm.SecretKeyRef:
+    """A Secret reference for ``variable`` in ``service``: from the compose secret file the
+    value came from, or from the provider key the project already uses for ``source``."""
+    compose_secret = secrets.files.get(source or "")
+    if compose_secret is not None and compose_secret in ctx.secret_targets:
+        target = ctx.secret_targets[compose_secret]
+        ctx.secret_users.setdefault(compose_secret, set()).add(service)
+        return vm.SecretKeyRef(secret_name=target.secret_name, key=target.key)
+    existing = next((t.remote_key for (_s, v), t in sorted(ctx.env_secrets.items())
+                     if v == (source or variable)), None)
+    target = ctx.env_secret(service, variable, shared_from=source or variable, remote=existing)
+    return vm.SecretKeyRef(secret_name=target.secret_name, key=target.key)
+
+
+def scrub_prose(secrets: SecretValues, entries: list[LedgerEntry], findings: list[Finding],
+                comments: dict[str, str]) -> None:
+    """Ledger notes, findings and comments are prose: a secret there is masked in place
+    (configuration never is: see :func:`reference_conversion`)."""
+    if not secrets:
+        return
     entries[:] = scrub_entries(entries, secrets)
     findings[:] = scrub_findings(findings, secrets)
     for key in list(comments):
         comments[key] = secrets.scrub(comments[key])
-    return cleaned  # type: ignore[no-any-return]
 
 
 def _top_level(project: Project, ctx: ProjectContext, rec: Recorder) -> None:

@@ -21,3 +21,8 @@ class SecretRequirement:
     origin: str
     """Where it came from: ``compose secret x (external)``, ``environment API_TOKEN``..."""
     source: SourceSpan | None = None
+
+
+def requirement_order(req: SecretRequirement) -> tuple[object, ...]:
+    """A total order of rows (a source may be unknown, and None never compares)."""
+    return (req.secret_name, req.key, req.remote, req.services, req.origin, str(req.source))

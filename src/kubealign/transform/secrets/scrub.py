@@ -1,75 +1,187 @@
-"""The zero-leak guarantee: every value known to be secret is removed from what kubealign
+"""The zero-leak guarantee: every value known to be secret is kept out of what kubealign
 writes, whatever path it took to get there.
 
 Converting moves secrets to External Secrets by design; this is the independent net under
 that design. :class:`SecretValues` gathers every value read from a secret source (secret
-files, secret env values, values recovered from interpolated secrets, the project's ``.env``
-entries that are secret by name or content) and the scrubbers replace each occurrence in the
-chart values, ledger notes, findings and comments. Values shorter than
-:data:`MIN_SECRET_LENGTH` or that are placeholders are not scrubbed: replacing ``admin`` or
-``changeme`` everywhere would corrupt unrelated text and protect nothing.
+files, secret env values, values recovered from interpolated secrets, interpolation defaults
+of secret variables, the project's ``.env`` entries that are secret by name or content).
+
+Configuration is never rewritten with placeholder text: :mod:`.references` turns a secret
+found in a field into a *reference* (``$(VAR)``, a Secret-backed file, ``$VAR`` read by a
+probe's shell). Only prose (ledger notes, findings, comments) is scrubbed here, with
+:data:`REDACTED`.
+
+Recognising a secret by its value alone is reserved for *distinctive* values
+(:func:`distinctive`): a short value, a dictionary word or a well-known default (``disabled``,
+``postgres``, ``changeme``) is a secret under its key, but matching it by value elsewhere would
+corrupt unrelated text and protect nothing. Matches are whole tokens only: a secret never
+matches inside a longer word.
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
 import dataclasses
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 from kubealign.errors import KubealignError
 from kubealign.load.compose.envfile import read_env_file
 from kubealign.model.compose import Project
 from kubealign.model.findings import Finding
 from kubealign.model.ledger import LedgerEntry
-from kubealign.transform.secret_detect import is_placeholder, is_secret_value
+from kubealign.transform.secret_detect import is_placeholder, is_secret_name, is_secret_value
 
-MIN_SECRET_LENGTH = 6
+MIN_SECRET_LENGTH = 8
 REDACTED = "[secret removed by kubealign]"
+"""Used in prose only (ledger notes, findings, comments), never in configuration."""
+
+# Defaults and configuration words people use as passwords: secret under a secret key,
+# never recognisable by value elsewhere.
+COMMON_VALUES = frozenset({
+    "admin", "administrator", "changeit", "changeme", "default", "disabled", "elastic",
+    "enabled", "example", "grafana", "guest", "kibana", "letmein", "localhost", "minio",
+    "minioadmin", "mongo", "mongodb", "mysql", "nopassword", "password", "passw0rd",
+    "postgres", "postgresql", "production", "qwerty", "rabbitmq", "redis", "root", "secret",
+    "staging", "superuser", "test", "testing", "development", "keycloak", "true", "false",
+    "none", "null", "user", "username",
+})
+_WORD = re.compile(r"[A-Za-z]+(?:[-_.][A-Za-z]+)?")
+_COMMON_WITH_DIGITS = re.compile(r"([A-Za-z]+)[-_]?\d{1,4}")
+_BOUNDARY_CHARS = "A-Za-z0-9"
+# A secret-looking interpolation default: ``${REDIS_PASSWORD:-value}`` (also ``-``).
+_DEFAULT = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*):?-([^${}\s\"']+)\}")
+
+
+def distinctive(value: str) -> bool:
+    """Whether ``value`` may be recognised as a secret by its value alone (anywhere)."""
+    text = value.strip()
+    if len(text) < MIN_SECRET_LENGTH or is_placeholder(text):
+        return False
+    if "\n" in text:
+        return True  # a key or certificate file
+    lower = text.lower()
+    if lower in COMMON_VALUES or (len(text) <= 16 and _WORD.fullmatch(text)):
+        return False
+    common = _COMMON_WITH_DIGITS.fullmatch(lower)
+    return not (common and common.group(1) in COMMON_VALUES)
+
+
+def token_pattern(values: Iterable[str]) -> re.Pattern[str] | None:
+    """One pattern matching any of ``values`` as a whole token (longest first)."""
+    ordered = sorted(set(values), key=lambda v: (-len(v), v))
+    if not ordered:
+        return None
+    body = "|".join(re.escape(v) for v in ordered)
+    return re.compile(f"(?<![{_BOUNDARY_CHARS}])(?:{body})(?![{_BOUNDARY_CHARS}])")
 
 
 @dataclass
 class SecretValues:
-    """Secret strings (in memory only) and, when known, the env variable each one is in."""
+    """Secret strings (in memory only) and, when known, the env variables each one is in."""
 
-    values: set[str] = field(default_factory=set)
     public: set[str] = field(default_factory=set)
     """Names the project itself makes public (project, services, images, volumes...)."""
     weak: set[str] = field(default_factory=set)
-    """Secrets equal to or inside a public name: not scrubbable, reported as weak instead."""
+    """Distinctive secrets equal to or inside a public name: reported as weak, not matched."""
     variables: dict[str, set[str]] = field(default_factory=dict)
-    """Secret value -> env variable names that carry it in a pod (for ``$(VAR)`` rewrites)."""
+    """Every known secret value (distinctive or not) -> env variables that carry it."""
+    files: dict[str, str] = field(default_factory=dict)
+    """Variable name standing for a compose secret file's value -> the compose secret."""
 
     def add(self, value: str | None, variable: str | None = None) -> None:
         if value is None:
             return
         for candidate in {value, value.strip()}:
-            if len(candidate) < MIN_SECRET_LENGTH or is_placeholder(candidate):
-                continue
-            if any(candidate in name for name in self.public):
-                self.weak.add(candidate)
-                continue
-            self.values.add(candidate)
+            if not candidate:
+                continue  # placeholders stay: a default like `changeme` is a credential
+            known = self.variables.setdefault(candidate, set())
             if variable:
-                self.variables.setdefault(candidate, set()).add(variable)
+                known.add(variable)
+            self.__dict__.pop("_pattern", None)
+            self.__dict__.pop("_all_pattern", None)
+        if value.strip() and distinctive(value) and any(value.strip() in n for n in self.public):
+            self.weak.add(value.strip())
+
+    @property
+    def values(self) -> set[str]:
+        """The secrets recognisable by value alone."""
+        return {v for v in self.variables if distinctive(v) and v.strip() not in self.weak}
+
+    @cached_property
+    def _pattern(self) -> re.Pattern[str] | None:
+        return token_pattern(self.values)
+
+    @cached_property
+    def _all_pattern(self) -> re.Pattern[str] | None:
+        return token_pattern(v for v in self.variables if v.strip())
+
+    def matches(self, text: str) -> list[re.Match[str]]:
+        """Whole-token occurrences of distinctive secrets in ``text``."""
+        pattern = self._pattern
+        return list(pattern.finditer(text)) if pattern is not None and text else []
+
+    def any_matches(self, text: str) -> list[re.Match[str]]:
+        """Whole-token occurrences of any known secret (for contexts that say "secret")."""
+        pattern = self._all_pattern
+        return list(pattern.finditer(text)) if pattern is not None and text else []
 
     def found_in(self, text: str) -> list[str]:
-        """Secrets occurring in ``text``, longest first (so overlapping ones replace cleanly)."""
-        return sorted((v for v in self.values if v in text), key=lambda v: (-len(v), v))
+        """Distinctive secrets occurring in ``text`` as whole tokens, longest first."""
+        return sorted({m.group(0) for m in self.matches(text)}, key=lambda v: (-len(v), v))
+
+    def found_in_bytes(self, data: bytes) -> bool:
+        """Whether raw bytes (a file, possibly binary) hold a distinctive secret."""
+        return any(v.encode("utf-8") in data for v in self.values)
 
     def scrub(self, text: str, replacement: str = REDACTED) -> str:
-        for value in self.found_in(text):
-            text = text.replace(value, replacement)
-        return text
+        """Prose without secrets (never use it on configuration: see ``references``)."""
+        pattern = self._pattern
+        if pattern is None or not text:
+            return text
+        text = pattern.sub(replacement, text)
+        return _scrub_basic_auth(text, self, replacement)
 
     def __bool__(self) -> bool:
-        return bool(self.values)
+        return bool(self.variables)
 
 
-def project_secret_values(project: Project, read_bytes: Any) -> SecretValues:
-    """Every secret value the project's own sources hold (env, secret files, ``.env``)."""
+_BASIC = re.compile(r"(?i)\bbasic\s+([A-Za-z0-9+/]{8,}={0,2})")
+
+
+def basic_auth_secret(text: str, secrets: SecretValues) -> bool:
+    """``Basic <base64>`` whose decoded ``user:password`` holds a known secret."""
+    for match in _BASIC.finditer(text):
+        decoded = _b64(match.group(1))
+        if decoded is not None and ":" in decoded:
+            password = decoded.split(":", 1)[1]
+            if password in secrets.variables and len(password) >= 4:
+                return True
+    return False
+
+
+def _scrub_basic_auth(text: str, secrets: SecretValues, replacement: str) -> str:
+    def sub(match: re.Match[str]) -> str:
+        return replacement if basic_auth_secret(match.group(0), secrets) else match.group(0)
+
+    return _BASIC.sub(sub, text)
+
+
+def _b64(text: str) -> str | None:
+    try:
+        return base64.b64decode(text, validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+
+
+def project_secret_values(project: Project,
+                          read_bytes: Callable[[str], bytes | None]) -> SecretValues:
+    """Every secret value the project's own sources hold (env, secret files, ``.env``,
+    interpolation defaults of secret variables)."""
     found = SecretValues(public=public_names(project))
     for service in project.services:
         for name, value in service.environment.items():
@@ -79,7 +191,10 @@ def project_secret_values(project: Project, read_bytes: Any) -> SecretValues:
         if secret.file:
             data = read_bytes(secret.file)
             if data is not None:
-                found.add(data.decode("utf-8", errors="replace"))
+                text = data.decode("utf-8", errors="replace")
+                variable = secret_file_variable(secret.name)
+                found.files.setdefault(variable, secret.name)
+                found.add(text, variable)
     if project.project_directory:
         for name, value in _dotenv(Path(project.project_directory) / ".env").items():
             if is_secret_value(name, value):
@@ -87,8 +202,22 @@ def project_secret_values(project: Project, read_bytes: Any) -> SecretValues:
     for secret in project.secrets:
         if secret.environment:
             for service in project.services:
-                found.add(service.environment.get(secret.environment))
+                found.add(service.environment.get(secret.environment), secret.environment)
+    for path in project.source_files:
+        data = read_bytes(path)
+        if data is None:
+            continue
+        for name, default in _DEFAULT.findall(data.decode("utf-8", errors="replace")):
+            if is_secret_name(name) and is_secret_value(name, default):
+                found.add(default, name)
     return found
+
+
+def secret_file_variable(secret: str) -> str:
+    """The env variable a pod reads a compose secret file's value from, when a field needs
+    it by reference (``$(VAR)``)."""
+    cleaned = re.sub(r"[^A-Za-z0-9_]", "_", secret).upper()
+    return cleaned if cleaned[:1].isalpha() else f"SECRET_{cleaned}"
 
 
 def public_names(project: Project) -> set[str]:
@@ -109,66 +238,6 @@ def _dotenv(path: Path) -> dict[str, str]:
         return read_env_file(path, lambda _name: None)
     except KubealignError:
         return {}  # the loader already reported a malformed .env when it mattered
-
-
-@dataclass
-class ScrubReport:
-    """Where secrets were found (values paths, never values)."""
-
-    paths: list[str] = field(default_factory=list)
-
-
-def scrub_tree(obj: Any, secrets: SecretValues, path: str, report: ScrubReport,
-               rewrite: Mapping[str, str] | None = None) -> Any:
-    """A copy of a values dataclass tree without secret values.
-
-    In ``command``/``args`` a secret carried by an env variable of the pod becomes
-    ``$(VAR)`` (Kubernetes expands it there); elsewhere it becomes :data:`REDACTED`.
-    ``rewrite`` maps a secret to the variable name to use under ``path``.
-    """
-    if isinstance(obj, str):
-        if not secrets.found_in(obj):
-            return obj
-        report.paths.append(path)
-        if rewrite and (path.rsplit(".", 1)[-1].startswith(("args[", "command["))):
-            for value in secrets.found_in(obj):
-                variable = rewrite.get(value)
-                obj = obj.replace(value, f"$({variable})" if variable else REDACTED)
-            return obj
-        if path.endswith(".contentBase64"):
-            return base64.b64encode(REDACTED.encode()).decode("ascii")
-        return secrets.scrub(obj)
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        changes = {}
-        for item in dataclasses.fields(obj):
-            current = getattr(obj, item.name)
-            if item.name == "content_base64" and isinstance(current, str):
-                decoded = base64.b64decode(current).decode("utf-8", errors="replace")
-                if secrets.found_in(decoded):
-                    report.paths.append(f"{path}.contentBase64")
-                    changes[item.name] = base64.b64encode(
-                        secrets.scrub(decoded).encode("utf-8")).decode("ascii")
-                continue
-            cleaned = scrub_tree(current, secrets, f"{path}.{_camel(item.name)}", report,
-                                 rewrite)
-            if cleaned is not current:
-                changes[item.name] = cleaned
-        return dataclasses.replace(obj, **changes) if changes else obj
-    if isinstance(obj, tuple):
-        items = tuple(scrub_tree(v, secrets, f"{path}[{i}]", report, rewrite)
-                      for i, v in enumerate(obj))
-        return obj if all(a is b for a, b in zip(items, obj, strict=True)) else items
-    if isinstance(obj, dict):
-        out = {secrets.scrub(str(k)) if isinstance(k, str) else k:
-               scrub_tree(v, secrets, f"{path}.{k}", report, rewrite) for k, v in obj.items()}
-        same = all(out.get(k) is v for k, v in obj.items())
-        return obj if same else out
-    return obj
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(p.capitalize() for p in rest)
 
 
 def scrub_entries(entries: Iterable[LedgerEntry], secrets: SecretValues) -> tuple[LedgerEntry,
