@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from kubealign.load.boundary import ReadBoundary
+from kubealign.load.compose.interpolate import naming_variables
 from kubealign.load.compose.loader import ComposeOptions, load_raw_project, project_boundary
 from kubealign.load.compose.normalize import normalize_project
 from kubealign.load.compose.salvage import salvage_project
@@ -98,7 +99,8 @@ def load_project(options: ResolveOptions) -> tuple[Project, list[Finding]]:
         return project, [*raw.warnings, *salvaged]
     if options.validate:
         fallback = str(raw.files[0]) if raw.files else None
-        check_compose(raw.data, raw.sources, fallback_path=fallback)
+        with naming_variables(raw.expansions):
+            check_compose(raw.data, raw.sources, fallback_path=fallback)
     return normalize_project(raw), list(raw.warnings)
 
 

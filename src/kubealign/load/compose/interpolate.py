@@ -9,13 +9,17 @@ may themselves contain substitutions.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 
-from kubealign.errors import InterpolationError
+from kubealign.errors import InterpolationError, KubealignError
 from kubealign.load.compose.tree import Node
 
 Lookup = Callable[[str], str | None]
 OnUnset = Callable[[str], None]
+OnExpand = Callable[[str, str], None]
+"""(name, what its reference expanded to): lets errors name the variable, not its value."""
 OnRequired = Callable[[str, str], str]
 """(name, message) of a required variable without a value -> what to put in its place; by
 default a :class:`TemplateError` is raised, as Compose does."""
@@ -60,7 +64,15 @@ def _name_end(text: str, start: int) -> int:
 
 
 def _braced(body: str, lookup: Lookup, on_unset: OnUnset,
-            on_required: OnRequired | None = None) -> str:
+            on_required: OnRequired | None = None, on_expand: OnExpand | None = None) -> str:
+    result = _braced_value(body, lookup, on_unset, on_required, on_expand)
+    if on_expand is not None and result:
+        on_expand(body[:_name_end(body, 0)], result)
+    return result
+
+
+def _braced_value(body: str, lookup: Lookup, on_unset: OnUnset,
+                  on_required: OnRequired | None, on_expand: OnExpand | None) -> str:
     if not body or body[0] not in _NAME_START:
         raise TemplateError(f"invalid interpolation format '${{{body}}}': expected a name")
     end = _name_end(body, 0)
@@ -77,7 +89,7 @@ def _braced(body: str, lookup: Lookup, on_unset: OnUnset,
             f"invalid interpolation format '${{{body}}}': expected one of "
             ":- - :? ? :+ + after the name"
         )
-    argument = substitute(rest[len(operator) :], lookup, on_unset, on_required)
+    argument = substitute(rest[len(operator) :], lookup, on_unset, on_required, on_expand)
     empty_counts_as_unset = operator.startswith(":")
     is_set = value is not None and (value != "" or not empty_counts_as_unset)
     kind = operator[-1]
@@ -94,7 +106,7 @@ def _braced(body: str, lookup: Lookup, on_unset: OnUnset,
 
 
 def substitute(text: str, lookup: Lookup, on_unset: OnUnset | None = None,
-               on_required: OnRequired | None = None) -> str:
+               on_required: OnRequired | None = None, on_expand: OnExpand | None = None) -> str:
     """Interpolate one string."""
     if "$" not in text:
         return text
@@ -118,7 +130,8 @@ def substitute(text: str, lookup: Lookup, on_unset: OnUnset | None = None,
                 raise TemplateError(
                     f"invalid interpolation format '{text[dollar:]}': expected a closing '}}'"
                 )
-            out.append(_braced(text[dollar + 2 : close], lookup, report, on_required))
+            out.append(_braced(text[dollar + 2 : close], lookup, report, on_required,
+                               on_expand))
             index = close + 1
         elif following in _NAME_START:
             end = _name_end(text, dollar + 1)
@@ -127,6 +140,8 @@ def substitute(text: str, lookup: Lookup, on_unset: OnUnset | None = None,
             if value is None:
                 report(name)
                 value = ""
+            elif on_expand is not None and value:
+                on_expand(name, value)
             out.append(value)
             index = end
         else:
@@ -145,6 +160,12 @@ class UnsetVariables:
         self.required: dict[str, tuple[str, str | None, int | None]] = {}
         """Required variable -> (its error message, where it was first needed)."""
         self.malformed: list[tuple[str, str | None, int | None]] = []
+        self.expansions: dict[str, set[str]] = {}
+        """Variable -> the texts its references expanded to (may hold secrets: never print;
+        :func:`name_variables` uses them to name the variable in errors instead)."""
+
+    def expander(self, name: str, value: str) -> None:
+        self.expansions.setdefault(name, set()).add(value)
 
     def reporter(self, node: Node) -> OnUnset:
         def report(name: str) -> None:
@@ -171,7 +192,7 @@ def interpolate_tree(node: Node, lookup: Lookup, unset: UnsetVariables) -> None:
         if "$" in value:
             try:
                 node.value = substitute(value, lookup, unset.reporter(node),
-                                        unset.required_reporter(node))
+                                        unset.required_reporter(node), unset.expander)
             except TemplateError as exc:
                 path, line = node.where()
                 if not unset.tolerant:
@@ -183,3 +204,58 @@ def interpolate_tree(node: Node, lookup: Lookup, unset: UnsetVariables) -> None:
     elif isinstance(value, list):
         for item in value:
             interpolate_tree(item, lookup, unset)
+
+
+_QUOTED = re.compile(r"'([^']*)'|\"([^\"]*)\"")
+_MIN_INSIDE = 4  # shorter values are named only when they are the whole quoted text
+
+
+def name_variables(text: str, expansions: Mapping[str, Iterable[str]]) -> str:
+    """``text`` (an error message) with interpolated values written as their variable.
+
+    ``invalid container port 'hunter2'`` becomes ``invalid container port '${DB_PASS}'``:
+    an error never shows what a variable holds (it may be a password), and names what the
+    user must fix. Quoted parts are rewritten: a value that is the whole quoted text, or
+    one of at least four characters inside it as a whole token; long values (8+) anywhere.
+    """
+    pairs = sorted(((value, name) for name, values in expansions.items() for value in values
+                    if value), key=lambda p: (-len(p[0]), p))
+    if not pairs:
+        return text
+
+    def inside(quoted: str) -> str:
+        for value, name in pairs:
+            if quoted == value:
+                return f"${{{name}}}"
+        for value, name in pairs:
+            if len(value) >= _MIN_INSIDE:
+                quoted = _token(value).sub(f"${{{name}}}", quoted)  # names: [A-Za-z0-9_]
+        return quoted
+
+    def quoted(match: re.Match[str]) -> str:
+        mark = match.group(0)[0]
+        body = match.group(1) if match.group(1) is not None else match.group(2)
+        return f"{mark}{inside(body)}{mark}"
+
+    text = _QUOTED.sub(quoted, text)
+    for value, name in pairs:
+        if len(value) >= 8:
+            text = _token(value).sub(f"${{{name}}}", text)
+    return text
+
+
+def _token(value: str) -> re.Pattern[str]:
+    return re.compile(f"(?<![A-Za-z0-9]){re.escape(value)}(?![A-Za-z0-9])")
+
+
+@contextmanager
+def naming_variables(expansions: Mapping[str, Iterable[str]]) -> Iterator[None]:
+    """Errors raised inside name the variables instead of showing their values."""
+    try:
+        yield
+    except KubealignError as exc:
+        renamed = name_variables(exc.message, expansions)
+        if renamed != exc.message:
+            exc.message = renamed
+            exc.args = (renamed,)
+        raise

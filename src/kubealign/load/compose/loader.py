@@ -82,6 +82,9 @@ class RawProject:
     files: tuple[Path, ...]
     variables: dict[str, str]  # may hold secrets: never print
     warnings: list[Finding]
+    expansions: dict[str, set[str]] = field(default_factory=dict)
+    """Variable -> what its references expanded to (may hold secrets: never print; errors
+    name the variable instead, ``interpolate.naming_variables``)."""
 
 
 def normalize_project_name(text: str) -> str:
@@ -403,4 +406,5 @@ def load_raw_project(options: ComposeOptions) -> RawProject:
         files=files,
         variables=variables,
         warnings=warnings,
+        expansions=session.unset.expansions,
     )

@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Literal, Protocol, TypeVar, cast
 
 from kubealign.errors import ComposeError
+from kubealign.load.compose.interpolate import naming_variables
 from kubealign.model.compose import (
     ALL,
     CONSUMED_SERVICE_KEYS,
@@ -76,6 +77,8 @@ class RawProjectLike(Protocol):
     def project_directory(self) -> Path: ...
     @property
     def files(self) -> tuple[Path, ...]: ...
+    @property
+    def expansions(self) -> Mapping[str, set[str]]: ...
 
 
 # --------------------------------------------------------------------------- units
@@ -1044,11 +1047,13 @@ def normalize_data(
 
 
 def normalize_project(raw: RawProjectLike) -> Project:
-    """The loader's resolved :class:`RawProject` as a typed :class:`Project`."""
-    return normalize_data(
-        raw.data,
-        name=raw.name,
-        sources=raw.sources,
-        project_directory=raw.project_directory,
-        files=raw.files,
-    )
+    """The loader's resolved :class:`RawProject` as a typed :class:`Project` (errors name
+    interpolated variables, never their values)."""
+    with naming_variables(raw.expansions):
+        return normalize_data(
+            raw.data,
+            name=raw.name,
+            sources=raw.sources,
+            project_directory=raw.project_directory,
+            files=raw.files,
+        )

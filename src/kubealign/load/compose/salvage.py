@@ -18,11 +18,13 @@ a reason to lose the environment. In order:
 from __future__ import annotations
 
 import copy
+import dataclasses
 import re
 from collections.abc import Mapping
 from typing import Any
 
 from kubealign.errors import ComposeError
+from kubealign.load.compose.interpolate import name_variables, naming_variables
 from kubealign.load.compose.loader import RawProject
 from kubealign.load.compose.normalize import normalize_data
 from kubealign.load.compose.schema import validate_compose
@@ -42,7 +44,16 @@ _HEALTHCHECK_KEYWORDS = frozenset({"NONE", "CMD", "CMD-SHELL"})
 
 
 def salvage_project(raw: RawProject) -> tuple[Project, list[Finding]]:
-    """The typed project of ``raw`` and the findings of what was salvaged or set aside."""
+    """The typed project of ``raw`` and the findings of what was salvaged or set aside
+    (errors and findings name interpolated variables, never their values)."""
+    with naming_variables(raw.expansions):
+        project, findings = _salvage(raw)
+    return project, [dataclasses.replace(
+        f, message=name_variables(f.message, raw.expansions),
+        fix=name_variables(f.fix, raw.expansions) if f.fix else f.fix) for f in findings]
+
+
+def _salvage(raw: RawProject) -> tuple[Project, list[Finding]]:
     tolerance = Tolerance()
     data: dict[str, Any] = copy.deepcopy(raw.data)
     fallback = str(raw.files[0]) if raw.files else None
