@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kubealign.actions.migrate import migrate, MigrateRequest
+from kubealign.actions.migrate import MigrateRequest, migrate
 from kubealign.transform.secrets.scrub import REDACTED
 
 REPOSITORIES = {
