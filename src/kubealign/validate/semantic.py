@@ -8,6 +8,7 @@ finding (``SEM*``), so a bug in the converter or the chart cannot silently chang
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -50,13 +51,12 @@ def compare_service(
     if service.image is not None and not _same_image(str(container.get("image", "")),
                                                      service.image):
         problems.append(f"image {container.get('image')!r} != compose {service.image!r}")
-    if service.command is not None and list(container.get("args", [])) != [
-        a.replace("$(", "$$(") for a in service.command.argv
-    ]:
+    secret_vars = _secret_variables(container)
+    if service.command is not None and not _same_words(
+            container.get("args", []), service.command.argv, secret_vars):
         problems.append("args differ from compose `command`")
-    if service.entrypoint is not None and list(container.get("command", [])) != [
-        a.replace("$(", "$$(") for a in service.entrypoint.argv
-    ]:
+    if service.entrypoint is not None and not _same_words(
+            container.get("command", []), service.entrypoint.argv, secret_vars):
         problems.append("command differs from compose `entrypoint`")
     problems += _env_problems(service, container)
     rendered_ports = {
@@ -103,9 +103,44 @@ def _env_problems(service: Service, container: Mapping[str, Any]) -> list[str]:
         elif is_secret_value(name, value):
             if "valueFrom" not in entry:
                 problems.append(f"secret variable {name} is not read from a Secret")
-        elif entry.get("value") != value.replace("$(", "$$("):
+        elif not _same_text(str(entry.get("value", "")), value, _secret_variables(container)):
             problems.append(f"environment variable {name} has another value")
     return problems
+
+
+# A Kubernetes dependent-variable reference, or the escape of a literal `$(`.
+_REFERENCE = re.compile(r"\$\$\(|\$\(([A-Za-z_][A-Za-z0-9_]*)\)")
+
+
+def _secret_variables(container: Mapping[str, Any]) -> frozenset[str]:
+    """Env variables the container reads from a Secret (the secrets scrubber references a
+    secret value as ``$(VAR)`` of one of these, never writes it)."""
+    return frozenset(e["name"] for e in container.get("env", [])
+                     if "secretKeyRef" in (e.get("valueFrom") or {}))
+
+
+def _same_text(rendered: str, compose: str, secret_vars: frozenset[str]) -> bool:
+    """``rendered`` says ``compose``: ``$$(`` is a literal ``$(``, and ``$(VAR)`` of a
+    Secret-backed variable stands for the secret value it replaced."""
+    pattern, at = "", 0
+    for match in _REFERENCE.finditer(rendered):
+        pattern += re.escape(rendered[at:match.start()])
+        name = match.group(1)
+        if name is None:
+            pattern += re.escape("$(")
+        elif name in secret_vars:
+            pattern += ".+?"
+        else:
+            pattern += re.escape(match.group(0))
+        at = match.end()
+    pattern += re.escape(rendered[at:])
+    return re.fullmatch(pattern, compose, re.DOTALL) is not None
+
+
+def _same_words(rendered: Sequence[Any], compose: Sequence[str],
+                secret_vars: frozenset[str]) -> bool:
+    return len(rendered) == len(compose) and all(
+        _same_text(str(r), c, secret_vars) for r, c in zip(rendered, compose, strict=True))
 
 
 def _replica_problems(service: Service, workload: Mapping[str, Any]) -> list[str]:
