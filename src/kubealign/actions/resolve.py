@@ -26,16 +26,21 @@ from kubealign.load.compose.serialize import (
 )
 from kubealign.model.compose import Project
 from kubealign.model.findings import Finding
+from kubealign.transform.secret_detect import is_secret_name, is_secret_value
+from kubealign.transform.secrets.references import mask_text
 from kubealign.transform.secrets.scrub import SecretValues, project_secret_values
 
 
 def _mask_values(data: Any, secrets: SecretValues) -> Any:
     if isinstance(data, dict):
-        return {k: _mask_values(v, secrets) for k, v in data.items()}
+        # A value under a secret name (build args, labels, env) is masked whatever it is.
+        return {k: MASK if isinstance(v, str) and isinstance(k, str) and v
+                and is_secret_value(k, v) and is_secret_name(k)
+                else _mask_values(v, secrets) for k, v in data.items()}
     if isinstance(data, list):
         return [_mask_values(v, secrets) for v in data]
     if isinstance(data, str) and secrets:
-        return secrets.scrub(data, MASK)
+        return mask_text(data, secrets, MASK)
     return data
 
 

@@ -95,3 +95,40 @@ def mask(value: str) -> str:
 
 def is_placeholder(value: str) -> bool:
     return bool(_PLACEHOLDER.match(value.strip()))
+
+
+MIN_SECRET_LENGTH = 8
+# Defaults and configuration words people use as passwords: secret under a secret key,
+# never recognisable by value elsewhere.
+COMMON_VALUES = frozenset({
+    "admin", "administrator", "changeit", "changeme", "default", "disabled", "elastic",
+    "enabled", "example", "grafana", "guest", "kibana", "letmein", "localhost", "minio",
+    "minioadmin", "mongo", "mongodb", "mysql", "nopassword", "password", "passw0rd",
+    "postgres", "postgresql", "production", "qwerty", "rabbitmq", "redis", "root", "secret",
+    "staging", "superuser", "test", "testing", "development", "keycloak", "true", "false",
+    "none", "null", "user", "username",
+})
+_WORD = re.compile(r"[A-Za-z]+(?:[-_.][A-Za-z]+)?")
+_COMMON_WITH_DIGITS = re.compile(r"([A-Za-z]+)[-_]?\d{1,4}")
+
+
+def distinctive(value: str) -> bool:
+    """Whether ``value`` may be recognised as a secret by its value alone (anywhere): at
+    least :data:`MIN_SECRET_LENGTH` characters, not a dictionary-like word, not a well-known
+    default (``changeme``, ``password123``). Others are secrets only under their key."""
+    text = value.strip()
+    if len(text) < MIN_SECRET_LENGTH or is_placeholder(text):
+        return False
+    if "\n" in text:
+        return True  # a key or certificate file
+    lower = text.lower()
+    if lower in COMMON_VALUES or (len(text) <= 16 and _WORD.fullmatch(text)):
+        return False
+    common = _COMMON_WITH_DIGITS.fullmatch(lower)
+    return not (common and common.group(1) in COMMON_VALUES)
+
+
+def known_tokens(text: str) -> list[str]:
+    """Every known token format (GitHub, OpenAI, AWS, JWT...) written in ``text``."""
+    return [m.group(0) for p in _KNOWN_TOKENS for m in p.finditer(text)
+            if "PRIVATE KEY" not in m.group(0)]

@@ -332,8 +332,9 @@ def reference_conversion(project: Project, ctx: ProjectContext,
         name = service.name if service is not None else key
         carried = _carried(service, svc, ctx)
 
-        def bind_env(variable: str, source: str | None, name: str = name) -> vm.SecretKeyRef:
-            return _bind_env(ctx, secrets, name, variable, source)
+        def bind_env(variable: str, source: str | None, value: str,
+                     name: str = name) -> vm.SecretKeyRef:
+            return _bind_env(ctx, secrets, name, variable, source, value)
 
         def bind_file(file_key: str, file: vm.ConfigFile, name: str = name) -> vm.SecretFile:
             target = ctx.file_secret(name, file_key, file.mount_path)
@@ -374,9 +375,13 @@ def _carried(service: Service | None, svc: vm.ServiceValues,
 
 
 def _bind_env(ctx: ProjectContext, secrets: SecretValues, service: str, variable: str,
-              source: str | None) -> vm.SecretKeyRef:
+              source: str | None, value: str) -> vm.SecretKeyRef:
     """A Secret reference for ``variable`` in ``service``: from the compose secret file the
-    value came from, or from the provider key the project already uses for ``source``."""
+    value came from, the service's own key for a secret written literally in its
+    configuration, or the provider key the project already uses for ``source``."""
+    if secrets.literal.get(value) == service:
+        target = ctx.env_secret(service, variable)
+        return vm.SecretKeyRef(secret_name=target.secret_name, key=target.key)
     compose_secret = secrets.files.get(source or "")
     if compose_secret is not None and compose_secret in ctx.secret_targets:
         target = ctx.secret_targets[compose_secret]

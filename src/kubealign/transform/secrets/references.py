@@ -29,10 +29,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kubealign.transform import values_model as vm
+from kubealign.transform.secrets import literals
 from kubealign.transform.secrets.scrub import SecretValues, basic_auth_secret
 
-BindEnv = Callable[[str, str | None], vm.SecretKeyRef]
-"""(variable to define in the pod, variable the value came from) -> its Secret reference."""
+BindEnv = Callable[[str, str | None, str], vm.SecretKeyRef]
+"""(variable to define in the pod, variable the value came from, the value) -> its Secret
+reference."""
 BindFile = Callable[[str, vm.ConfigFile], vm.SecretFile]
 """(file key, the file) -> the Secret file that delivers it instead of the ConfigMap."""
 
@@ -49,6 +51,11 @@ _CONTEXT = re.compile(
 _FLAG = re.compile(r"^(?:--?[A-Za-z0-9_.-]*" + _SECRET_WORD + r"[A-Za-z0-9_.-]*|-a)$",
                    re.IGNORECASE)
 _ATTACHED_P = re.compile(r"(?:^|(?<=\s))-p(?=\S)")
+# Files that are credentials by their name: private keys, keystores, password files.
+_SECRET_FILE = re.compile(
+    r"(?i)(\.(key|p12|pfx|jks|keystore)$|^id_(rsa|dsa|ecdsa|ed25519)$|^\.(htpasswd|pgpass|netrc)$"
+    r"|(^|[-_.])(password|passwd|secret|secrets|token|credentials?|apikey|api[-_]key)"
+    r"([-_.]|$))")
 
 
 @dataclass
@@ -90,7 +97,7 @@ class _Pass:
             while f"{stem}_{index}" in self.taken:
                 index += 1
             name = f"{stem}_{index}"
-        self.secret_env[name] = self.bind_env(name, sources[0] if sources else None)
+        self.secret_env[name] = self.bind_env(name, sources[0] if sources else None, value)
         self.taken.add(name)
         self.carried[value] = name
         return name
@@ -98,24 +105,7 @@ class _Pass:
     # --- text ------------------------------------------------------------------------------
 
     def spans(self, text: str) -> list[tuple[int, int, str]]:
-        """Non-overlapping (start, end, value) of every secret in ``text``."""
-        found = [(m.start(), m.end(), m.group(0)) for m in self.secrets.matches(text)]
-        for match in self.secrets.any_matches(text):
-            # What says "a secret follows" sits right before the value.
-            if _CONTEXT.search(text[max(0, match.start() - 120): match.start()]):
-                found.append((match.start(), match.end(), match.group(0)))
-        for flag in _ATTACHED_P.finditer(text):
-            rest = text[flag.end():]
-            value = rest.split(None, 1)[0].strip("\"'") if rest.split() else ""
-            if value in self.secrets.variables:
-                start = flag.end() + rest.index(value)
-                found.append((start, start + len(value), value))
-        found.sort(key=lambda s: (s[0], -(s[1] - s[0])))
-        kept: list[tuple[int, int, str]] = []
-        for span in found:
-            if not kept or span[0] >= kept[-1][1]:
-                kept.append(span)
-        return kept
+        return secret_spans(text, self.secrets)
 
     def holds_secret(self, text: str) -> bool:
         return bool(self.spans(text)) or basic_auth_secret(text, self.secrets)
@@ -230,7 +220,11 @@ class _Pass:
         return {"config_files": config or None, "secret_files": secret_files or None}
 
     def file_holds_secret(self, file: vm.ConfigFile) -> bool:
+        if _SECRET_FILE.search(file.mount_path.rsplit("/", 1)[-1]):
+            return True  # a key, keystore or password file by its name
         if file.content is not None:
+            for variable, value in literals.in_file(file.content):
+                self.secrets.add(value, variable)  # masked in prose from now on
             return self.holds_secret(file.content)
         if file.content_base64 is not None:
             try:
@@ -252,6 +246,37 @@ class _Pass:
             else:
                 kept[key] = value
         return kept or None
+
+
+def secret_spans(text: str, secrets: SecretValues) -> list[tuple[int, int, str]]:
+    """Non-overlapping (start, end, value) of every secret in ``text``: distinctive ones
+    anywhere as whole tokens, any known one where the text says a secret follows."""
+    found = [(m.start(), m.end(), m.group(0)) for m in secrets.matches(text)]
+    for match in secrets.any_matches(text):
+        # What says "a secret follows" sits right before the value.
+        if _CONTEXT.search(text[max(0, match.start() - 120): match.start()]):
+            found.append((match.start(), match.end(), match.group(0)))
+    for flag in _ATTACHED_P.finditer(text):
+        rest = text[flag.end():]
+        value = rest.split(None, 1)[0].strip("\"'") if rest.split() else ""
+        if value in secrets.variables:
+            start = flag.end() + rest.index(value)
+            found.append((start, start + len(value), value))
+    found.sort(key=lambda s: (s[0], -(s[1] - s[0])))
+    kept: list[tuple[int, int, str]] = []
+    for span in found:
+        if not kept or span[0] >= kept[-1][1]:
+            kept.append(span)
+    return kept
+
+
+def mask_text(text: str, secrets: SecretValues, replacement: str) -> str:
+    """``text`` for display with every secret (:func:`secret_spans`) replaced."""
+    out, at = "", 0
+    for start, end, _value in secret_spans(text, secrets):
+        out += text[at:start] + replacement
+        at = end
+    return secrets.scrub(out + text[at:], replacement)
 
 
 def reference_secrets(svc: vm.ServiceValues, path: str, secrets: SecretValues,

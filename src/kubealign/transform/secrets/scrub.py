@@ -34,41 +34,19 @@ from kubealign.load.compose.envfile import read_env_file
 from kubealign.model.compose import Project
 from kubealign.model.findings import Finding
 from kubealign.model.ledger import LedgerEntry
-from kubealign.transform.secret_detect import is_placeholder, is_secret_name, is_secret_value
+from kubealign.transform.secret_detect import (
+    distinctive,
+    is_secret_name,
+    is_secret_value,
+)
+from kubealign.transform.secrets import literals
 
-MIN_SECRET_LENGTH = 8
 REDACTED = "[secret removed by kubealign]"
 """Used in prose only (ledger notes, findings, comments), never in configuration."""
 
-# Defaults and configuration words people use as passwords: secret under a secret key,
-# never recognisable by value elsewhere.
-COMMON_VALUES = frozenset({
-    "admin", "administrator", "changeit", "changeme", "default", "disabled", "elastic",
-    "enabled", "example", "grafana", "guest", "kibana", "letmein", "localhost", "minio",
-    "minioadmin", "mongo", "mongodb", "mysql", "nopassword", "password", "passw0rd",
-    "postgres", "postgresql", "production", "qwerty", "rabbitmq", "redis", "root", "secret",
-    "staging", "superuser", "test", "testing", "development", "keycloak", "true", "false",
-    "none", "null", "user", "username",
-})
-_WORD = re.compile(r"[A-Za-z]+(?:[-_.][A-Za-z]+)?")
-_COMMON_WITH_DIGITS = re.compile(r"([A-Za-z]+)[-_]?\d{1,4}")
 _BOUNDARY_CHARS = "A-Za-z0-9"
 # A secret-looking interpolation default: ``${REDIS_PASSWORD:-value}`` (also ``-``).
 _DEFAULT = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*):?-([^${}\s\"']+)\}")
-
-
-def distinctive(value: str) -> bool:
-    """Whether ``value`` may be recognised as a secret by its value alone (anywhere)."""
-    text = value.strip()
-    if len(text) < MIN_SECRET_LENGTH or is_placeholder(text):
-        return False
-    if "\n" in text:
-        return True  # a key or certificate file
-    lower = text.lower()
-    if lower in COMMON_VALUES or (len(text) <= 16 and _WORD.fullmatch(text)):
-        return False
-    common = _COMMON_WITH_DIGITS.fullmatch(lower)
-    return not (common and common.group(1) in COMMON_VALUES)
 
 
 def token_pattern(values: Iterable[str]) -> re.Pattern[str] | None:
@@ -92,6 +70,14 @@ class SecretValues:
     """Every known secret value (distinctive or not) -> env variables that carry it."""
     files: dict[str, str] = field(default_factory=dict)
     """Variable name standing for a compose secret file's value -> the compose secret."""
+    literal: dict[str, str] = field(default_factory=dict)
+    """Secret written literally in a service's command, probe or files -> that service (its
+    provider key is the service's own, ``<service>.<var>``)."""
+
+    def add_literal(self, value: str, variable: str, service: str) -> None:
+        if value.strip() and value not in self.variables:
+            self.literal.setdefault(value, service)
+        self.add(value, variable)
 
     def add(self, value: str | None, variable: str | None = None) -> None:
         if value is None:
@@ -203,6 +189,7 @@ def project_secret_values(project: Project,
         if secret.environment:
             for service in project.services:
                 found.add(service.environment.get(secret.environment), secret.environment)
+    _literals(project, found)
     for path in project.source_files:
         data = read_bytes(path)
         if data is None:
@@ -211,6 +198,25 @@ def project_secret_values(project: Project,
             if is_secret_name(name) and is_secret_value(name, default):
                 found.add(default, name)
     return found
+
+
+def _literals(project: Project, found: SecretValues) -> None:
+    """Secrets written literally in commands, probes, build args, labels, inline configs."""
+    for service in project.services:
+        words = [*(service.entrypoint.argv if service.entrypoint else ()),
+                 *(service.command.argv if service.command else ()),
+                 *(service.healthcheck.args if service.healthcheck else ())]
+        for variable, value in literals.in_words(tuple(words)):
+            found.add_literal(value, variable, service.name)
+        for name, arg in (service.build.args.items() if service.build else ()):
+            if arg is not None and literals.under_key(name, arg):
+                found.add(arg, name)
+        for name, label in service.labels.items():
+            if literals.under_key(name, str(label)):
+                found.add_literal(str(label), literals.variable_name(name), service.name)
+    for config in (*project.configs, *project.secrets):
+        for variable, value in literals.in_file(config.content or ""):
+            found.add(value, variable)
 
 
 def secret_file_variable(secret: str) -> str:
