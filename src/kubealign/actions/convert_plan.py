@@ -23,6 +23,7 @@ from kubealign.actions.cluster import cluster_files
 from kubealign.actions.convert import chart_tree, default_values, with_boundary
 from kubealign.actions.plan import load_plan, plan_root
 from kubealign.actions.resolve import ResolveOptions, load_project
+from kubealign.actions.secrets_settings import with_repository_secrets
 from kubealign.emit.atomic import OutputSession, output_session, write_tree_atomic
 from kubealign.emit.gitops_readme import gitops_readme
 from kubealign.emit.ledger_report import ledger_json, ledger_markdown
@@ -237,6 +238,8 @@ def _convert_plan(request: PlanConvertRequest, session: OutputSession,
         raise UsageError(f"--mesh {request.mesh!r}: expected one of {', '.join(MESHES)}")
     source, root = load_plan(request.plan)
     plan = source.plan
+    request = dataclasses.replace(request, options=with_repository_secrets(request.options,
+                                                                           Path(root)))
     converted: dict[str, tuple[Project, ConversionResult, dict[str, Any]]] = {}
     for env in plan.environments:
         converted[env.name] = convert_environment(source, root, env, request)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -9,6 +10,7 @@ from kubealign.model.compose import Project, SecretDefinition, Volume
 from kubealign.transform.convert.implicit_ports import PortReferences
 from kubealign.transform.convert.options import ConversionOptions
 from kubealign.transform.naming import dns_label, service_key
+from kubealign.transform.secrets.providers import bootstrap_secrets
 from kubealign.transform.secrets.remote_keys import (
     RemotePath,
     compose_secret_path,
@@ -54,8 +56,13 @@ class ProjectContext:
                         users.append(service.name)
         for volume, users in self.volume_users.items():
             self.volume_owner[volume] = sorted(users)[0]
+        # The Secret the store authenticates with is created by hand: no ExternalSecret may
+        # write it, so a compose secret of the same name gets its own.
+        reserved = {name for name, _key, _why in bootstrap_secrets(self.options.secrets)}
         for secret in self.project.secrets:
             name = dns_label(secret.name)
+            if name in reserved:
+                name = f"{name}-app"
             self.secret_targets[secret.name] = SecretTarget(
                 secret_name=name, key=_data_key(secret.name),
                 remote_key=self._compose_secret_key(secret)
@@ -99,7 +106,9 @@ class ProjectContext:
         """
         key = (service, variable)
         if key not in self.env_secrets:
-            remote = remote or (shared_variable_path(shared_from) if shared_from else
+            known = self.options.secrets.key_overrides.get((shared_from or variable).lower())
+            remote = remote or (_override_path(known) if known else
+                                shared_variable_path(shared_from) if shared_from else
                                 env_secret_path(self.key_of(service), variable))
             self.env_secrets[key] = SecretTarget(
                 secret_name=f"{self.key_of(service)}-env",
@@ -120,10 +129,19 @@ class ProjectContext:
         return self.file_secrets[key]
 
     def _compose_secret_key(self, secret: SecretDefinition) -> RemotePath:
-        override = self.options.secrets.key_overrides.get(secret.name)
+        overrides = self.options.secrets.key_overrides
+        override = overrides.get(secret.name) or overrides.get(secret.name.lower())
         if override:
-            return RemotePath((override,))
+            return _override_path(override)
         return compose_secret_path(secret.name, secret.external_name)
+
+
+def _override_path(key: str) -> RemotePath:
+    """A provider key as written (``a.b.c`` is a path of three segments; anything else one
+    segment, spelled as given)."""
+    if re.fullmatch(r"[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)+", key):
+        return RemotePath(tuple(key.split(".")))
+    return RemotePath((key,))
 
 
 def _data_key(name: str) -> str:

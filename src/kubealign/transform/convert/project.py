@@ -19,6 +19,7 @@ from kubealign.transform.convert.network import (
 from kubealign.transform.convert.options import ConversionOptions, bind_readers
 from kubealign.transform.convert.recorder import Recorder
 from kubealign.transform.convert.service import convert_service
+from kubealign.transform.naming import dns_label
 from kubealign.transform.probes import env_reads_in_probe
 from kubealign.transform.roles import REPLACED_BY, RoleDecision, classify_service
 from kubealign.transform.secrets.inventory import SecretRequirement, requirement_order
@@ -169,6 +170,15 @@ def _external_secrets(project: Project, ctx: ProjectContext,
         if not byo:
             out[target.secret_name] = vm.ExternalSecretSpec(data=(vm.ExternalSecretData(
                 secret_key=target.key, remote_ref=_remote_ref(ref)),))
+        if target.secret_name != dns_label(secret.name):
+            span = secret.origin
+            rec.findings.append(Finding(
+                "SEC008", Severity.MEDIUM, f"secret {secret.name!r}: its Kubernetes Secret "
+                f"would be {dns_label(secret.name)!r}, the Secret the secrets store "
+                f"authenticates with; it is {target.secret_name!r} instead, so no "
+                "ExternalSecret overwrites the store's credentials",
+                span.path if span else None, span.line if span else None,
+                "the pods read it at the same path; nothing to change", "secrets"))
         how = ("external (Swarm) secret" if secret.external else
                f"file {secret.file}" if secret.file else
                f"environment variable {secret.environment}" if secret.environment else "secret")
@@ -277,6 +287,15 @@ def _secret_stores(ctx: ProjectContext, rec: Recorder) -> tuple[
         return {}, ref
     check = check_settings(settings)
     block = provider_block(settings)
+    if settings.detected_from and block is not None:
+        given = settings.settings
+        rec.findings.append(Finding(
+            "SEC007", Severity.INFO, f"secrets provider {settings.provider}: organization "
+            f"{given.get('organization')!r}, project {given.get('project')!r}, environment "
+            f"{given.get('environment')!r} read from the repository "
+            f"({settings.detected_from}); the {settings.store_kind} {name!r} uses them",
+            settings.detected_from.rsplit(":", 1)[0], _line(settings.detected_from),
+            "check them, or give the settings with --secrets-setting KEY=VALUE", "secrets"))
     if block is None or check.unknown:
         rec.findings.append(Finding(
             "SEC003", Severity.HIGH, "secrets provider "
@@ -287,6 +306,11 @@ def _secret_stores(ctx: ProjectContext, rec: Recorder) -> tuple[
         if block is None:
             return {}, ref
     return {name: vm.SecretStoreSpec(provider=block, kind=settings.store_kind)}, ref
+
+
+def _line(evidence: str) -> int | None:
+    tail = evidence.rsplit(":", 1)[-1]
+    return int(tail) if tail.isdigit() else None
 
 
 def _probes_read_env(svc: Any) -> Any:

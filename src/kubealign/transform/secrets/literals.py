@@ -43,9 +43,11 @@ _PEM = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?-----END [A-Z ]*PRIVATE
                   re.DOTALL)
 _NOT_A_VALUE = re.compile(r"^(?:\$|\{\{|%\(|<|/|\./|~/|true$|false$|none$|null$|yes$|no$)",
                           re.IGNORECASE)
+# The key's last word names a secret (``db_password``, ``api_key``; not ``api_key_env``).
 _KEY_WORD = re.compile(r"(^|[-_.])" + r"(password|passwd|pass|pwd|secret|token|apikey|api_key|"
-                       r"private_key|secret_key|access_key|auth_token|credentials?)" +
-                       r"($|[-_.])", re.IGNORECASE)
+                       r"private_key|secret_key|access_key|auth_token|credentials?)$",
+                       re.IGNORECASE)
+_VARIABLE_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")  # PORTKEY_API_KEY: a name
 
 
 def variable_name(flag_or_key: str) -> str:
@@ -93,8 +95,7 @@ def in_file(content: str) -> Iterator[tuple[str, str]]:
         yield "PRIVATE_KEY", match.group(0)
     for match in _KEY_VALUE.finditer(content):
         key, value = match.group(1), match.group(2)
-        if _KEY_WORD.search(key) and not key.lower().endswith(("_file", "_path", "file",
-                                                               "path")) \
+        if _KEY_WORD.search(key) and not _VARIABLE_NAME.match(value) \
                 and _credential(value, strict=False):
             yield variable_name(key), value
     for match in _SPACED.finditer(content):

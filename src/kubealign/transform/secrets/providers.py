@@ -68,6 +68,8 @@ class SecretsSettings:
     """Compose secret name -> remote key, for secrets that already exist in the provider."""
     origin: str = "--secrets-provider"
     """Where the settings were written (plan file:line, or the flag), for messages."""
+    detected_from: str = ""
+    """``path:line`` of the repository file settings nobody gave were read from."""
 
 
 @dataclass(frozen=True, slots=True)
