@@ -61,6 +61,7 @@ def test_digit_only_passwords_are_secrets_when_the_key_says_so() -> None:
     assert not is_secret_value("TOKEN_TTL", "3600")
     assert not is_secret_value("PASSWORD_MIN_LENGTH", "12")
     assert not is_secret_value("AUTH_PORT", "8080")
+    assert not is_secret_value("AUTH", "1")
 
 
 def test_a_common_value_under_a_secret_key_is_referenced_but_not_matched_elsewhere(

@@ -80,9 +80,9 @@ def is_secret_value(name: str, value: str | None) -> bool:
         return True
     if is_secret_name(name):
         # A digit-only password ('83749201') is a password; a number under a quantity name
-        # (``*_PORT``, ``*_MAX``...) is a setting.
+        # (``*_PORT``, ``*_MAX``...) or of one to three digits (``AUTH=1``) is a setting.
         if value.isdigit():
-            return not _QUANTITY_NAME.search(name)
+            return len(value) >= 4 and not _QUANTITY_NAME.search(name)
         return not (value.lower() in ("true", "false") or value.startswith("/run/secrets/"))
     return high_entropy(value)
 

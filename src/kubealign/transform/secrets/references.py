@@ -223,9 +223,14 @@ class _Pass:
         if _SECRET_FILE.search(file.mount_path.rsplit("/", 1)[-1]):
             return True  # a key, keystore or password file by its name
         if file.content is not None:
-            for variable, value in literals.in_file(file.content):
+            # Whole files move to a Secret only on strong evidence (a distinctive secret, or a
+            # line that assigns a credential), not on a short value seen near a word like
+            # "auth": a false positive costs the user a provider entry per file.
+            found = list(literals.in_file(file.content))
+            for variable, value in found:
                 self.secrets.add(value, variable)  # masked in prose from now on
-            return self.holds_secret(file.content)
+            return bool(found) or bool(self.secrets.matches(file.content)) or \
+                basic_auth_secret(file.content, self.secrets)
         if file.content_base64 is not None:
             try:
                 data = base64.b64decode(file.content_base64, validate=True)
