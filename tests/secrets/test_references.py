@@ -270,3 +270,21 @@ def test_basic_auth_of_a_known_secret_in_a_label_is_detected() -> None:
     secrets.add("Pw-7f3a9c2e-unique", "ADMIN_PASSWORD")
     header = "Basic " + base64.b64encode(b"admin:Pw-7f3a9c2e-unique").decode()
     assert REDACTED in secrets.scrub(f"auth: {header}")
+
+
+def test_a_common_value_of_another_service_is_no_evidence_of_its_secret(
+        tmp_path: Path) -> None:
+    """keycloak-init's `--password admin` is not grafana's GF_SECURITY_ADMIN_PASSWORD=admin:
+    coupling them would tie one service's credential to another's provider key."""
+    _, values = _convert(tmp_path, """
+services:
+  grafana:
+    image: grafana/grafana:11
+    environment:
+      GF_SECURITY_ADMIN_PASSWORD: admin
+  init:
+    image: keycloak:26
+    command: ["kcadm.sh", "config", "credentials", "--user", "admin", "--password", "admin"]
+""")
+    init = values["services"]["init"]
+    assert init["args"][-1] == "admin" and "secretEnv" not in init

@@ -24,11 +24,12 @@ import base64
 import binascii
 import dataclasses
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from kubealign.transform import values_model as vm
+from kubealign.transform.secret_detect import distinctive
 from kubealign.transform.secrets import literals
 from kubealign.transform.secrets.scrub import SecretValues, basic_auth_secret
 
@@ -105,7 +106,9 @@ class _Pass:
     # --- text ------------------------------------------------------------------------------
 
     def spans(self, text: str) -> list[tuple[int, int, str]]:
-        return secret_spans(text, self.secrets)
+        # A short or common value ("admin") is referenced only in the pod that holds it
+        # under a secret key: elsewhere an equal value is no evidence of the same secret.
+        return secret_spans(text, self.secrets, self.carried)
 
     def holds_secret(self, text: str) -> bool:
         return bool(self.spans(text)) or basic_auth_secret(text, self.secrets)
@@ -124,7 +127,8 @@ class _Pass:
         out = []
         for index, arg in enumerate(args):
             after_flag = index > 0 and _FLAG.match(args[index - 1]) is not None
-            if after_flag and arg in self.secrets.variables and arg.strip():
+            if after_flag and arg.strip() and (arg in self.carried or (
+                    arg in self.secrets.variables and distinctive(arg))):
                 out.append(f"$({self.variable(arg)})")
             else:
                 out.append(self.referenced(arg))
@@ -253,18 +257,21 @@ class _Pass:
         return kept or None
 
 
-def secret_spans(text: str, secrets: SecretValues) -> list[tuple[int, int, str]]:
+def secret_spans(text: str, secrets: SecretValues,
+                 weak: Container[str] | None = None) -> list[tuple[int, int, str]]:
     """Non-overlapping (start, end, value) of every secret in ``text``: distinctive ones
-    anywhere as whole tokens, any known one where the text says a secret follows."""
+    anywhere as whole tokens, other known ones where the text says a secret follows, if in
+    ``weak`` (None: any)."""
     found = [(m.start(), m.end(), m.group(0)) for m in secrets.matches(text)]
     for match in secrets.any_matches(text):
         # What says "a secret follows" sits right before the value.
-        if _CONTEXT.search(text[max(0, match.start() - 120): match.start()]):
+        if (weak is None or match.group(0) in weak) and _CONTEXT.search(
+                text[max(0, match.start() - 120): match.start()]):
             found.append((match.start(), match.end(), match.group(0)))
     for flag in _ATTACHED_P.finditer(text):
         rest = text[flag.end():]
         value = rest.split(None, 1)[0].strip("\"'") if rest.split() else ""
-        if value in secrets.variables:
+        if value in secrets.variables and (weak is None or value in weak):
             start = flag.end() + rest.index(value)
             found.append((start, start + len(value), value))
     found.sort(key=lambda s: (s[0], -(s[1] - s[0])))
