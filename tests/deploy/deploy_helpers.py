@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from cli_runner import CliRun, run_cli
 from kubealign.actions.deploy import read_plan
+
+__all__ = ["CliRun", "FakeHelm", "plan_namespace", "run_cli"]
 
 
 @dataclass
@@ -24,31 +24,6 @@ class FakeHelm:
 
     def calls_of(self, subcommand: str) -> list[list[str]]:
         return [call for call in self.calls() if call and call[0] == subcommand]
-
-
-@dataclass
-class CliRun:
-    code: int
-    stdout: str
-    stderr: str
-
-
-def run_cli(*args: str) -> CliRun:
-    """The real entry point (error mapping included), in process."""
-    from kubealign.cli.app import main
-
-    stdout, stderr = io.StringIO(), io.StringIO()
-    argv = sys.argv
-    sys.argv = ["kubealign", *args]
-    code = 0
-    try:
-        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-            main()
-    except SystemExit as exit_:
-        code = int(exit_.code or 0) if not isinstance(exit_.code, str) else 1
-    finally:
-        sys.argv = argv
-    return CliRun(code, stdout.getvalue(), stderr.getvalue())
 
 
 def plan_namespace(out: Path, environment: str) -> str:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
+import cli_runner
 from kubealign.actions.migrate import MigrateOutcome, MigrateRequest, migrate
 
 SOPHIA = Path(__file__).resolve().parents[2] / "examples" / "sophia"
@@ -18,20 +16,8 @@ STEPS = ["inventory", "plan", "audit", "convert", "validate"]
 
 
 def run_cli(*args: str) -> tuple[int, str, str]:
-    from kubealign.cli.app import main
-
-    stdout, stderr = io.StringIO(), io.StringIO()
-    argv = sys.argv
-    sys.argv = ["kubealign", *args]
-    code = 0
-    try:
-        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-            main()
-    except SystemExit as exit_:
-        code = int(exit_.code or 0)
-    finally:
-        sys.argv = argv
-    return code, stdout.getvalue(), stderr.getvalue()
+    result = cli_runner.run_cli(*args)
+    return result.code, result.stdout, result.stderr
 
 
 def _copy_of_sophia(root: Path) -> Path:

@@ -25,8 +25,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cli_runner import run_cli as _run
+
 from .inprocess import assert_clean_end as _assert_clean_end
-from .inprocess import run as _run
 
 EXAMPLES = int(os.environ.get("KUBEALIGN_FUZZ_EXAMPLES", "25"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=timedelta(seconds=30), derandomize=True,

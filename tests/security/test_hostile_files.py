@@ -19,7 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from .inprocess import Outcome, assert_clean_end, run
+from cli_runner import CliRun, run_cli
+
+from .inprocess import assert_clean_end
 
 SERVICE = "services:\n  api:\n    image: nginx:1\n"
 # Generous per-command bound: the guards answer in milliseconds; a regression into expanding
@@ -89,9 +91,9 @@ def _repository(tmp_path: Path, hostile: Hostile) -> Path:
     return repo
 
 
-def _timed(*args: str) -> Outcome:
+def _timed(*args: str) -> CliRun:
     started = time.monotonic()
-    outcome = run(*args)
+    outcome = run_cli(*args)
     assert time.monotonic() - started < SECONDS, args
     assert_clean_end(outcome)
     return outcome
