@@ -42,10 +42,18 @@ def _probe_references(ref: str, pod: Mapping[str, Any]) -> Iterator[str]:
 _NVIDIA = {"gpu", "nvidia", "compute", "utility", "graphics", "video", "display", "compat32"}
 
 
+def _enabled(outcome: ConvertOutcome) -> dict[str, bool]:
+    services = outcome.conversion.values.services or {}
+    return {key: svc.enabled is not False for key, svc in services.items()}
+
+
 def _nvidia_reservations(outcome: ConvertOutcome) -> list[str]:
     """Services reserving an NVIDIA device (by driver or by an NVIDIA driver capability)."""
     found = []
+    enabled = _enabled(outcome)
     for service in outcome.project.services:
+        if not enabled.get(outcome.conversion.service_keys[service.name], True):
+            continue  # disabled (a profile not active, a replaced role): renders nothing
         resources = service.deploy.resources if service.deploy is not None else None
         reservations = resources.reservations if resources is not None else None
         for device in reservations.devices if reservations is not None else ():
@@ -97,6 +105,78 @@ def _placeholder_text(outcome: ConvertOutcome) -> list[str]:
     return found
 
 
+def _unwaited_dependencies(outcome: ConvertOutcome) -> Iterator[str]:
+    """depends_on that the rendered pods ignore: a dependency that completes (a Job) or has a
+    Service port must be waited for by an init container before the dependent starts."""
+    keys = outcome.conversion.service_keys
+    workloads = {(obj["metadata"].get("labels") or {}).get("app.kubernetes.io/name"): obj
+                 for obj in outcome.objects
+                 if obj["kind"] in ("Deployment", "StatefulSet", "DaemonSet", "Job")}
+    services: dict[str, set[str]] = {}
+    for obj in outcome.objects:
+        if obj["kind"] == "Service" and (obj.get("spec") or {}).get("ports"):
+            selected = ((obj.get("spec") or {}).get("selector") or {}).get(
+                "app.kubernetes.io/name")
+            services.setdefault(str(selected), set()).add(obj["metadata"]["name"])
+    for service in outcome.project.services:
+        pod = workloads.get(keys[service.name])
+        if pod is None:
+            continue
+        inits = pod["spec"]["template"]["spec"].get("initContainers") or ()
+        awaited_jobs = {arg.removeprefix("job/") for c in inits for arg in c.get("args") or ()
+                        if str(arg).startswith("job/")}
+        awaited_hosts = {e.get("value") for c in inits for e in c.get("env") or ()
+                         if e.get("name") == "WAIT_HOST"}
+        for dep in service.depends_on:
+            key = keys.get(dep.service)
+            other = workloads.get(key)
+            if other is None:
+                continue  # disabled or absent: nothing to wait for
+            if other["kind"] == "Job":
+                if dep.condition == "service_completed_successfully" and \
+                        key not in awaited_jobs:
+                    yield f"{service.name} does not wait for Job {key}"
+            elif services.get(str(key)) and not awaited_hosts & services[str(key)]:
+                yield f"{service.name} does not wait for {key} ({dep.condition})"
+
+
+def _profile_services_lost(outcome: ConvertOutcome) -> Iterator[str]:
+    """Services behind a compose profile stay in values, disabled unless their profile is
+    active, so choosing a profile is one flag in values, not a missing service."""
+    values = yaml.safe_load((outcome.out / "chart" / "values.yaml").read_text(encoding="utf-8"))
+    in_values = (values or {}).get("services") or {}
+    keys = outcome.conversion.service_keys
+    for source in outcome.project.source_files:
+        try:
+            document = yaml.safe_load(Path(source).read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError):
+            continue
+        services = document.get("services") if isinstance(document, Mapping) else None
+        for name, spec in (services or {}).items() if isinstance(services, Mapping) else ():
+            if not isinstance(spec, Mapping) or not spec.get("profiles"):
+                continue
+            key = keys.get(str(name))
+            if key is None or key not in in_values:
+                yield f"service {name} (profiles {spec.get('profiles')}) is not in values"
+
+
+def _unstartable_security(ref: str, pod: Mapping[str, Any]) -> Iterator[str]:
+    """Security contexts that stop an image the kubelet knows nothing about: runAsNonRoot
+    without a numeric UID (the kubelet refuses a root or user-name image), and root with
+    every capability dropped (entrypoints that chown or switch users fail)."""
+    pod_sc = pod.get("securityContext") or {}
+    for container in pod.get("containers") or ():
+        sc = container.get("securityContext") or {}
+        non_root = sc.get("runAsNonRoot", pod_sc.get("runAsNonRoot"))
+        uid = sc.get("runAsUser", pod_sc.get("runAsUser"))
+        caps = sc.get("capabilities") or {}
+        if non_root is True and uid is None:
+            yield f"runAsNonRoot without runAsUser: {ref} {container.get('name')}"
+        if non_root is not True and uid in (None, 0) and "ALL" in (caps.get("drop") or ()) \
+                and not caps.get("add"):
+            yield f"root with ALL capabilities dropped: {ref} {container.get('name')}"
+
+
 def fidelity_defects(outcome: ConvertOutcome) -> list[str]:
     """Every occurrence of a guarded class, as ``class: where``; empty when none occurs."""
     defects: list[str] = _placeholder_text(outcome)
@@ -110,6 +190,8 @@ def fidelity_defects(outcome: ConvertOutcome) -> list[str]:
     if len(requesting) < len(reserving):
         defects.append(f"NVIDIA reservations of {reserving} but nvidia.com/gpu requested by "
                        f"{requesting} only")
+    defects.extend(f"depends_on ignored: {d}" for d in _unwaited_dependencies(outcome))
+    defects.extend(f"profile service lost: {d}" for d in _profile_services_lost(outcome))
     one_shots = _one_shots(outcome)
     for obj in outcome.objects:
         name = (obj["metadata"].get("labels") or {}).get("app.kubernetes.io/name")
@@ -120,6 +202,8 @@ def fidelity_defects(outcome: ConvertOutcome) -> list[str]:
             if not str(value).strip():
                 defects.append(f"empty node selector value {key}: {ref}")
         defects.extend(_probe_references(ref, pod))
+        defects.extend(f"unstartable securityContext: {d}"
+                       for d in _unstartable_security(ref, pod))
         for alias in pod.get("hostAliases") or ():
             try:
                 ipaddress.ip_address(str(alias.get("ip")))

@@ -414,3 +414,113 @@ services:
                                              "maxUnavailable": 1}
     assert services["blue-green"]["strategy"]["maxSurge"] == 1  # asked for, kept
     assert "strategy" not in services["web"]
+
+
+def test_depends_on_becomes_waits_for_jobs_and_service_ports(tmp_path: Path) -> None:
+    """Defect class of issue 11: depends_on was only a ledger note, so a service started
+    before the migration it waits for (service_completed_successfully) or its database."""
+    result, values = convert(
+        """
+services:
+  db:
+    image: postgres:16
+    healthcheck: {test: ["CMD-SHELL", "pg_isready"]}
+  migrate:
+    image: acme/api:1.0
+    command: [migrate]
+    depends_on: {db: {condition: service_healthy}}
+  api:
+    image: acme/api:1.0
+    ports: ["8080"]
+    depends_on:
+      db: {condition: service_healthy}
+      migrate: {condition: service_completed_successfully}
+      worker: {condition: service_started, restart: true}
+  worker:
+    image: acme/worker:1.0
+""",
+        tmp_path,
+    )
+    services = values["services"]
+    assert services["migrate"]["kind"] == "Job"
+    assert services["migrate"]["dependsOn"] == {"db": {"condition": "healthy"}}
+    assert services["api"]["dependsOn"] == {"db": {"condition": "healthy"},
+                                            "migrate": {"condition": "completed"},
+                                            "worker": {"condition": "started"}}
+    entry = next(e for e in result.ledger.entries if e.service == "api" and e.key == "depends_on")
+    # worker has no port to wait for, and restart: true has no equivalent: both said.
+    assert entry.disposition is Disposition.APPROXIMATED
+    assert "no Service port" in entry.note and "restart: true" in entry.note
+    assert "waits until its Job completes successfully" in entry.note
+    migrate = next(e for e in result.ledger.entries
+                   if e.service == "migrate" and e.key == "depends_on")
+    assert migrate.disposition is Disposition.CONVERTED
+
+
+def test_services_of_inactive_profiles_stay_in_values_disabled(tmp_path: Path) -> None:
+    """Defect class of issue 11: services behind a profile that was not active vanished from
+    values, so an environment differing by `--profile` missed a service instead of a flag."""
+    import dataclasses
+
+    text = """
+services:
+  web:
+    image: nginx:1.27
+    volumes: [shared:/srv]
+  debug:
+    image: acme/debug:1.0
+    profiles: [debug]
+    volumes: [shared:/data]
+volumes: {shared: {}}
+"""
+    loaded = load_yaml_text(text, str(tmp_path / "compose.yaml"))
+    project = normalize_data(loaded.data, name="demo", sources=loaded.sources,
+                             project_directory=tmp_path, files=(tmp_path / "compose.yaml",))
+    for active, enabled in (((), False), (("debug",), None), (("*",), None)):
+        result = convert_project(dataclasses.replace(project, active_profiles=active),
+                                 ConversionOptions(release="demo"))
+        values = to_values(result.values)["services"]
+        assert values["debug"].get("enabled") is enabled, active
+        assert values["web"].get("enabled") is None
+        if not active:
+            # the enabled service owns the shared claim, never the disabled one
+            assert values["debug"]["persistence"]["shared"]["claimName"] == "web-shared"
+            note = next(e.note for e in result.ledger.entries
+                        if e.service == "debug" and e.key == "profiles")
+            assert "not active" in note and "--profile debug" in note
+
+
+def test_unknown_and_built_images_start_as_under_docker(tmp_path: Path) -> None:
+    """Defect class of issue 11: every image kubealign had no facts for got runAsNonRoot and
+    drop-ALL, so root images (and images whose USER is a name) never started. Built images
+    run as their Dockerfile's USER; unknown ones keep Docker's defaults, hardening offered."""
+    (tmp_path / "api").mkdir()
+    (tmp_path / "api" / "Dockerfile").write_text(
+        "FROM python:3.12-slim\nRUN useradd -u 10001 app\nUSER app\n")
+    (tmp_path / "tool").mkdir()
+    (tmp_path / "tool" / "Dockerfile").write_text("FROM debian:12\nCMD [\"run\"]\n")
+    result, values = convert(
+        """
+services:
+  api: {build: ./api, image: acme/api:1}
+  tool: {build: ./tool, image: acme/tool:1, cap_drop: [NET_RAW]}
+  mailer: {image: mailhog/mailhog:v1.0.1}
+  named: {image: mailhog/mailhog:v1.0.1, user: mailhog}
+  rooted: {image: postgres:16, user: root}
+  db: {image: postgres:16}
+""",
+        tmp_path,
+    )
+    services = values["services"]
+    assert services["api"]["securityContext"] == {"runAsUser": 10001,
+                                                  "readOnlyRootFilesystem": False}
+    assert services["tool"]["securityContext"] == {"defaults": "docker",
+                                                   "capabilities": {"drop": ["NET_RAW"]}}
+    assert services["mailer"]["securityContext"] == {"defaults": "docker"}
+    assert services["named"]["securityContext"] == {"defaults": "docker", "runAsNonRoot": False}
+    assert services["rooted"]["securityContext"]["defaults"] == "docker"
+    assert services["db"]["securityContext"] == {"runAsUser": 999, "runAsGroup": 999}
+    messages = {f.rule: f.message for f in result.findings if f.rule.startswith("HRD")}
+    assert "USER app at api/Dockerfile:3" in messages["HRD004"]
+    hints = [f.fix for f in result.findings if f.rule == "HRD001"]
+    assert any("securityContext.defaults: restricted" in (h or "") for h in hints)

@@ -165,6 +165,7 @@ def convert(request: ConvertRequest) -> ConvertOutcome:
         profiles=request.profiles,
         environ=dict(os.environ) if request.environ is None else request.environ,
         allow_paths=request.allow_paths,
+        keep_inactive=True,  # services of other profiles stay in values, disabled
     )
     project, warnings = load_project(resolve_options)
     release = release_name(project, request.release)

@@ -148,7 +148,7 @@ def _load(root: Path, files: Sequence[str], directory: str, env_files: Sequence[
     return load_project(ResolveOptions(
         files=tuple(root / f for f in files), project_directory=root / directory,
         env_files=tuple(root / e for e in env_files), profiles=tuple(profiles),
-        environ=environ, boundary=boundary, tolerant=True))
+        environ=environ, boundary=boundary, tolerant=True, keep_inactive=True))
 
 
 def convert_environment(source: PlanSource, root: Path, env: Environment,

@@ -6,6 +6,7 @@ against the compose-spec schema -> normalisation to the typed model -> serialisa
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -67,6 +68,8 @@ class ResolveOptions:
     tolerant: bool = False
     """Read the repository as it is (migration): what Docker Compose would refuse becomes a
     finding with the recovery chosen (``load/compose/tolerance.py``, ``salvage.py``)."""
+    keep_inactive: bool = False
+    """Keep services of profiles that are not active (``Project.is_active``), for conversion."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +91,7 @@ def _compose_options(options: ResolveOptions) -> ComposeOptions:
         allow_paths=options.allow_paths,
         boundary=options.boundary,
         tolerant=options.tolerant,
+        keep_inactive=options.keep_inactive,
     )
 
 
@@ -101,12 +105,16 @@ def load_project(options: ResolveOptions) -> tuple[Project, list[Finding]]:
     raw = load_raw_project(_compose_options(options))
     if options.tolerant:
         project, salvaged = salvage_project(raw)
-        return project, [*raw.warnings, *salvaged]
+        return _with_inactive(project, raw.active_profiles), [*raw.warnings, *salvaged]
     if options.validate:
         fallback = str(raw.files[0]) if raw.files else None
         with naming_variables(raw.expansions):
             check_compose(raw.data, raw.sources, fallback_path=fallback)
-    return normalize_project(raw), list(raw.warnings)
+    return _with_inactive(normalize_project(raw), raw.active_profiles), list(raw.warnings)
+
+
+def _with_inactive(project: Project, active: tuple[str, ...] | None) -> Project:
+    return project if active is None else dataclasses.replace(project, active_profiles=active)
 
 
 def resolve(options: ResolveOptions) -> ResolveResult:

@@ -566,6 +566,10 @@ class Project:
     project_directory: str | None = None
     extensions: FrozenMap[Any] = EMPTY
     other: FrozenMap[Any] = EMPTY  # models, include leftovers, ...
+    active_profiles: tuple[str, ...] | None = None
+    """The profiles active when the loader was asked to keep every service (conversion):
+    services of none of them are inactive and become ``enabled: false``. None: the loader
+    removed disabled services, so every service present is active."""
 
     def service(self, name: str) -> Service:
         for svc in self.services:
@@ -576,6 +580,13 @@ class Project:
     @property
     def service_names(self) -> tuple[str, ...]:
         return tuple(s.name for s in self.services)
+
+    def is_active(self, service: Service) -> bool:
+        """Whether the active profiles enable ``service`` (Compose spec, profiles)."""
+        if self.active_profiles is None or not service.profiles:
+            return True
+        return "*" in self.active_profiles or any(
+            p in self.active_profiles for p in service.profiles)
 
 
 # --------------------------------------------------------------------------- GPU view

@@ -51,8 +51,9 @@ SERVICE_TREATMENTS: tuple[KeyTreatment, ...] = (
     _t("cpus", "converted", "resources.limits.cpu"),
     _t("cpuset", "not-convertible", "-", "use the CPU manager static policy on the nodes"),
     _t("credential_spec", "not-convertible", "-", "Windows gMSA"),
-    _t("depends_on", "approximated", "Argo CD sync waves / application retries",
-       "Kubernetes has no start order between workloads"),
+    _t("depends_on", "converted", "services.<name>.dependsOn (wait init containers)",
+       "completed: waits for the dependency's Job; healthy/started: waits for its Service "
+       "port; only while the dependency is enabled (docs/dependencies.md)"),
     _t("deploy", "converted", "see the deploy.* rows"),
     _t("develop", "ignored", "-", "`docker compose watch` only"),
     _t("device_cgroup_rules", "not-convertible", "-"),
@@ -102,7 +103,9 @@ SERVICE_TREATMENTS: tuple[KeyTreatment, ...] = (
     _t("pre_stop", "converted", "lifecycle.preStop"),
     _t("privileged", "depends", "securityContext.privileged",
        "true relaxes Pod Security; reported as a finding"),
-    _t("profiles", "converted", "services.<name>.enabled"),
+    _t("profiles", "converted", "services.<name>.enabled",
+       "every service stays in values; those of profiles not active have enabled: false, so "
+       "`--profile x` is one flag per environment"),
     _t("provider", "not-convertible", "-"),
     _t("pull_policy", "converted", "image.pullPolicy"),
     _t("pull_refresh_after", "ignored", "-"),

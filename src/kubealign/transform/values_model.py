@@ -479,6 +479,18 @@ class Capabilities:
 class SecurityContext:
     """Explicit relaxations of (or additions to) `global.podSecurity` for one service."""
 
+    defaults: Annotated[
+        Literal["restricted", "docker"] | None,
+        Meta(
+            "What fills the keys not set here: `restricted` (Pod Security restricted: "
+            "non-root, ALL capabilities dropped, read-only root) or `docker` (what Docker "
+            "gives a container: the image's own user, root allowed, the runtime's default "
+            "capabilities, a writable root filesystem). kubealign writes `docker` for images "
+            "it knows nothing about, so they start as under compose; set `restricted` to "
+            "harden one (with `runAsUser` when the image's user is a name).",
+            default="restricted",
+        ),
+    ] = None
     run_as_user: Annotated[int | None, Meta("UID (compose numeric `user`).", minimum=0)] = None
     run_as_group: Annotated[int | None, Meta("GID.", minimum=0)] = None
     fs_group: Annotated[
@@ -711,6 +723,35 @@ class JobSpec:
 
 
 @dataclass(frozen=True)
+class Dependency:
+    """Wait for another service before this one's containers start (compose `depends_on`).
+
+    Rendered as init containers, and only while the dependency is enabled: `completed` waits
+    for the dependency's Job to succeed (`kubectl wait`, with a token mounted into the wait
+    containers only), `started` and `healthy` wait until the dependency's Service accepts TCP
+    connections on its port (a Service routes only to ready pods, so for a dependency with a
+    readiness probe that means healthy)."""
+
+    condition: Annotated[
+        Literal["started", "healthy", "completed"],
+        Meta(
+            "What to wait for: compose `service_started`, `service_healthy` or "
+            "`service_completed_successfully`."
+        ),
+    ]
+    enabled: Annotated[bool | None, Meta("Wait for this dependency.", default=True)] = None
+    port: Annotated[
+        int | None,
+        Meta(
+            "Service port to wait for (`started`/`healthy`).",
+            default="the dependency's first exposed port",
+            minimum=1,
+            maximum=65535,
+        ),
+    ] = None
+
+
+@dataclass(frozen=True)
 class ServiceAccountSpec:
     annotations: Annotated[
         dict[str, str] | None, Meta("Annotations (e.g. cloud workload identity).")
@@ -870,6 +911,14 @@ class ServiceValues:
     ] = None
     annotations: Annotated[dict[str, str] | None, Meta("Annotations on the workload.")] = None
     pod_annotations: Annotated[dict[str, str] | None, Meta("Annotations on the pods.")] = None
+    depends_on: Annotated[
+        dict[str, Dependency] | None,
+        Meta(
+            "Services to wait for before starting (compose `depends_on`), keyed by service key; "
+            "a dependency that is disabled or absent is not waited for.",
+            key_pattern=SERVICE_NAME_PATTERN,
+        ),
+    ] = None
 
 
 # --- External Secrets -----------------------------------------------------------------------
@@ -1036,6 +1085,48 @@ class GlobalExternalSecrets:
 
 
 @dataclass(frozen=True)
+class GlobalDependencyWait:
+    """How `services.<n>.dependsOn` waits are rendered (init containers)."""
+
+    enabled: Annotated[
+        bool | None, Meta("Render the wait init containers at all.", default=True)
+    ] = None
+    image: Annotated[
+        Image | None,
+        Meta(
+            "Image with `sh` and `nc` for the port waits.",
+            default={"repository": "busybox", "tag": "1.36.1"},
+        ),
+    ] = None
+    kubectl_image: Annotated[
+        Image | None,
+        Meta(
+            "kubectl image (1.31 or later: `wait --for=create`) for the Job waits.",
+            default={"registry": "registry.k8s.io", "repository": "kubectl", "tag": "v1.31.4"},
+        ),
+    ] = None
+    timeout: Annotated[
+        str | None,
+        Meta(
+            "How long one Job wait lasts before its init container fails and the kubelet "
+            "retries it (Go duration).",
+            default="10m",
+            pattern=DURATION_PATTERN,
+        ),
+    ] = None
+    run_as_user: Annotated[
+        int | None, Meta("UID of the wait containers (never root).", default=65534, minimum=1)
+    ] = None
+    resources: Annotated[
+        Resources | None,
+        Meta(
+            "Requests and limits of each wait container.",
+            default={"requests": {"cpu": "10m", "memory": "16Mi"}, "limits": {"memory": "64Mi"}},
+        ),
+    ] = None
+
+
+@dataclass(frozen=True)
 class GlobalValues:
     image_registry: Annotated[
         str | None, Meta("Registry prefixed to every image without its own.", default="")
@@ -1071,6 +1162,9 @@ class GlobalValues:
     external_secrets: Annotated[GlobalExternalSecrets | None, Meta("ExternalSecret defaults.")] = (
         None
     )
+    dependency_wait: Annotated[
+        GlobalDependencyWait | None, Meta("Init containers that wait for `dependsOn`.")
+    ] = None
 
 
 @dataclass(frozen=True)

@@ -220,4 +220,37 @@ def check_rendered(
             findings.append(_finding(service, "SEM002", "no workload was rendered"))
             continue
         findings += compare_service(service, key, workload, gpu_count_for_all=gpu_count_for_all)
+        findings += [_finding(service, "SEM003", p) for p in _wait_problems(
+            service, workload, objects, service_keys, enabled)]
     return findings
+
+
+def _has_service(objects: Sequence[Mapping[str, Any]], key: str) -> bool:
+    """A Service with ports selects the pods of ``key`` (something to wait for)."""
+    return any(obj.get("kind") == "Service" and obj.get("spec", {}).get("ports")
+               and obj.get("spec", {}).get("selector", {}).get("app.kubernetes.io/name") == key
+               for obj in objects)
+
+
+def _wait_problems(service: Service, workload: Mapping[str, Any],
+                   objects: Sequence[Mapping[str, Any]], service_keys: Mapping[str, str],
+                   enabled: Mapping[str, bool]) -> list[str]:
+    """Compose starts a service after its dependencies (started, healthy, or completed): the
+    rendered pod must wait for each enabled dependency that has something to wait for."""
+    names = {c.get("name") for c in _pod_spec(workload).get("initContainers", [])}
+    problems = []
+    for dep in service.depends_on:
+        key = service_keys.get(dep.service)
+        if key is None or not enabled.get(key, True):
+            continue
+        other = find_workload(objects, key)
+        if other is None:
+            continue
+        is_job = other.get("kind") == "Job"
+        if dep.condition == "service_completed_successfully" and is_job:
+            wanted = True
+        else:
+            wanted = not is_job and _has_service(objects, key)
+        if wanted and f"wait-{key}"[:63] not in names:
+            problems.append(f"pod does not wait for {dep.service} ({dep.condition})")
+    return problems

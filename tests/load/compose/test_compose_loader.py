@@ -362,6 +362,24 @@ def test_optional_dependency_on_disabled_service_is_dropped(tmp_path: Path) -> N
     assert service(load(tmp_path, "c.yaml"), "web")["depends_on"] == {}
 
 
+def test_keep_inactive_keeps_profile_services_and_their_dependencies(tmp_path: Path) -> None:
+    """Conversion keeps every service (the disabled ones become enabled: false in values), so
+    a profile is one flag per environment instead of a service missing from the chart."""
+    text = (
+        "services:\n  web:\n    image: w\n    depends_on:\n      dbg: {required: false}\n"
+        "  dbg: {image: d, profiles: [debug]}\n"
+    )
+    write(tmp_path, {"c.yaml": text})
+    raw = load(tmp_path, "c.yaml", keep_inactive=True)
+    assert sorted(raw.data["services"]) == ["dbg", "web"]
+    assert raw.active_profiles == ()
+    assert "dbg" in service(raw, "web")["depends_on"]
+    assert any(w.rule == "LOAD002" and "enabled: false" in w.message for w in raw.warnings)
+    assert load(tmp_path, "c.yaml").active_profiles is None
+    assert load(tmp_path, "c.yaml", keep_inactive=True,
+                profiles=("debug",)).active_profiles == ("debug",)
+
+
 # --------------------------------------------------------------------------- env_file
 
 

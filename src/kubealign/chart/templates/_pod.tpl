@@ -46,7 +46,10 @@ spec:
   {{- if hasKey $sc "runAsGroup" }}{{ $runAsGroup = $sc.runAsGroup }}{{ end -}}
   {{- $fsGroup := $ps.fsGroup -}}
   {{- if hasKey $sc "fsGroup" }}{{ $fsGroup = $sc.fsGroup }}{{ end -}}
-  {{- $nonRoot := include "kubealign.flag" (dict "map" $sc "key" "runAsNonRoot" "default" (include "kubealign.flag" (dict "map" $ps "key" "runAsNonRoot" "default" true))) | eq "true" -}}
+  {{- /* defaults docker: what Docker gives (image user, runtime capabilities, writable root). */}}
+  {{- $docker := eq ($sc.defaults | default "restricted") "docker" -}}
+  {{- $nonRootDefault := and (not $docker) (include "kubealign.flag" (dict "map" $ps "key" "runAsNonRoot" "default" true)) -}}
+  {{- $nonRoot := include "kubealign.flag" (dict "map" $sc "key" "runAsNonRoot" "default" $nonRootDefault) | eq "true" -}}
   {{- if and $nonRoot (not (kindIs "invalid" $runAsUser)) (eq (int $runAsUser) 0) }}
   {{- fail (printf "services.%s.securityContext: runAsUser 0 contradicts runAsNonRoot; set runAsNonRoot: false to run as root explicitly" $name) }}
   {{- end }}
@@ -176,6 +179,10 @@ spec:
           {{- include "kubealign.selectorLabels" $ | nindent 10 }}
     {{- end }}
   {{- end }}
+  {{- with include "kubealign.waitContainers" . | trim }}
+  initContainers:
+    {{- . | nindent 4 }}
+  {{- end }}
   containers:
     - name: {{ $name }}
       image: {{ include "kubealign.image" . | toJson }}
@@ -279,14 +286,19 @@ spec:
         {{- if include "kubealign.flag" (dict "map" $sc "key" "privileged" "default" false) }}
         privileged: true
         {{- end }}
-        readOnlyRootFilesystem: {{ include "kubealign.flag" (dict "map" $sc "key" "readOnlyRootFilesystem" "default" (include "kubealign.flag" (dict "map" $ps "key" "readOnlyRootFilesystem" "default" true))) | eq "true" }}
+        readOnlyRootFilesystem: {{ include "kubealign.flag" (dict "map" $sc "key" "readOnlyRootFilesystem" "default" (and (not $docker) (include "kubealign.flag" (dict "map" $ps "key" "readOnlyRootFilesystem" "default" true)))) | eq "true" }}
+        {{- $drop := hasKey $caps "drop" | ternary $caps.drop ($docker | ternary (list) (list "ALL")) }}
+        {{- if or $drop $caps.add }}
         capabilities:
+          {{- with $drop }}
           drop:
-            {{- toYaml (hasKey $caps "drop" | ternary $caps.drop (list "ALL")) | nindent 12 }}
+            {{- toYaml . | nindent 12 }}
+          {{- end }}
           {{- with $caps.add }}
           add:
             {{- toYaml . | nindent 12 }}
           {{- end }}
+        {{- end }}
         seccompProfile:
           type: {{ $seccomp }}
           {{- if eq $seccomp "Localhost" }}
@@ -372,6 +384,7 @@ volumeMounts:
 {{- with $w.sizeLimit }}{{ $_ := set $ed "sizeLimit" . }}{{ end -}}
 {{- $volumes = append $volumes (dict "name" (printf "writable-%d" $i) "emptyDir" $ed) -}}
 {{- end -}}
+{{- $volumes = concat $volumes (include "kubealign.waitVolumes" . | fromJsonArray) -}}
 {{- with $volumes }}
 volumes:
   {{- toYaml . | nindent 2 }}

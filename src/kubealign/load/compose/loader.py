@@ -69,6 +69,9 @@ class ComposeOptions:
     """Read the repository as its authors left it: missing env files, required variables
     without a value, malformed env-file lines and missing includes become findings
     (``RawProject.warnings``) with the recovery chosen, instead of errors."""
+    keep_inactive: bool = False
+    """Keep the services no active profile enables (``RawProject.active_profiles``), for
+    conversion: they become ``enabled: false`` in values instead of disappearing."""
 
 
 @dataclass(slots=True)
@@ -85,6 +88,9 @@ class RawProject:
     expansions: dict[str, set[str]] = field(default_factory=dict)
     """Variable -> what its references expanded to (may hold secrets: never print; errors
     name the variable instead, ``interpolate.naming_variables``)."""
+    active_profiles: tuple[str, ...] | None = None
+    """With ``keep_inactive``: the active profiles (services of none of them were kept);
+    None when disabled services were removed."""
 
 
 def normalize_project_name(text: str) -> str:
@@ -369,7 +375,8 @@ def load_raw_project(options: ComposeOptions) -> RawProject:
         )
     variables.setdefault("COMPOSE_PROJECT_NAME", name)
     model = session.build_model(documents, project_dir, variables, files)
-    disabled = apply_profiles(model, _active_profiles(options, variables), session.tolerance)
+    active = _active_profiles(options, variables)
+    disabled = apply_profiles(model, active, session.tolerance, keep=options.keep_inactive)
     for key in ("version", "include"):
         model.value.pop(key, None)
     model.value["name"] = Node(name, model.value["name"].span if "name" in model.value else None)
@@ -393,7 +400,8 @@ def load_raw_project(options: ComposeOptions) -> RawProject:
             Finding(
                 rule="LOAD002",
                 severity=Severity.INFO,
-                message="services disabled by profiles: " + ", ".join(disabled),
+                message="services disabled by profiles: " + ", ".join(disabled)
+                + ("; kept in values with enabled: false" if options.keep_inactive else ""),
                 path=str(files[0]),
                 category="load",
             )
@@ -407,4 +415,5 @@ def load_raw_project(options: ComposeOptions) -> RawProject:
         variables=variables,
         warnings=warnings,
         expansions=session.unset.expansions,
+        active_profiles=active if options.keep_inactive else None,
     )

@@ -3,6 +3,10 @@
 Services without ``profiles`` are always enabled; the others when one of their profiles is
 active (``*`` activates all). Top-level resources are unaffected. A dependency on a disabled
 service is an error unless it is declared ``required: false``, in which case it is dropped.
+
+With ``keep`` (conversion), disabled services stay in the document and the dependencies on
+them are kept: the chart then holds every service, the disabled ones with ``enabled: false``,
+so choosing a profile is one flag in values (its waits only apply while it is enabled).
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ def _error(message: str, node: Node) -> ComposeError:
 
 
 def _check_dependencies(name: str, service: Node, enabled: set[str], known: set[str],
-                        tolerance: Tolerance | None = None) -> None:
+                        tolerance: Tolerance | None = None, keep: bool = False) -> None:
     depends_on = service.get("depends_on")
     if depends_on is None:
         return
@@ -55,6 +59,8 @@ def _check_dependencies(name: str, service: Node, enabled: set[str], known: set[
             continue
         required = node.get("required")
         if required is not None and required.value is False:
+            if keep:
+                kept_keys.append(dependency)
             continue
         error = _error(
             f"service {name!r} depends on {dependency!r}, which no active profile enables; "
@@ -64,7 +70,10 @@ def _check_dependencies(name: str, service: Node, enabled: set[str], known: set[
         if tolerance is None:
             raise error
         tolerance.record_error(DEPENDENCY_DROPPED, Severity.LOW, error,
-                               "the dependency is left out")
+                               "the dependency is kept, waited for only once enabled" if keep
+                               else "the dependency is left out")
+        if keep:
+            kept_keys.append(dependency)
     if isinstance(depends_on.value, dict):
         depends_on.value = {k: depends_on.value[k] for k in kept_keys}
     else:
@@ -72,8 +81,8 @@ def _check_dependencies(name: str, service: Node, enabled: set[str], known: set[
 
 
 def apply_profiles(document: Node, active: Iterable[str],
-                   tolerance: Tolerance | None = None) -> list[str]:
-    """Remove disabled services in place; return their names, sorted."""
+                   tolerance: Tolerance | None = None, keep: bool = False) -> list[str]:
+    """Remove disabled services in place (unless ``keep``); return their names, sorted."""
     services = document.get("services")
     if services is None or not isinstance(services.value, dict):
         return []
@@ -81,7 +90,8 @@ def apply_profiles(document: Node, active: Iterable[str],
     known = set(services.value)
     enabled = {n for n, s in services.value.items() if _is_enabled(s, active_set)}
     for name in sorted(enabled):
-        _check_dependencies(name, services.value[name], enabled, known, tolerance)
+        _check_dependencies(name, services.value[name], enabled, known, tolerance, keep)
     disabled = sorted(known - enabled)
-    services.value = {n: s for n, s in services.value.items() if n in enabled}
+    if not keep:
+        services.value = {n: s for n, s in services.value.items() if n in enabled}
     return disabled

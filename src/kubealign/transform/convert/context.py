@@ -54,8 +54,11 @@ class ProjectContext:
                     users = self.volume_users.setdefault(mount.source, [])
                     if service.name not in users:
                         users.append(service.name)
+        active = {s.name for s in self.project.services if self.project.is_active(s)}
         for volume, users in self.volume_users.items():
-            self.volume_owner[volume] = sorted(users)[0]
+            # The owner's claim is what the others mount: an enabled service owns it, never
+            # one of a profile that is not active (its objects are not rendered).
+            self.volume_owner[volume] = sorted(users, key=lambda u: (u not in active, u))[0]
         # The Secret the store authenticates with is created by hand: no ExternalSecret may
         # write it, so a compose secret of the same name gets its own.
         reserved = {name for name, _key, _why in bootstrap_secrets(self.options.secrets)}

@@ -73,6 +73,8 @@ def convert_project(project: Project, options: ConversionOptions | None = None) 
         policy = network_policy(service, ctx, ingress is not None, rec, path)
         if policy is not None:
             kwargs["network_policy"] = policy
+        if not project.is_active(service):
+            kwargs["enabled"] = False
         if role.replaced and not options.enable_replaced:
             kwargs["enabled"] = False
             rec.finding("CNV400", Severity.INFO, f"{role.role.value} ({role.evidence}): "
@@ -86,6 +88,9 @@ def convert_project(project: Project, options: ConversionOptions | None = None) 
             if origin else "")
         if role.replaced:
             comments[path] += f"; {role.role.value}: disabled, replaced by {REPLACED_BY[role.role]}"
+        if not project.is_active(service):
+            comments[path] += (f"; profile {', '.join(service.profiles)} not active: disabled "
+                               "(enabled: true turns it on)")
         entries.extend(rec.entries)
         findings.extend(rec.findings)
 

@@ -19,6 +19,7 @@ from kubealign.model.findings import Severity
 from kubealign.model.ledger import Disposition
 from kubealign.transform import values_model as vm
 from kubealign.transform.convert.context import ProjectContext
+from kubealign.transform.convert.dependencies import convert_dependencies
 from kubealign.transform.convert.recorder import Recorder
 from kubealign.transform.convert.storage import convert_storage
 from kubealign.transform.convert.workload import convert_workload, writable_paths
@@ -78,7 +79,10 @@ def convert_service(service: Service, ctx: ProjectContext, rec: Recorder) -> dic
             current, headless=headless.headless)
     out.update(workload)
     out["writable_paths"] = writable_paths(service, out.get("writable_paths", ()))
-    out.update(_misc(service, rec, path))
+    out.update(_misc(service, ctx, rec, path))
+    waits = convert_dependencies(service, ctx, rec, path)
+    if waits:
+        out["depends_on"] = waits
     return out
 
 
@@ -496,7 +500,18 @@ def _host_aliases(service: Service) -> tuple[dict[str, list[str]], list[str]]:
     return by_ip, dropped
 
 
-def _misc(service: Service, rec: Recorder, path: str) -> dict[str, Any]:
+def _profiles(service: Service, ctx: ProjectContext, rec: Recorder, path: str) -> None:
+    names = ", ".join(service.profiles)
+    if ctx.project.is_active(service):
+        rec.converted("profiles", f"{path}.enabled", f"profile {names} active for this "
+                      "conversion: enabled")
+    else:
+        rec.converted("profiles", f"{path}.enabled", f"profile {names} not active: kept "
+                      f"with enabled: false (set {path}.enabled: true where compose would run "
+                      f"--profile {service.profiles[0]})")
+
+
+def _misc(service: Service, ctx: ProjectContext, rec: Recorder, path: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if service.working_dir is not None:
         out["working_dir"] = service.working_dir
@@ -549,12 +564,8 @@ def _misc(service: Service, rec: Recorder, path: str) -> dict[str, Any]:
             rec.not_convertible(key, note)
     if service.logging is not None:
         rec.ignored("logging", "cluster log collection replaces logging drivers")
-    if service.depends_on:
-        order = ", ".join(f"{d.service} ({d.condition})" for d in service.depends_on)
-        rec.approximated("depends_on", "", f"start order {order} is not enforced by Kubernetes;"
-                         " the application must retry until its dependencies answer")
     if service.profiles:
-        rec.converted("profiles", f"{path}.enabled", "profile was active for this conversion")
+        _profiles(service, ctx, rec, path)
     if service.stop_signal is not None:
         rec.not_convertible("stop_signal", "set STOPSIGNAL in the image")
     if service.init is not None:

@@ -7,8 +7,10 @@ from typing import Any
 
 from kubealign.model.compose import Service, gpu_claim
 from kubealign.model.findings import Severity
+from kubealign.model.source import relative_to
 from kubealign.transform import values_model as vm
 from kubealign.transform.convert.context import ProjectContext
+from kubealign.transform.convert.image_user import ImageUser, built_image_user
 from kubealign.transform.convert.recorder import Recorder
 from kubealign.transform.image_facts import ImageFacts, image_facts
 from kubealign.transform.placement import translate_placement
@@ -155,7 +157,7 @@ def convert_workload(service: Service, ctx: ProjectContext, rec: Recorder,
     if service.stop_grace_period is not None:
         out["termination_grace_period_seconds"] = seconds_to_int(service.stop_grace_period)
         rec.converted("stop_grace_period", f"{path}.terminationGracePeriodSeconds")
-    security = _security(service, rec, path)
+    security = _security(service, ctx, rec, path)
     if security is not None:
         out["security_context"] = security
     if service.sysctls:
@@ -257,28 +259,40 @@ def _placement(service: Service, rec: Recorder, path: str) -> dict[str, Any]:
     return out
 
 
-def _security(service: Service, rec: Recorder, path: str) -> vm.SecurityContext | None:
-    """Pod Security "restricted" unless the service or its image cannot run that way.
+def _security(service: Service, ctx: ProjectContext, rec: Recorder,
+              path: str) -> vm.SecurityContext | None:
+    """Pod Security "restricted" where the image is known to run that way, Docker's defaults
+    where nothing is known, so the chart runs first and hardens second.
 
     The chart renders the restricted profile by default (non-root, no privilege escalation,
-    ALL capabilities dropped, RuntimeDefault seccomp, read-only root). Here each service gets
-    what makes that default work for its image (UID/GID/fsGroup of known images), and every
-    relaxation is written explicitly in values and reported, never applied silently.
+    ALL capabilities dropped, RuntimeDefault seccomp, read-only root). Known images get what
+    makes that default work (UID/GID/fsGroup, the capabilities a root-only image needs); a
+    built image runs as its Dockerfile's ``USER``; any other image keeps what Docker gave it
+    (``defaults: docker``), with a finding offering the hardening. Every relaxation is
+    written explicitly in values and reported, never applied silently.
     """
     fields: dict[str, Any] = {}
-    facts = image_facts(service.image)
+    built = built_image_user(service, ctx.options.read_file)
+    if built is not None:
+        facts = image_facts(built.base_image) if built.user is None else None
+    else:
+        facts = image_facts(service.image)
     if service.user is None:
-        _image_defaults(service, facts, fields, rec, path)
+        _image_defaults(service, facts, built, ctx, fields, rec, path)
     if service.user is not None:
         user, _, group = service.user.partition(":")
         if user.isdigit():
             fields["run_as_user"] = int(user)
             if int(user) == 0:
                 fields["run_as_non_root"] = False
+                fields["defaults"] = "docker"  # root keeps Docker's capabilities (chown...)
                 rec.finding("CNV300", Severity.MEDIUM, "runs as root (user 0): the restricted "
                             "Pod Security profile is relaxed for it", "user",
                             f"run it as a non-root UID and remove {path}.securityContext."
                             "runAsNonRoot")
+            elif facts is None:
+                # Docker gave it a writable root filesystem; compose read_only decides below.
+                fields["read_only_root_filesystem"] = False
             if group.isdigit():
                 fields["run_as_group"] = int(group)
                 if _has_volumes(service):
@@ -287,11 +301,18 @@ def _security(service: Service, rec: Recorder, path: str) -> vm.SecurityContext 
         elif user == "root":
             fields["run_as_non_root"] = False
             fields["run_as_user"] = 0
+            fields["defaults"] = "docker"
             rec.approximated("user", f"{path}.securityContext", "runs as root: the restricted "
                              "profile is relaxed for this service (reported)")
         else:
-            rec.approximated("user", f"{path}.securityContext.runAsUser", f"user name "
-                             f"{user!r} cannot be verified as non-root: set its numeric UID")
+            # The kubelet refuses runAsNonRoot with a user name it cannot check: the image's
+            # /etc/passwd resolves the name, as under Docker.
+            fields["run_as_non_root"] = False
+            fields["defaults"] = "docker"
+            rec.approximated("user", f"{path}.securityContext.runAsNonRoot", f"user name "
+                             f"{user!r} cannot be verified as non-root (runAsNonRoot: false, "
+                             "the name is resolved in the image): set its numeric UID as "
+                             "runAsUser to harden")
     if service.read_only is not None:
         fields["read_only_root_filesystem"] = bool(service.read_only)
         rec.converted("read_only", f"{path}.securityContext.readOnlyRootFilesystem")
@@ -303,11 +324,14 @@ def _security(service: Service, rec: Recorder, path: str) -> vm.SecurityContext 
     elif service.privileged is not None:
         rec.converted("privileged", f"{path}.securityContext.privileged")
     if service.cap_add or service.cap_drop:
+        docker = fields.get("defaults") == "docker"
         extra = fields.get("capabilities")
         base = extra.add if isinstance(extra, vm.Capabilities) and extra.add else ()
         add = tuple(sorted({*base, *(c.upper().removeprefix("CAP_") for c in service.cap_add)}))
-        drop = tuple(sorted({"ALL", *(c.upper().removeprefix("CAP_") for c in service.cap_drop)}))
-        fields["capabilities"] = vm.Capabilities(add=add or None, drop=drop)
+        dropped = {c.upper().removeprefix("CAP_") for c in service.cap_drop}
+        # Docker's defaults keep the runtime's capability set: drop only what compose drops.
+        drop = tuple(sorted(dropped if docker else {"ALL", *dropped}))
+        fields["capabilities"] = vm.Capabilities(add=add or None, drop=drop or None)
         unsafe = [c for c in add if c != _SAFE_CAPABILITY]
         if service.cap_add:
             if unsafe:
@@ -317,7 +341,8 @@ def _security(service: Service, rec: Recorder, path: str) -> vm.SecurityContext 
                 rec.converted("cap_add", f"{path}.securityContext.capabilities.add")
         if service.cap_drop:
             rec.converted("cap_drop", f"{path}.securityContext.capabilities.drop",
-                          "ALL is always dropped")
+                          "the runtime's defaults minus these" if docker
+                          else "ALL is always dropped")
     for option in service.security_opt:
         if option in ("no-new-privileges", "no-new-privileges:true", "no-new-privileges=true"):
             rec.converted("security_opt", f"{path}.securityContext", "no-new-privileges -> "
@@ -335,16 +360,42 @@ def _has_volumes(service: Service) -> bool:
     return any(m.type == "volume" for m in service.volumes)
 
 
-def _image_defaults(service: Service, facts: ImageFacts | None, fields: dict[str, Any],
-                    rec: Recorder, path: str) -> None:
-    """UID/GID of a known image, the explicit relaxation of a root-only image, or advice."""
-    fix_uid = (f"set {path}.securityContext.runAsUser to the image's numeric UID (its "
-               "Dockerfile USER), or relax with runAsNonRoot: false")
+def _image_defaults(service: Service, facts: ImageFacts | None, built: ImageUser | None,
+                    ctx: ProjectContext, fields: dict[str, Any], rec: Recorder,
+                    path: str) -> None:
+    """UID/GID of a known image or of a built image's Dockerfile ``USER``, the explicit
+    relaxation of a root-only image, or Docker's defaults with the hardening offered."""
     if facts is None:
-        rec.finding("HRD001", Severity.LOW, f"image {service.image or '(built)'} is not in "
-                    "kubealign's image facts: restricted defaults apply (non-root, read-only "
-                    "root with a writable /tmp); the pod will not start if the image runs as "
-                    "root or as a user name", "image", fix_uid)
+        where = relative_to(built.where, ctx.project.project_directory) if built else ""
+        if built is not None and built.uid is not None and not built.is_root:
+            fields["run_as_user"] = built.uid
+            if built.gid is not None:
+                fields["run_as_group"] = built.gid
+                if _has_volumes(service):
+                    fields["fs_group"] = built.gid
+            fields["read_only_root_filesystem"] = False
+            rec.finding("HRD004", Severity.INFO, f"built image runs as UID {built.uid} "
+                        f"(USER {built.user} at {where}): non-root kept, ALL capabilities "
+                        "dropped; its root filesystem stays writable as under Docker",
+                        "build", f"set {path}.securityContext.readOnlyRootFilesystem: true "
+                        "once it writes only to volumes and /tmp")
+            return
+        fields["defaults"] = "docker"
+        if built is None:
+            reason = f"image {service.image or '(built)'} is not in kubealign's image facts"
+        elif built.user is None:
+            reason = (f"its Dockerfile {where} sets no USER: it runs as its base image "
+                      f"{built.base_image or '(unknown)'} does, root unless that sets a user")
+        elif built.is_root:
+            reason = f"its Dockerfile runs it as root (USER {built.user} at {where})"
+        else:
+            reason = (f"its Dockerfile's USER {built.user} ({where}) is a name without a "
+                      "UID kubealign can read")
+        rec.finding("HRD001", Severity.LOW, f"{reason}: it keeps Docker's defaults (the "
+                    "image's own user, root allowed, the runtime's default capabilities, a "
+                    "writable root filesystem) so it starts as under compose", "image",
+                    f"harden it with {path}.securityContext.defaults: restricted (and "
+                    "runAsUser: <its non-root UID>) once it runs as non-root")
         return
     if facts.needs_root:
         fields["run_as_non_root"] = False
