@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from kubealign.actions.convert import ConvertOutcome
+from kubealign.model.compose import ALL, gpu_requests
 
 
 def _pod_specs(objects: tuple[dict[str, Any], ...]) -> Iterator[tuple[str, Mapping[str, Any]]]:
@@ -177,6 +178,23 @@ def _unstartable_security(ref: str, pod: Mapping[str, Any]) -> Iterator[str]:
             yield f"root with ALL capabilities dropped: {ref} {container.get('name')}"
 
 
+def _count_all_unreported(outcome: ConvertOutcome) -> Iterator[str]:
+    """A GPU reservation with `count: all` becomes some number of GPUs: which one (the pool's
+    GPUs per node, or a guess) must be reported, never silently 1."""
+    enabled = _enabled(outcome)
+    reported = {f.message.split("'")[1] for f in outcome.conversion.findings
+                if f.rule == "CNV500" and f.message.startswith("service '")}
+    for service in outcome.project.services:
+        if not enabled.get(outcome.conversion.service_keys[service.name], True):
+            continue
+        values = (outcome.conversion.values.services or {}).get(
+            outcome.conversion.service_keys[service.name])
+        if values is not None and values.gpu is not None and values.gpu.shared:
+            continue  # a telemetry agent sharing the node's GPUs: claims none (ledger says so)
+        if any(r.count == ALL for r in gpu_requests(service)) and service.name not in reported:
+            yield f"{service.name}: count all not reported"
+
+
 def fidelity_defects(outcome: ConvertOutcome) -> list[str]:
     """Every occurrence of a guarded class, as ``class: where``; empty when none occurs."""
     defects: list[str] = _placeholder_text(outcome)
@@ -192,6 +210,7 @@ def fidelity_defects(outcome: ConvertOutcome) -> list[str]:
                        f"{requesting} only")
     defects.extend(f"depends_on ignored: {d}" for d in _unwaited_dependencies(outcome))
     defects.extend(f"profile service lost: {d}" for d in _profile_services_lost(outcome))
+    defects.extend(f"GPU count all: {d}" for d in _count_all_unreported(outcome))
     one_shots = _one_shots(outcome)
     for obj in outcome.objects:
         name = (obj["metadata"].get("labels") or {}).get("app.kubernetes.io/name")

@@ -34,7 +34,7 @@ from kubealign.load.boundary import ReadBoundary
 from kubealign.model.compose import Project
 from kubealign.model.findings import Finding, Severity
 from kubealign.model.plan import Environment, Plan, PlanSource
-from kubealign.transform.cluster import apply_node_pools
+from kubealign.transform.cluster import apply_node_pools, environment_gpus_for_all
 from kubealign.transform.consolidate import (
     Consolidation,
     consolidate,
@@ -163,7 +163,8 @@ def convert_environment(source: PlanSource, root: Path, env: Environment,
     project = rename_services(project, plan.renames(env.name), plan_path=source.path)
     options = dataclasses.replace(
         with_boundary(request.options, boundary), release=plan.release,
-        gpu_count_for_all=env.gpus_for_all or request.options.gpu_count_for_all)
+        gpu_count_for_all=env.gpus_for_all or request.options.gpu_count_for_all,
+        gpus_for_all=environment_gpus_for_all(plan, env, project.service_names))
     result = convert_project(project, options)
     if warnings:
         result = dataclasses.replace(result, findings=tuple(warnings) + result.findings)
@@ -450,7 +451,9 @@ def _render(outcome: EnvironmentOutcome, out: Path, plan: Plan, result: Consolid
     semantic = tuple(check_rendered(
         outcome.project, rendered.objects, options.service_keys, enabled,
         gpu_count_for_all=plan.environment(outcome.name).gpus_for_all
-        or request.options.gpu_count_for_all))
+        or request.options.gpu_count_for_all,
+        gpus_for_all=dict(environment_gpus_for_all(plan, plan.environment(outcome.name),
+                                                   outcome.project.service_names))))
     proof: tuple[str, ...] | None = None
     if request.prove:
         alone = _render_alone(outcome.variant, plan, outcome.namespace, files,

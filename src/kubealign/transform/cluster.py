@@ -26,6 +26,27 @@ def pool_of(plan: Plan, env: Environment, service: str) -> str | None:
     return dict(env.service_pools).get(service, env.node_pool)
 
 
+def gpus_for_all(plan: Plan, env: Environment, service: str) -> int | None:
+    """What compose ``count: all`` (every GPU of the machine) means for ``service`` in ``env``:
+    the GPUs per node of the pool it is pinned to, else the environment's ``gpusForAll``,
+    else the GPUs per node of the environment's pool; None when the plan does not say."""
+    pinned = dict(env.service_pools).get(service)
+    pinned_pool = plan.pool(pinned) if pinned else None
+    if pinned_pool is not None and pinned_pool.gpus_per_node:
+        return pinned_pool.gpus_per_node
+    if env.gpus_for_all:
+        return env.gpus_for_all
+    pool = plan.pool(env.node_pool) if env.node_pool else None
+    return pool.gpus_per_node if pool is not None and pool.gpus_per_node else None
+
+
+def environment_gpus_for_all(plan: Plan, env: Environment,
+                             services: Sequence[str]) -> tuple[tuple[str, int], ...]:
+    """(service, GPUs) for every service whose ``count: all`` the plan resolves."""
+    found = ((name, gpus_for_all(plan, env, name)) for name in services)
+    return tuple(sorted((name, count) for name, count in found if count))
+
+
 def apply_node_pools(values: Mapping[str, Any], plan: Plan, env: Environment) -> dict[str, Any]:
     """``values`` (plain) with the plan's label key and each GPU service's pool written in."""
     out = dict(values)
@@ -55,7 +76,7 @@ def gpu_uses(plan: Plan, projects: Mapping[str, Project]) -> list[GpuUse]:
         if project is None:
             continue
         for service in project.services:
-            claim = gpu_claim(service, env.gpus_for_all or 1)
+            claim = gpu_claim(service, gpus_for_all(plan, env, service.name) or 1)
             if claim is None:
                 continue
             uses.append(GpuUse(env.name, service.name, claim.count,

@@ -70,7 +70,8 @@ SERVICE_TREATMENTS: tuple[KeyTreatment, ...] = (
     _t("external_links", "not-convertible", "-", "use the target's Service DNS name"),
     _t("extra_hosts", "converted", "hostAliases"),
     _t("gpus", "converted", "resources.limits nvidia.com/gpu + toleration + node selector",
-       "`all` needs an explicit count"),
+       "`all` becomes the GPUs per node of the service's pool (plan), else 1; reported "
+       "(CNV500)"),
     _t("group_add", "converted", "securityContext.supplementalGroups (numeric only)"),
     _t("healthcheck", "converted", "readiness, liveness and startup probes"),
     _t("hostname", "converted", "hostname"),

@@ -346,7 +346,12 @@ class GpuRequest:
     """GPUs: a limit on the GPU resource, the pool's toleration and node selector."""
 
     count: Annotated[
-        int, Meta("Number of GPUs (compose `count: all` needs an explicit number).", minimum=0)
+        int,
+        Meta(
+            "Number of GPUs (compose `count: all`: the GPUs per node of the service's pool in "
+            "the plan, else 1, reported as CNV500).",
+            minimum=0,
+        ),
     ]
     shared: Annotated[
         bool | None,

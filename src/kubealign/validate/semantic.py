@@ -40,6 +40,7 @@ def compare_service(
     *,
     gpu_resource: str = "nvidia.com/gpu",
     gpu_count_for_all: int = 1,
+    gpus_for_all: Mapping[str, int] | None = None,
 ) -> list[Finding]:
     problems: list[str] = []
     containers = _pod_spec(workload).get("containers", [])
@@ -75,7 +76,8 @@ def compare_service(
         if path not in mounts:
             problems.append(f"secret file {path} missing")
     problems += _replica_problems(service, workload)
-    problems += _resource_problems(service, container, gpu_resource, gpu_count_for_all)
+    every = (gpus_for_all or {}).get(service.name) or gpu_count_for_all
+    problems += _resource_problems(service, container, gpu_resource, every)
     return [_finding(service, "SEM001", p) for p in problems]
 
 
@@ -209,7 +211,11 @@ def check_rendered(
     enabled: Mapping[str, bool],
     *,
     gpu_count_for_all: int = 1,
+    gpus_for_all: Mapping[str, int] | None = None,
 ) -> list[Finding]:
+    """Each enabled service's rendered workload compared with its compose service;
+    ``gpus_for_all`` says what ``count: all`` means per service (its pool's GPUs per node),
+    ``gpu_count_for_all`` for the others."""
     findings: list[Finding] = []
     for service in project.services:
         key = service_keys[service.name]
@@ -219,7 +225,8 @@ def check_rendered(
         if workload is None:
             findings.append(_finding(service, "SEM002", "no workload was rendered"))
             continue
-        findings += compare_service(service, key, workload, gpu_count_for_all=gpu_count_for_all)
+        findings += compare_service(service, key, workload, gpu_count_for_all=gpu_count_for_all,
+                                    gpus_for_all=gpus_for_all)
         findings += [_finding(service, "SEM003", p) for p in _wait_problems(
             service, workload, objects, service_keys, enabled)]
     return findings

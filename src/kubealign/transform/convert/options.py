@@ -28,7 +28,10 @@ class ConversionOptions:
     default_volume_size: str = "1Gi"
     storage_class: str | None = None
     gpu_count_for_all: int = 1
-    """What ``count: all`` / ``gpus: all`` becomes: Kubernetes needs a number."""
+    """What ``count: all`` / ``gpus: all`` becomes when nothing better is known (reported):
+    Kubernetes needs a number."""
+    gpus_for_all: tuple[tuple[str, int], ...] = ()
+    """(compose service, GPUs per node of its pool): what ``count: all`` means for it."""
     gpu_pool: str | None = None
     """Node pool label value for GPU services (from the plan), e.g. ``NVIDIA-GH200-480GB``."""
     gpu_node_selector_key: str | None = None

@@ -430,7 +430,9 @@ def _gpu(service: Service, ctx: ProjectContext, rec: Recorder, path: str) -> vm.
             rec.not_convertible("runtime", f"runtime {service.runtime!r}: set "
                                 f"{path}.runtimeClassName if the cluster has it")
         return None
-    claim = gpu_claim(service, ctx.options.gpu_count_for_all)
+    pool_count = dict(ctx.options.gpus_for_all).get(service.name)
+    every = pool_count or ctx.options.gpu_count_for_all
+    claim = gpu_claim(service, every)
     total = claim.count if claim is not None else 0
     shared = claim is not None and claim.shared
     notes: list[str] = []
@@ -442,8 +444,19 @@ def _gpu(service: Service, ctx: ProjectContext, rec: Recorder, path: str) -> vm.
     for request in requests:
         key = request.source.value
         if request.count == ALL and not shared:
-            notes.append(f"{key}: count `all` has no Kubernetes equivalent; "
-                         f"{ctx.options.gpu_count_for_all} requested (set {path}.gpu.count)")
+            if pool_count:
+                how = (f"the {pool_count} GPU(s) per node of its pool"
+                       + (f" {ctx.options.gpu_pool}" if ctx.options.gpu_pool else ""))
+                rec.finding("CNV500", Severity.INFO, f"{key}: count `all` (every GPU of the "
+                            f"machine) -> {pool_count} x nvidia.com/gpu, {how}", key,
+                            f"set {path}.gpu.count to use fewer")
+            else:
+                how = f"the pool's GPUs per node are not known, {every} requested"
+                rec.finding("CNV500", Severity.MEDIUM, f"{key}: count `all` (every GPU of the "
+                            f"machine) has no Kubernetes equivalent and {how}", key,
+                            f"set {path}.gpu.count to the GPUs per node of its pool (or the "
+                            "pool's gpusPerNode in the plan)")
+            notes.append(f"{key}: count `all` -> {every} ({how})")
         if request.device_ids:
             notes.append(f"{key}: device_ids {','.join(request.device_ids)} cannot be honoured "
                          "by the device plugin; pin the node pool instead")
