@@ -46,7 +46,16 @@ def test_the_converted_example_meets_every_rule_the_chart_guarantees(tmp_path: P
                                      files=(EXAMPLE / "docker-compose.cloud.yml",), environ={}))
     found = {(v.rule, v.kind, v.name) for v in check_policies(outcome.objects)}
     # The chart guarantees these for any input; POL001/002/003 depend on what compose says.
-    guaranteed = {"POL004", "POL005", "POL006", "POL007", "POL008", "POL009", "POL010",
-                  "POL011"}
+    guaranteed = {"POL004", "POL005", "POL006", "POL007", "POL009", "POL010"}
     assert {f for f in found if f[0] in guaranteed} == set()
+    # Restricted (POL008) and a read-only root (POL011) hold unless the values relax them
+    # explicitly: an image kubealign knows nothing about keeps Docker's defaults, written as
+    # `securityContext.defaults: docker` (docs/hardening.md), never a silent relaxation.
+    services = outcome.conversion.values.services or {}
+    for rule, _kind, name in found:
+        if rule in ("POL008", "POL011"):
+            relaxed = services[name].security_context
+            assert relaxed is not None and (
+                relaxed.defaults == "docker" or relaxed.run_as_non_root is False
+                or relaxed.read_only_root_filesystem is False), (rule, name)
     assert ("POL003", "Deployment", "mcp-linear") in found  # `latest` in the compose file
