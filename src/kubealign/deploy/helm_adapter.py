@@ -10,7 +10,6 @@ found) and whose message keeps Helm's own words on one line.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from kubealign.errors import DeployError, UsageError
+from kubealign.validate.helm_support import choose_backend
 
 Reason = Literal["unreachable", "forbidden", "pending", "timeout", "not-found", "helm"]
 
@@ -436,12 +436,9 @@ class SdkHelmClient:
 
 def select_helm_client() -> HelmClient:
     """The binary when ``helm`` is on PATH, else the SDK; ``KUBEALIGN_HELM`` forces one."""
-    forced = os.environ.get("KUBEALIGN_HELM", "").strip().lower()
-    if forced not in ("", "binary", "sdk"):
-        raise UsageError(f"KUBEALIGN_HELM={forced!r}: expected 'binary' or 'sdk'")
-    if forced == "sdk" or (forced == "" and shutil.which("helm") is None):
+    if choose_backend() == "sdk":
         return SdkHelmClient()
     executable = shutil.which("helm")
-    if executable is None:
-        raise UsageError("KUBEALIGN_HELM=binary but no helm executable is on PATH")
+    if executable is None:  # choose_backend checked it; the PATH changed meanwhile
+        raise UsageError("no helm executable is on PATH")
     return BinaryHelmClient(executable)

@@ -8,8 +8,6 @@ wins when it is on ``PATH`` (it is what users run); ``KUBEALIGN_HELM=sdk|binary`
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -17,9 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from kubealign.errors import HelmError, UsageError
+from kubealign.errors import HelmError
 from kubealign.transform.consolidate import deep_merge
 from kubealign.validate.helm_support import (
+    choose_backend,
     load_value_files,
     normalize_kube_version,
     one_line,
@@ -53,13 +52,9 @@ class LintMessage:
 
 
 def helm_backend() -> Backend:
-    """Which backend to use: ``KUBEALIGN_HELM`` when set, else the binary if on PATH."""
-    forced = os.environ.get("KUBEALIGN_HELM", "").strip().lower()
-    if forced in ("binary", "sdk"):
-        return "binary" if forced == "binary" else "sdk"
-    if forced:
-        raise UsageError(f"KUBEALIGN_HELM={forced!r}: expected 'binary' or 'sdk'")
-    return "binary" if shutil.which("helm") else "sdk"
+    """Which backend to use: ``KUBEALIGN_HELM`` when set, else the binary if on PATH, else
+    the embedded SDK when installed (see :func:`choose_backend`)."""
+    return "binary" if choose_backend() == "binary" else "sdk"
 
 
 def _is_rendered_manifest(path: str, text: str) -> bool:

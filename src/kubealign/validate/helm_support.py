@@ -7,7 +7,10 @@ the same way whichever backend produced them.
 
 from __future__ import annotations
 
+import importlib.util
+import os
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +19,37 @@ from kubealign.transform.consolidate import deep_merge
 
 _KUBE_VERSION = re.compile(r"^v?(\d+)\.(\d+)(?:\.(\d+))?$")
 _SOURCE_HEADER = "# Source: "
+
+
+#: Shown when neither Helm engine is there: the SDK is an extra, the binary a separate install.
+NO_HELM = ("no Helm to render with: install a helm binary on PATH (https://helm.sh/docs/intro/"
+           "install/) or the embedded Helm SDK (pip install 'kubealign[helm-sdk]')")
+
+
+def sdk_installed() -> bool:
+    """Whether the embedded Helm SDK (``helm-python-sdk``, the ``helm-sdk`` extra) is there."""
+    return importlib.util.find_spec("helm_python") is not None
+
+
+def choose_backend() -> str:
+    """``binary`` or ``sdk``: ``KUBEALIGN_HELM`` when set, else the binary when it is on PATH
+    (it is what users run), else the SDK when installed; a UsageError naming both installs
+    when neither is there."""
+    forced = os.environ.get("KUBEALIGN_HELM", "").strip().lower()
+    if forced not in ("", "binary", "sdk"):
+        raise UsageError(f"KUBEALIGN_HELM={forced!r}: expected 'binary' or 'sdk'")
+    if forced == "sdk" and not sdk_installed():
+        raise UsageError("KUBEALIGN_HELM=sdk but the embedded Helm SDK is not installed "
+                         "(pip install 'kubealign[helm-sdk]')")
+    if forced == "binary" and shutil.which("helm") is None:
+        raise UsageError("KUBEALIGN_HELM=binary but no helm executable is on PATH")
+    if forced:
+        return forced
+    if shutil.which("helm") is not None:
+        return "binary"
+    if sdk_installed():
+        return "sdk"
+    raise UsageError(NO_HELM)
 
 
 def one_line(message: str) -> str:
