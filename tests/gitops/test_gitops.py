@@ -11,6 +11,7 @@ import yaml
 
 from kubealign.actions.convert_plan import PlanConvertOutcome, PlanConvertRequest, convert_plan
 from kubealign.actions.plan import plan
+from kubealign.errors import UsageError
 from kubealign.model.plan import Environment, Plan
 from kubealign.transform.gitops import (
     EnvironmentTarget,
@@ -36,21 +37,59 @@ def istio(tmp_path_factory: pytest.TempPathFactory) -> PlanConvertOutcome:
                                            revision="release-1"))
 
 
+@pytest.fixture(scope="module")
+def applications(tmp_path_factory: pytest.TempPathFactory) -> PlanConvertOutcome:
+    tmp = tmp_path_factory.mktemp("gitops-applications")
+    repo = tmp / "sophia"
+    shutil.copytree(SOPHIA, repo)
+    plan(repo)
+    return convert_plan(PlanConvertRequest(out=tmp / "out", plan=repo / "kubealign.yaml",
+                                           environ={}, prove=False, render=False,
+                                           repo_url="https://git.example.com/sophia.git",
+                                           gitops_form="applications"))
+
+
 def _load(outcome: PlanConvertOutcome, rel: str) -> list[dict[str, Any]]:
     text = (outcome.out / rel).read_text()
     return [d for d in yaml.safe_load_all(text) if d]
 
 
-def test_applicationset_and_applications_validate_against_argo_cd_structure(
-        istio: PlanConvertOutcome) -> None:
+def test_applicationset_alone_by_default_and_it_validates(istio: PlanConvertOutcome) -> None:
     catalog = crd_catalog()
     gitops = [p for p in istio.files if p.startswith("gitops/app")]
-    assert "gitops/applicationset.yaml" in gitops
-    assert len([p for p in gitops if p.startswith("gitops/applications/")]) == 9
-    for rel in gitops:
-        for obj in _load(istio, rel):
-            assert catalog.validate(obj) == [], rel
+    # One form only: the plain Applications would share the ApplicationSet's names.
+    assert gitops == ["gitops/applicationset.yaml"]
+    for obj in _load(istio, gitops[0]):
+        assert catalog.validate(obj) == []
     assert istio.extra_problems == ()
+
+
+def test_plain_applications_on_request_and_they_validate(applications: PlanConvertOutcome
+                                                          ) -> None:
+    catalog = crd_catalog()
+    gitops = [p for p in applications.files if p.startswith("gitops/app")]
+    assert "gitops/applicationset.yaml" not in gitops
+    assert len(gitops) == len(applications.plan.environments) == 9
+    for rel in gitops:
+        for obj in _load(applications, rel):
+            assert catalog.validate(obj) == [], rel
+    names = [_load(applications, rel)[0]["metadata"]["name"] for rel in gitops]
+    assert len(set(names)) == len(names)
+    text = (applications.out / "gitops" / "README.md").read_text()
+    ns = applications.plan.gitops.argocd_namespace
+    for env in applications.plan.environments:
+        assert f"kubectl apply -n {ns} -f gitops/applications/{env.name}.yaml" in text
+    assert "applicationset.yaml" not in text and "--gitops-form applicationset" in text
+
+
+def test_an_unknown_gitops_form_is_a_usage_error(tmp_path: Path) -> None:
+    repo = tmp_path / "sophia"
+    shutil.copytree(SOPHIA, repo)
+    plan(repo)
+    with pytest.raises(UsageError, match="GitOps form"):
+        convert_plan(PlanConvertRequest(out=tmp_path / "out", plan=repo / "kubealign.yaml",
+                                        environ={}, render=False, prove=False,
+                                        repo_url="https://g/x.git", gitops_form="both"))
 
 
 def test_applicationset_lists_every_environment_with_its_value_files(
@@ -66,9 +105,6 @@ def test_applicationset_lists_every_environment_with_its_value_files(
     assert spec["syncPolicy"]["automated"] == {"prune": True, "selfHeal": True}
     assert {"CreateNamespace=true", "ServerSideApply=true"} <= set(
         spec["syncPolicy"]["syncOptions"])
-    app = _load(istio, "gitops/applications/ai-core.yaml")[0]
-    assert app["spec"]["source"]["helm"]["valueFiles"] == ["values.yaml", "values-ai-core.yaml"]
-    assert app["spec"]["destination"]["namespace"] == "sophia-ai-ai-core"
 
 
 def test_the_structural_check_can_fail() -> None:
@@ -160,15 +196,20 @@ def test_applicationset_from_a_plain_plan() -> None:
     assert crd_catalog().validate(appset) == []
 
 
-def test_readme_names_the_exact_apply_commands_and_one_form(istio: PlanConvertOutcome) -> None:
+def test_plain_application_of_an_environment(applications: PlanConvertOutcome) -> None:
+    app = _load(applications, "gitops/applications/ai-core.yaml")[0]
+    assert app["spec"]["source"]["helm"]["valueFiles"] == ["values.yaml", "values-ai-core.yaml"]
+    assert app["spec"]["destination"]["namespace"] == "sophia-ai-ai-core"
+
+
+def test_readme_names_the_exact_apply_command_of_its_form(istio: PlanConvertOutcome) -> None:
     assert "gitops/README.md" in istio.files
     text = (istio.out / "gitops" / "README.md").read_text()
     ns = istio.plan.gitops.argocd_namespace
     assert f"kubectl apply -n {ns} -f gitops/applicationset.yaml" in text
-    for env in istio.plan.environments:
-        assert f"kubectl apply -n {ns} -f gitops/applications/{env.name}.yaml" in text
-        assert (istio.out / "gitops" / "applications" / f"{env.name}.yaml").is_file()
-    assert "apply one, not both" in text
+    assert "gitops/applications/" not in text and "--gitops-form applications" in text
+    assert not (istio.out / "gitops" / "applications").exists()
+    assert "never apply both" in text
     assert "https://git.example.com/sophia.git" in text and "`release-1`" in text
 
 

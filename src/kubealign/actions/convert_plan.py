@@ -62,6 +62,9 @@ from kubealign.validate.policies import policy_checks
 from kubealign.validate.results import ObjectResult, Violation
 from kubealign.validate.semantic import check_rendered
 
+#: The two ways to hand the chart to Argo CD (``convert --gitops-form``), default first.
+GITOPS_FORMS = ("applicationset", "applications")
+
 
 @dataclass(frozen=True, slots=True)
 class PlanConvertRequest:
@@ -81,6 +84,9 @@ class PlanConvertRequest:
     """``--allow-path``: host paths outside the repository the user lets kubealign read."""
     policies: bool = False
     """Also run the POL rules on every rendered object (reported, never making it invalid)."""
+    gitops_form: str = "applicationset"
+    """``applicationset`` (one ApplicationSet) or ``applications`` (one Application per
+    environment). Only one is written: both create Applications with the same names."""
 
 
 def is_policy(violation: Violation) -> bool:
@@ -391,10 +397,15 @@ def _gitops_files(plan: Plan, request: PlanConvertRequest, root: Path,
     targets = [EnvironmentTarget(e.name, plan.namespace_of(e),
                                  ("values.yaml", f"values-{e.name}.yaml"))
                for e in plan.environments]
-    extra: list[tuple[str, dict[str, Any]]] = [
-        ("gitops/applicationset.yaml", application_set(plan, git, targets))]
-    extra.extend((f"gitops/applications/{t.name}.yaml", application(plan, git, t))
-                 for t in targets)
+    if request.gitops_form not in GITOPS_FORMS:
+        raise UsageError(f"unknown GitOps form {request.gitops_form!r}; expected one of "
+                         f"{', '.join(GITOPS_FORMS)}")
+    extra: list[tuple[str, dict[str, Any]]]
+    if request.gitops_form == "applications":
+        extra = [(f"gitops/applications/{t.name}.yaml", application(plan, git, t))
+                 for t in targets]
+    else:
+        extra = [("gitops/applicationset.yaml", application_set(plan, git, targets))]
     images: dict[str, str] = {}
     for values in variants.values():
         for key, svc in (values.get("services") or {}).items():
@@ -410,7 +421,7 @@ def _gitops_files(plan: Plan, request: PlanConvertRequest, root: Path,
     if updater is not None:
         extra.append(("gitops/image-updater.yaml", updater))
     readme = gitops_readme(plan, git, targets, guessed_path=guessed,
-                           image_updater=updater is not None)
+                           image_updater=updater is not None, form=request.gitops_form)
     if keel:
         notes.append(f"Keel annotations on {len(keel)} workload(s) "
                      f"({', '.join(f'{k.path}:{k.line}' for k in keel)}): replaced by "

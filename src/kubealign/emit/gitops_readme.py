@@ -1,9 +1,10 @@
 """``gitops/README.md``: how to hand the generated chart to Argo CD.
 
-Written for the platform engineer who installs it, so it names the exact commands, what Argo CD
-must already have (its CRDs, access to the repository, the chart committed at the revision) and
-that the ApplicationSet and the plain Applications are two forms of the same thing: they create
-Applications with the same names, so exactly one of them is applied.
+Written for the platform engineer who installs it, so it names the exact commands and what Argo
+CD must already have (its CRDs, access to the repository, the chart committed at the
+revision). The ApplicationSet and the plain Applications are two forms of the same thing (they
+create Applications with the same names), so only the chosen form is written and the README
+says how to get the other one (``convert --gitops-form``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from kubealign.transform.gitops import EnvironmentTarget, GitSource
 
 
 def gitops_readme(plan: Plan, source: GitSource, targets: Sequence[EnvironmentTarget],
-                  *, guessed_path: bool, image_updater: bool) -> str:
+                  *, guessed_path: bool, image_updater: bool,
+                  form: str = "applicationset") -> str:
     """Markdown for ``gitops/README.md``; paths in it are relative to the output folder."""
     ns = plan.gitops.argocd_namespace
     names = ", ".join(f"`{plan.release}-{t.name}`" for t in targets)
@@ -49,25 +51,37 @@ def gitops_readme(plan: Plan, source: GitSource, targets: Sequence[EnvironmentTa
         f"- The AppProject `{plan.gitops.project}` exists and allows the destination "
         f"`{plan.gitops.server}` and the namespaces below (`default` allows everything).",
         "",
-        "## Apply one of the two forms",
+        "## Apply",
         "",
-        "The ApplicationSet and the files in `applications/` create the same Applications "
-        "(same names): apply one, not both.",
-        "",
-        "Every environment at once, kept in step with the list (recommended):",
-        "",
-        "```sh",
-        f"kubectl apply -n {ns} -f gitops/applicationset.yaml",
-        "```",
-        "",
-        "Or environment by environment, in the migration order:",
-        "",
-        "```sh",
     ]
-    lines += [f"kubectl apply -n {ns} -f gitops/applications/{t.name}.yaml" for t in targets]
+    if form == "applications":
+        lines += [
+            "One Application per environment, in the migration order:",
+            "",
+            "```sh",
+            *(f"kubectl apply -n {ns} -f gitops/applications/{t.name}.yaml" for t in targets),
+            "```",
+            "",
+            "For one ApplicationSet that keeps every environment in step instead, convert "
+            "again with `--gitops-form applicationset` (it replaces these files: both forms "
+            "create Applications with the same names, so never apply both).",
+            "",
+        ]
+    else:
+        lines += [
+            "One ApplicationSet creates the Application of every environment and keeps them "
+            "in step with the list:",
+            "",
+            "```sh",
+            f"kubectl apply -n {ns} -f gitops/applicationset.yaml",
+            "```",
+            "",
+            "To apply environment by environment instead (plain Applications), convert again "
+            "with `--gitops-form applications` (it replaces this file: both forms create "
+            "Applications with the same names, so never apply both).",
+            "",
+        ]
     lines += [
-        "```",
-        "",
         "Run the commands from the output folder (the one holding `chart/` and `gitops/`).",
         "",
         "## Environments",
