@@ -89,7 +89,7 @@ def test_output_is_deterministic(tmp_path: Path) -> None:
 
 def test_ledger_json_lists_every_entry(sophia: ConvertOutcome) -> None:
     data = json.loads((sophia.out / "conversion.json").read_text())
-    assert data["schemaVersion"] == 1
+    assert data["schema_version"] == 2
     assert len(data["entries"]) == len(sophia.ledger.entries)
     assert data["summary"]["converted"] == sophia.ledger.count(Disposition.CONVERTED)
 

@@ -14,7 +14,7 @@ from kubealign.cli.base import err, out
 from kubealign.emit.text_wrap import WIDTH, wrap
 
 runner = CliRunner()
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")  # colours, cursor show/hide
 _SOPHIA = "sprawl/ai-cherry+sophia-strategic-development"
 
 

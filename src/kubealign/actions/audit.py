@@ -148,13 +148,18 @@ def build_report(ctx: AuditContext, *, root_name: str) -> AuditReport:
     )
 
 
-def audit(root: Path) -> AuditReport:
-    """Audit the repository at ``root``. Raises UsageError when it is not a directory."""
+def audit(root: Path, progress: Callable[[str], None] | None = None) -> AuditReport:
+    """Audit the repository at ``root``. Raises UsageError when it is not a directory.
+    ``progress`` is told each stage as it starts (the CLI shows it on stderr)."""
+    step = progress or (lambda _stage: None)
     if not root.is_dir():
         raise UsageError("expected a repository directory", path=root)
     name = root.resolve().name
+    step("reading the repository")
     inventory = build_inventory(root, display_root=name)
+    step(f"loading {len(inventory.artifacts)} files")
     ctx = build_context(root, inventory)
+    step("running the rules")
     return build_report(ctx, root_name=name)
 
 

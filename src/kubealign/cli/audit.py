@@ -9,6 +9,7 @@ import typer
 
 from kubealign.actions.audit import RENDERERS, audit
 from kubealign.cli.base import app, out
+from kubealign.cli.progress import progress
 from kubealign.emit import audit_text
 from kubealign.emit.atomic import write_text_atomic
 from kubealign.emit.audit_formats import LINKED_RENDERERS, link_prefix
@@ -66,7 +67,8 @@ def audit_command(
         raise UsageError(str(exc)) from None
     if not path.is_dir():
         raise UsageError("repository path is not a directory", path=path)
-    report = audit(path)
+    with progress("audit") as step:
+        report = audit(path, step)
     if output_format == "text" and output is None and out.is_terminal:
         _print_rich(report)
     else:

@@ -10,8 +10,14 @@ import typer
 from rich.table import Table
 
 from kubealign.actions.convert import ConvertRequest, convert, summarize_kinds
-from kubealign.actions.convert_plan import PlanConvertOutcome, PlanConvertRequest, convert_plan
+from kubealign.actions.convert_plan import (
+    GITOPS_FORMS,
+    PlanConvertOutcome,
+    PlanConvertRequest,
+    convert_plan,
+)
 from kubealign.cli.base import app, err, out
+from kubealign.cli.progress import progress
 from kubealign.errors import UsageError
 from kubealign.model.ledger import Disposition
 from kubealign.model.plan import PLAN_FILE_NAME
@@ -109,6 +115,12 @@ def convert_command(
         str | None,
         typer.Option("--mesh", help="istio: a VirtualService per Ingress; linkerd: injection."),
     ] = None,
+    gitops_form: Annotated[
+        str,
+        typer.Option("--gitops-form", help="Plan mode, with a repository URL: gitops/ holds "
+                     "one ApplicationSet (applicationset) or one Application per environment "
+                     "(applications); never both, they share Application names."),
+    ] = GITOPS_FORMS[0],
     no_prove: Annotated[
         bool,
         typer.Option("--no-prove", help="Plan mode: skip rendering each variant alone."),
@@ -143,11 +155,14 @@ def convert_command(
         secrets=_secrets_settings(secrets_provider, secrets_settings or [], secret_store),
     )
     if chosen_plan is not None:
-        plan_outcome = convert_plan(PlanConvertRequest(
-            out=out_dir, plan=chosen_plan, repo_url=repo_url, revision=revision,
-            chart_path=chart_path, mesh=mesh, environ=dict(os.environ), options=options,
-            render=not no_render, prove=not no_render and not no_prove,
-            kube_version=kube_version, allow_paths=tuple(allow_paths or ())))
+        with progress("convert") as step:
+            step(f"converting, rendering and proving every environment of {chosen_plan}")
+            plan_outcome = convert_plan(PlanConvertRequest(
+                out=out_dir, plan=chosen_plan, repo_url=repo_url, revision=revision,
+                chart_path=chart_path, mesh=mesh, gitops_form=gitops_form,
+                environ=dict(os.environ), options=options,
+                render=not no_render, prove=not no_render and not no_prove,
+                kube_version=kube_version, allow_paths=tuple(allow_paths or ())))
         report_plan_outcome(plan_outcome, kube_version)
         if plan_outcome.failed or (strict and any(
                 e.conversion.ledger.not_convertible for e in plan_outcome.environments)):
@@ -157,8 +172,9 @@ def convert_command(
     compose_files = list(files or ())
     if path is not None and path.is_file():
         compose_files.insert(0, path)
-    outcome = convert(
-        ConvertRequest(
+    with progress("convert") as step:
+        step("converting, rendering and checking the compose services")
+        outcome = convert(ConvertRequest(
             out=out_dir,
             files=tuple(compose_files),
             project_directory=project_directory,
@@ -170,8 +186,7 @@ def convert_command(
             render=not no_render,
             kube_version=kube_version,
             allow_paths=tuple(allow_paths or ()),
-        )
-    )
+        ))
     ledger = outcome.ledger
     table = Table(title=f"kubealign convert: release {outcome.release}", show_edge=False)
     table.add_column("service")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -31,8 +32,9 @@ from kubealign.deploy.helm_adapter import (
     UpgradeOptions,
     select_helm_client,
 )
-from kubealign.deploy.server_check import ServerCheck
+from kubealign.deploy.server_check import ObjectChange, ServerCheck
 from kubealign.errors import UsageError
+from kubealign.model.contracts import document, dumps
 from kubealign.model.findings import Severity
 
 _DEFAULT_DIR = Path("kubealign-out")
@@ -166,6 +168,42 @@ def _print_diff(preflight: Preflight, client: HelmClient) -> None:
             out.print(change.diff, markup=False)
 
 
+def dry_run_json(preflight: Preflight, check: ServerCheck,
+                 changes: Sequence[ObjectChange] | None,
+                 command: list[str] | None) -> dict[str, Any]:
+    """The ``deploy --dry-run --format json`` contract (docs/json-output.md)."""
+    target = preflight.target
+    return document("deploy", {
+        "environment": preflight.request.environment,
+        "release": target.release,
+        "namespace": target.namespace,
+        "kube_context": target.kube_context,
+        "production": preflight.production,
+        "chart": str(preflight.chart),
+        "value_files": [str(path) for path in preflight.value_files],
+        "migration_order": {"order": list(preflight.order.order),
+                            "position": preflight.order.position,
+                            "description": preflight.order.describe()},
+        "objects": [{"api_version": o.api_version, "kind": o.kind, "name": o.name,
+                     "namespace": o.namespace, "source": o.source}
+                    for o in sorted(preflight.objects, key=lambda o: (o.kind, o.namespace,
+                                                                     o.name))],
+        "policy": [{"rule": v.rule, "severity": str(v.severity), "kind": v.kind,
+                    "name": v.name, "path": v.path, "message": v.message}
+                   for v in preflight.policy],
+        "server_check": {
+            "server": check.server or None, "skipped": check.skipped, "accepted": check.accepted,
+            "rejections": [{"kind": r.kind, "name": r.name, "field": r.field,
+                            "message": r.message} for r in check.rejections],
+            "notes": list(check.notes),
+        },
+        "changes": None if changes is None else [
+            {"change": c.change, "kind": c.kind, "namespace": c.namespace, "name": c.name,
+             "diff": c.diff} for c in changes if c.change != "unchanged"],
+        "would_run": command,
+    })
+
+
 @app.command("deploy")
 def deploy_command(
     env: EnvOption,
@@ -207,9 +245,17 @@ def deploy_command(
                      "(low, medium, high, critical); default: report only."),
     ] = None,
     yes: YesOption = False,
+    output_format: Annotated[
+        str, typer.Option("--format", help="With --dry-run: text, or json (the documented "
+                          "contract, docs/json-output.md) on stdout.")
+    ] = "text",
 ) -> None:
     """Pre-flight (render, validate, policies, migration order) then `helm upgrade --install`
     of DIR/chart with values.yaml + values-ENV.yaml, rolling back on failure."""
+    if output_format not in {"text", "json"}:
+        raise UsageError(f"unknown format {output_format!r}; expected text or json")
+    if output_format == "json" and not dry_run:
+        raise UsageError("--format json describes a dry run: add --dry-run")
     try:
         threshold = Severity.parse(fail_on_policy) if fail_on_policy else None
     except ValueError as exc:
@@ -239,16 +285,22 @@ def deploy_command(
     if check.rejections:
         raise rejected(check)
     live_diff = diff and check.skipped is None
-    if live_diff:
+    if live_diff and output_format == "text":
         _print_live_diff(check)
     if dry_run:
+        client = select_helm_client()
+        command = (client.upgrade_command(preflight.target, preflight.chart,
+                                          preflight.value_files, request.options)
+                   if isinstance(client, BinaryHelmClient) else None)
+        if output_format == "json":
+            changes = (check.changes if live_diff else
+                       diff_release(preflight, deployed_release(preflight, client)) if diff
+                       else None)
+            out.file.write(dumps(dry_run_json(preflight, check, changes, command)))
+            return
         _print_order(preflight, None)
         _print_objects(preflight)
-        client = select_helm_client()
-        if isinstance(client, BinaryHelmClient):
-            command = client.upgrade_command(
-                preflight.target, preflight.chart, preflight.value_files, request.options
-            )
+        if command is not None:
             out.print("would run: " + " ".join(command), markup=False)
         if diff and not live_diff:
             _print_diff(preflight, client)

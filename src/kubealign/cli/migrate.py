@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from kubealign.actions.migrate import MigrateOutcome, MigrateRequest, migrate
 from kubealign.cli.base import app, err, out
+from kubealign.cli.progress import progress
+from kubealign.errors import UsageError
+from kubealign.model.contracts import document, dumps
 
 _STYLES = {"done": "green", "skipped": "yellow", "failed": "bold red"}
 
@@ -58,11 +61,39 @@ def print_summary(outcome: MigrateOutcome) -> None:
     if outcome.failed:
         kept = ", ".join(s.name for s in outcome.steps if s.status == "done") or "nothing"
         err.print(f"kept in {_shown(request.out)}: the output of {kept}", markup=False)
-    if outcome.ok and outcome.convert is not None:
-        order = outcome.convert.plan.migration_order or outcome.environments
-        hint = f"--env {order[0]}" if order else "--env <name>"
-        out.print(f"next: kubealign deploy {hint} --dir {_shown(request.out)} --dry-run",
-                  markup=False)
+    command = _next_command(outcome)
+    if command is not None:
+        out.print(f"next: {command}", markup=False)
+
+
+def _next_command(outcome: MigrateOutcome) -> str | None:
+    if not outcome.ok or outcome.convert is None:
+        return None
+    order = outcome.convert.plan.migration_order or outcome.environments
+    hint = f"--env {order[0]}" if order else "--env <name>"
+    return f"kubealign deploy {hint} --dir {_shown(outcome.request.out)} --dry-run"
+
+
+def migrate_json(outcome: MigrateOutcome) -> dict[str, Any]:
+    """The ``migrate --format json`` contract (docs/json-output.md)."""
+    counts: dict[str, int] = {}
+    for _, violation in outcome.policy:
+        counts[violation.check] = counts.get(violation.check, 0) + 1
+    return document("migrate", {
+        "repository": _shown(outcome.request.path),
+        "out": _shown(outcome.request.out),
+        "ok": outcome.ok,
+        "steps": [{"name": step.name, "status": step.status, "summary": step.summary,
+                   "artifacts": [_shown(path) for path in step.artifacts]}
+                  for step in outcome.steps],
+        "environments": list(outcome.environments),
+        "invalid": [{"environment": result.ref.environment, "object": result.ref.label(),
+                     "path": violation.where, "message": violation.message}
+                    for result in outcome.invalid for violation in result.violations
+                    if not violation.check.startswith("POL")],
+        "policy": [{"rule": rule, "count": n} for rule, n in sorted(counts.items())],
+        "next": _next_command(outcome),
+    })
 
 
 @app.command("migrate")
@@ -84,6 +115,10 @@ def migrate_command(
         typer.Option("--allow-path", help="Let kubealign read this host file or folder outside "
                      "the repository (repeatable; normally refused, see docs/security.md)."),
     ] = None,
+    output_format: Annotated[
+        str, typer.Option("--format", help="The summary as text, or json (the documented "
+                          "contract, docs/json-output.md).")
+    ] = "text",
 ) -> None:
     """Plan (if none) -> audit -> convert -> validate, then a summary of every artifact.
 
@@ -91,13 +126,18 @@ def migrate_command(
     inventory, audit and plan; the plan is kept as DIR/kubealign.yaml, which `kubealign
     convert --plan`, `cluster` and `deploy` read as is. Exit 1 when a step failed or a
     rendered object is invalid, 2 when PATH or --out is unusable."""
-    with err.status("migrate…") as status:
+    if output_format not in {"text", "json"}:
+        raise UsageError(f"unknown format {output_format!r}; expected text or json")
+    with progress("migrate") as step:
         outcome = migrate(
             MigrateRequest(path=path, out=out_dir, kube_version=kube_version,
                            environ=dict(os.environ), keep_plan=keep_plan,
                            allow_paths=tuple(allow_paths or ())),
-            progress=lambda step: status.update(f"migrate: {step}…"),
+            progress=step,
         )
-    print_summary(outcome)
+    if output_format == "json":
+        out.file.write(dumps(migrate_json(outcome)))
+    else:
+        print_summary(outcome)
     if not outcome.ok:
         raise typer.Exit(1)

@@ -3,13 +3,47 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from kubealign.actions.plan import plan
+from kubealign.actions.plan import PlanOutcome, plan
 from kubealign.cli.base import app, diagnostic_lines, err, out, terminal_width
+from kubealign.cli.progress import progress
 from kubealign.emit.text_wrap import wrap
+from kubealign.errors import UsageError
+from kubealign.model.contracts import document, dumps
+
+
+def plan_json(outcome: PlanOutcome) -> dict[str, Any]:
+    """The ``plan --format json`` contract (docs/json-output.md)."""
+    result = outcome.plan
+    return document("plan", {
+        "plan_file": str(outcome.path) if outcome.path is not None else None,
+        "release": result.release,
+        "namespace": result.namespace,
+        "base": result.base,
+        "migration_order": list(result.migration_order),
+        "environments": [{
+            "name": env.name,
+            "kind": env.kind.value,
+            "files": list(env.files),
+            "project_directory": env.project_directory,
+            "env_files": list(env.env_files),
+            "profiles": list(env.profiles),
+            "namespace": env.namespace,
+            "node_pool": env.node_pool,
+            "service_pools": [{"service": svc, "pool": pool} for svc, pool in env.service_pools],
+            "gpus_for_all": env.gpus_for_all,
+        } for env in result.environments],
+        "node_pools": [{"name": pool.name, "gpu": pool.gpu, "gpus_per_node": pool.gpus_per_node,
+                        "label": pool.label, "product": pool.product, "taint": pool.taint}
+                       for pool in result.node_pools],
+        "services": [{"name": match.name,
+                      "names": [{"environment": env, "name": name} for env, name in match.names]}
+                     for match in result.services],
+        "ambiguous": [{"file": doubt.file, "reason": doubt.reason} for doubt in result.ambiguous],
+    })
 
 
 @app.command("plan")
@@ -22,6 +56,10 @@ def plan_command(
     stdout: Annotated[
         bool, typer.Option("--stdout", help="Print the plan instead of writing it.")
     ] = False,
+    output_format: Annotated[
+        str, typer.Option("--format", help="What to print after writing: text, or json "
+                          "(docs/json-output.md).")
+    ] = "text",
 ) -> None:
     """Detect the environments of a repository and write kubealign.yaml.
 
@@ -30,9 +68,19 @@ def plan_command(
     different names in different variants are matched with their evidence; files detection
     was not sure about are listed. Edit the file, then run `kubealign convert`.
     """
-    outcome = plan(path, out=output, write=not stdout)
+    if output_format not in {"text", "json"}:
+        raise UsageError(f"unknown format {output_format!r}; expected text or json")
+    if stdout and output_format == "json":
+        raise UsageError("--stdout prints the plan file (YAML); --format json describes it: "
+                         "choose one")
+    with progress("plan", quiet=stdout) as step:
+        step("detecting environments")
+        outcome = plan(path, out=output, write=not stdout)
     if stdout:
         out.print(outcome.text, end="", markup=False)
+        return
+    if output_format == "json":
+        out.file.write(dumps(plan_json(outcome)))
         return
     result = outcome.plan
     # One block per environment, every file on its own line: a table cut the file column.

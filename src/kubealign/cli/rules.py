@@ -9,6 +9,7 @@ import typer
 from kubealign.cli.base import app, out, terminal_width
 from kubealign.emit.text_wrap import wrap
 from kubealign.errors import UsageError
+from kubealign.model.contracts import document, dumps
 from kubealign.rules.registry import all_rules, get_rule
 
 rules_app = typer.Typer(
@@ -18,8 +19,20 @@ app.add_typer(rules_app)
 
 
 @rules_app.command(name="list")
-def list_rules() -> None:
+def list_rules(
+    output_format: Annotated[
+        str, typer.Option("--format", help="text, or json (docs/json-output.md).")
+    ] = "text",
+) -> None:
     """Every rule: id, name, severity, category and summary."""
+    if output_format not in {"text", "json"}:
+        raise UsageError(f"unknown format {output_format!r}; expected text or json")
+    if output_format == "json":
+        out.file.write(dumps(document("rules", {"rules": [
+            {"id": rule.id, "name": rule.name, "severity": str(rule.severity),
+             "category": rule.category, "summary": rule.summary(),
+             "docs": f"docs/rules/{rule.id}.md"} for rule in all_rules()]})))
+        return
     # One block per rule (a five-column table squeezed into 80 columns broke words apart).
     width = terminal_width()
     out.print("kubealign audit rules", markup=False)

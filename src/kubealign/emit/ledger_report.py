@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
+from kubealign.model.contracts import document, dumps
 from kubealign.model.findings import Finding
 from kubealign.model.ledger import Disposition, Ledger, LedgerEntry
 from kubealign.model.source import relative_to, strip_root
 
-SCHEMA_VERSION = 1
 _ORDER = (Disposition.NOT_CONVERTIBLE, Disposition.APPROXIMATED, Disposition.CONVERTED,
           Disposition.IGNORED)
 
@@ -70,8 +69,7 @@ def ledger_markdown(ledger: Ledger, findings: Sequence[Finding], *, title: str,
 
 
 def ledger_json(ledger: Ledger, findings: Sequence[Finding], *, root: str | None = None) -> str:
-    data: dict[str, Any] = {
-        "schemaVersion": SCHEMA_VERSION,
+    data: dict[str, Any] = document("conversion", {
         "summary": {d.value: ledger.count(d) for d in _ORDER},
         "entries": [
             {
@@ -89,5 +87,5 @@ def ledger_json(ledger: Ledger, findings: Sequence[Finding], *, root: str | None
              "path": relative_to(f.path, root) if f.path else None, "line": f.line, "fix": f.fix}
             for f in findings
         ],
-    }
-    return json.dumps(data, indent=2, sort_keys=False, ensure_ascii=False) + "\n"
+    })
+    return dumps(data)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from kubealign import __version__
+from kubealign.model.contracts import document, dumps
 from kubealign.validate.results import ObjectResult, ValidationReport, Violation
 
 FORMATS = ("text", "json", "junit", "sarif")
@@ -55,7 +56,7 @@ def _result_json(result: ObjectResult) -> dict[str, Any]:
         "source": ref.source,
         "document": ref.document,
         "environment": ref.environment,
-        "apiVersion": ref.api_version,
+        "api_version": ref.api_version,
         "kind": ref.kind,
         "name": ref.name,
         "namespace": ref.namespace,
@@ -69,8 +70,8 @@ def _result_json(result: ObjectResult) -> dict[str, Any]:
 
 
 def render_json(report: ValidationReport) -> str:
-    payload = {
-        "kubeVersion": report.kube_version,
+    payload = document("validate", {
+        "kube_version": report.kube_version,
         "strict": report.strict,
         "ok": report.ok,
         "summary": {
@@ -80,8 +81,8 @@ def render_json(report: ValidationReport) -> str:
         },
         "objects": [_result_json(result) for result in report.results],
         "notes": list(report.notes),
-    }
-    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    })
+    return dumps(payload)
 
 
 def render_junit(report: ValidationReport) -> str:
