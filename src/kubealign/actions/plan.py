@@ -12,21 +12,25 @@ from typing import Any
 from kubealign.actions.inventory import build_inventory
 from kubealign.actions.resolve import ResolveOptions, load_project
 from kubealign.emit.atomic import write_text_atomic
+from kubealign.emit.plan_merge import PlanMerge, merge_plan
 from kubealign.emit.plan_yaml import render_plan
 from kubealign.errors import KubealignError, PlanError, UsageError
 from kubealign.load.yaml_safe import load_yaml_file, read_text_file
 from kubealign.model.compose import Project
 from kubealign.model.plan import PLAN_FILE_NAME, Plan, PlanSource
-from kubealign.transform.plan.codec import check_plan_files, read_plan_file
+from kubealign.transform.plan.codec import check_plan_files, read_plan_file, read_plan_text
 from kubealign.transform.plan.detect import DetectedPlan, detect_plan
 
 
 @dataclass(frozen=True, slots=True)
 class PlanOutcome:
     plan: Plan
+    """The plan as written (merged with the user's file when one was there)."""
     text: str
     path: Path | None
     detected: DetectedPlan
+    merge: PlanMerge | None = None
+    """How the detection was merged into an existing plan file; None for a fresh plan."""
 
 
 def _reader(root: Path) -> tuple[Any, Any, Any]:
@@ -59,15 +63,29 @@ def detect(root: Path) -> DetectedPlan:
                        root_name=root.resolve().name)
 
 
-def plan(root: Path, *, out: Path | None = None, write: bool = True) -> PlanOutcome:
-    """Detect and (unless ``write`` is false) write ``out`` (default ``ROOT/kubealign.yaml``)."""
+def plan(root: Path, *, out: Path | None = None, write: bool = True,
+         replace: bool = False) -> PlanOutcome:
+    """Detect and (unless ``write`` is false) write ``out`` (default ``ROOT/kubealign.yaml``).
+
+    An existing plan file is merged with, not overwritten (``emit.plan_merge``: the user's
+    edits and comments stay, new environments are added, vanished ones marked); ``replace``
+    writes the fresh plan instead. The file is rewritten only when the merge changed it.
+    """
     detected = detect(root)
     target = out if out is not None else root / PLAN_FILE_NAME
     planned = dataclasses.replace(detected.plan, root=root_from(target.parent, root))
     text = render_plan(planned, detected.notes)
-    if write:
+    merge: PlanMerge | None = None
+    if target.is_file() and not replace:
+        display = str(target)
+        merge = merge_plan(read_text_file(target, display=display), display, planned,
+                           detected.notes, exists=lambda rel: (root / rel).exists())
+        text = merge.text
+        # The merged file must read back; a mistake in the user's own edits names its line.
+        planned = read_plan_text(text, display).plan
+    if write and (merge is None or not merge.unchanged):
         write_text_atomic(target, text)
-    return PlanOutcome(planned, text, target if write else None, detected)
+    return PlanOutcome(planned, text, target if write else None, detected, merge)
 
 
 def plan_root(plan_file: Path, plan: Plan) -> Path:

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from kubealign.actions.plan import PlanOutcome, plan
-from kubealign.cli.base import app, diagnostic_lines, err, out, terminal_width
+from kubealign.cli.base import app, diagnostic_lines, err, one_line, out, terminal_width
 from kubealign.cli.progress import progress
 from kubealign.emit.text_wrap import wrap
 from kubealign.errors import UsageError
@@ -60,6 +60,10 @@ def plan_command(
         str, typer.Option("--format", help="What to print after writing: text, or json "
                           "(docs/json-output.md).")
     ] = "text",
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Write the freshly detected plan over an existing "
+                           "one instead of merging with it (its edits and comments are lost).")
+    ] = False,
 ) -> None:
     """Detect the environments of a repository and write kubealign.yaml.
 
@@ -67,6 +71,11 @@ def plan_command(
     Swarm stacks) with its project directory, node pool and namespace; services that carry
     different names in different variants are matched with their evidence; files detection
     was not sure about are listed. Edit the file, then run `kubealign convert`.
+
+    Run again on a repository that has a plan, it merges with the file instead of replacing
+    it: your comments, names and values stay, environments detected since are added, the ones
+    no longer detected are marked, and it prints what it added and which of your values
+    differ from what it detects now (--replace writes the fresh plan instead).
     """
     if output_format not in {"text", "json"}:
         raise UsageError(f"unknown format {output_format!r}; expected text or json")
@@ -75,7 +84,7 @@ def plan_command(
                          "choose one")
     with progress("plan", quiet=stdout) as step:
         step("detecting environments")
-        outcome = plan(path, out=output, write=not stdout)
+        outcome = plan(path, out=output, write=not stdout, replace=replace)
     if stdout:
         out.print(outcome.text, end="", markup=False)
         return
@@ -103,5 +112,23 @@ def plan_command(
     for doubt in result.ambiguous:
         for line in diagnostic_lines(f"check: {doubt.file}: {doubt.reason}"):
             err.print(line, markup=False)
-    for line in wrap(f"wrote {outcome.path}", width, subsequent="    "):
-        out.print(line, markup=False)
+
+    def say(text: str) -> None:
+        # Merge lines quote the user's own values: control characters escaped, then wrapped.
+        for line in wrap(one_line(text), width, subsequent="    "):
+            out.print(line, markup=False)
+
+    merge = outcome.merge
+    if merge is None:
+        say(f"wrote {outcome.path}")
+        return
+    for line in merge.added:
+        say(f"added: {line}")
+    for line in merge.marked:
+        say(f"marked: {line}")
+    for line in merge.kept:
+        say(f"kept yours: {line}")
+    if merge.unchanged:
+        say(f"{outcome.path}: nothing new detected; your plan is unchanged")
+    else:
+        say(f"wrote {outcome.path} (merged with your edits)")
