@@ -52,7 +52,16 @@ def test_base_plus_overlay_renders_the_case_alone(chart: tuple[Path, Consolidati
     assert together == alone
 
 
-def test_cases_really_differ(chart: tuple[Path, Consolidation]) -> None:
+def test_cases_really_differ_and_the_base_is_the_first(chart: tuple[Path, Consolidation]
+                                                       ) -> None:
     _, result = chart
-    assert all(result.overlays[name] for name in NAMES)
-    assert all(svc.get("enabled") is False for svc in result.base.get("services", {}).values())
+    first, *others = NAMES
+    assert result.base_environment == first and result.overlays[first] == {}
+    assert all(result.overlays[name] for name in others)
+    assert any(value is None for name in others for value in _leaves(result.overlays[name]))
+
+
+def _leaves(data: Any) -> list[Any]:
+    if isinstance(data, dict):
+        return [leaf for value in data.values() for leaf in _leaves(value)]
+    return [data]

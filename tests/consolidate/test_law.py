@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kubealign.transform.consolidate import (
+    coalesce,
     consolidate,
     deep_merge,
     expected_merge,
@@ -36,59 +37,71 @@ ENVS = st.lists(st.sampled_from(["dev", "prod", "ai", "data", "mcp", "stage"]), 
 @given(ENVS, st.data())
 def test_base_plus_overlay_is_the_variant(envs: list[str], data: st.DataObject) -> None:
     variants = {env: data.draw(PLAIN, label=env) for env in envs}
-    result = consolidate(variants, prefer=data.draw(st.sampled_from(envs)))
+    prefer = data.draw(st.sampled_from(envs))
+    result = consolidate(variants, prefer=prefer)
+    assert result.base == variants[prefer] and result.overlays[prefer] == {}
     for env, values in variants.items():
-        assert deep_merge(result.base, result.overlays[env]) == values
+        assert coalesce(result.base, result.overlays[env]) == values
+        assert result.merged(env) == values
 
 
 @settings(max_examples=150, deadline=None)
 @given(ENVS, st.data())
-def test_services_law_partial_services_are_disabled_stubs(envs: list[str],
+def test_services_law_base_services_switched_off_elsewhere(envs: list[str],
                                                           data: st.DataObject) -> None:
     variants: dict[str, dict[str, Any]] = {env: data.draw(WITH_SERVICES, label=env)
                                            for env in envs}
     result = consolidate(variants)
+    assert result.base == with_explicit_enabled(variants[envs[0]])
     for env, values in variants.items():
-        merged = deep_merge(result.base, result.overlays[env])
+        merged = coalesce(result.base, result.overlays[env])
         assert merged == expected_merge(values, result.base)
         own = values["services"]
         for name, svc in merged["services"].items():
             if name not in own:
                 assert svc["enabled"] is False
-    every = set.intersection(*(set(v["services"]) for v in variants.values()))
-    for name, svc in result.base["services"].items():
-        if name not in every:
-            assert svc["enabled"] is False
+                assert name in result.base["services"]
 
 
-def test_majority_goes_to_the_base_and_only_differences_to_overlays() -> None:
+def test_base_is_the_preferred_environment_and_overlays_only_differences() -> None:
     variants = {
         "dev": {"services": {"api": {"image": {"repository": "r", "tag": "dev"}, "replicas": 1}}},
         "prod": {"services": {"api": {"image": {"repository": "r", "tag": "1.2"}, "replicas": 3}}},
         "stage": {"services": {"api": {"image": {"repository": "r", "tag": "1.2"},
                                        "replicas": 1}}},
     }
-    result = consolidate(variants)
+    result = consolidate(variants, prefer="prod")
     assert result.base == {"services": {"api": {"enabled": True, "image": {"repository": "r",
                                                                            "tag": "1.2"},
-                                                "replicas": 1}}}
+                                                "replicas": 3}}}
     assert result.overlays == {
-        "dev": {"services": {"api": {"image": {"tag": "dev"}}}},
-        "prod": {"services": {"api": {"replicas": 3}}},
-        "stage": {},
+        "dev": {"services": {"api": {"image": {"tag": "dev"}, "replicas": 1}}},
+        "prod": {},
+        "stage": {"services": {"api": {"replicas": 1}}},
     }
 
 
-def test_service_in_some_variants_is_disabled_in_base_not_duplicated() -> None:
+def test_services_the_base_lacks_are_whole_in_their_overlays_and_off_elsewhere() -> None:
     gpu = {"image": {"repository": "ai", "tag": "1"}, "gpu": {"count": 1}}
     variants = {"dev": {"services": {"web": {"replicas": 1}}},
                 "ai": {"services": {"web": {"replicas": 1}, "ai": gpu}},
                 "data": {"services": {"web": {"replicas": 1}, "ai": {**gpu, "replicas": 2}}}}
-    result = consolidate(variants)
-    assert result.base["services"]["ai"] == {"enabled": False, **gpu}
-    assert result.overlays["ai"] == {"services": {"ai": {"enabled": True}}}
-    assert result.overlays["data"] == {"services": {"ai": {"enabled": True, "replicas": 2}}}
+    result = consolidate(variants, prefer="dev")
+    assert result.base == {"services": {"web": {"enabled": True, "replicas": 1}}}
+    assert result.overlays["ai"] == {"services": {"ai": {"enabled": True, **gpu}}}
     assert result.overlays["dev"] == {}
+    flipped = consolidate(variants, prefer="ai")
+    assert flipped.overlays["dev"] == {"services": {"ai": {"enabled": False}}}
+    assert flipped.overlays["data"] == {"services": {"ai": {"replicas": 2}}}
+
+
+def test_keys_the_base_has_and_a_variant_lacks_become_null() -> None:
+    variants = {"a": {"probe": {"exec": ["true"], "period": 5}, "x": 1},
+                "b": {"probe": {"httpGet": {"path": "/"}, "period": 5}}}
+    result = consolidate(variants, prefer="a")
+    assert result.overlays["b"] == {"probe": {"httpGet": {"path": "/"}, "exec": None},
+                                    "x": None}
+    assert result.merged("b") == variants["b"]
 
 
 def test_ties_go_to_the_preferred_environment() -> None:
@@ -101,7 +114,14 @@ def test_map_over_scalar_replaces() -> None:
     variants = {"a": {"x": 1}, "b": {"x": 1}, "c": {"x": {"y": 2}}}
     result = consolidate(variants)
     assert result.base == {"x": 1}
-    assert deep_merge(result.base, result.overlays["c"]) == {"x": {"y": 2}}
+    assert result.merged("c") == {"x": {"y": 2}}
+    assert consolidate(variants, prefer="c").merged("a") == {"x": 1}
+
+
+def test_coalesce_deletes_only_what_the_defaults_have() -> None:
+    assert coalesce({"a": 1, "b": {"c": 1, "d": 2}}, {"a": None, "b": {"d": None}}) == {
+        "b": {"c": 1}}
+    assert deep_merge({"a": 1}, {"a": None}) == {"a": None}  # between -f files null stays
 
 
 def test_helm_merge_rule() -> None:

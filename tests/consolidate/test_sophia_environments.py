@@ -10,7 +10,7 @@ import pytest
 
 from kubealign.actions.convert_plan import EnvironmentOutcome, PlanConvertOutcome
 from kubealign.actions.validate import validate_chart_output
-from kubealign.transform.consolidate import deep_merge, expected_merge
+from kubealign.transform.consolidate import coalesce, expected_merge
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -55,7 +55,7 @@ def test_law_with_real_helm_base_plus_overlay_renders_the_variant_alone(
 def test_law_on_values(sophia_environments: PlanConvertOutcome) -> None:
     result = sophia_environments.consolidation
     for env in sophia_environments.environments:
-        merged = deep_merge(result.base, result.overlays[env.name])
+        merged = coalesce(result.base, result.overlays[env.name])
         assert merged == expected_merge(env.variant, result.base), env.name
 
 
@@ -89,16 +89,62 @@ def test_non_gpu_services_get_no_gpu_pool(sophia_environments: PlanConvertOutcom
     assert "gpu-type" not in pod.get("nodeSelector", {})
 
 
-def test_partial_services_disabled_in_base_enabled_in_their_overlays(
+def test_base_is_the_base_environment_itself(sophia_environments: PlanConvertOutcome) -> None:
+    """values.yaml alone installs the plan's base environment; its overlay is empty."""
+    result = sophia_environments.consolidation
+    base = sophia_environments.plan.base
+    assert base == "cloud" and result.base_environment == base
+    assert result.overlays[base] == {}
+    cloud = _env(sophia_environments, base)
+    assert result.base == expected_merge(cloud.variant, {})
+    enabled = [k for k, svc in result.base["services"].items() if svc["enabled"]]
+    assert enabled == [k for k, svc in cloud.variant["services"].items()
+                       if svc.get("enabled", True)]
+    assert len(enabled) >= 10
+    text = (sophia_environments.out / f"chart/values-{base}.yaml").read_text()
+    assert [line for line in text.splitlines() if not line.startswith("#") and line] == []
+
+
+def test_services_outside_the_base_live_in_their_overlays_only(
         sophia_environments: PlanConvertOutcome) -> None:
     result = sophia_environments.consolidation
-    assert result.base["services"]["dcgm-exporter"]["enabled"] is False
+    assert "dcgm-exporter" not in result.base["services"]
     assert result.overlays["ai-core"]["services"]["dcgm-exporter"]["enabled"] is True
     holders = [env for env, overlay in result.overlays.items()
                if "dcgm-exporter" in overlay.get("services", {})]
     assert holders == ["ai-core"]
     cloud = {o["metadata"]["name"] for o in _env(sophia_environments, "cloud").objects}
     assert "dcgm-exporter" not in cloud
+
+
+def test_base_services_an_environment_lacks_are_switched_off(
+        sophia_environments: PlanConvertOutcome) -> None:
+    result = sophia_environments.consolidation
+    local = _env(sophia_environments, "local")
+    missing = set(result.base["services"]) - set(local.variant["services"])
+    assert missing
+    switched_off = {n for n in missing if result.base["services"][n]["enabled"]}
+    assert switched_off
+    for name in missing:
+        overlay = result.overlays["local"]["services"].get(name)
+        assert overlay == ({"enabled": False} if name in switched_off else None), name
+    rendered = {o["metadata"]["name"] for o in local.objects}
+    assert not missing & rendered
+
+
+def test_keys_the_base_has_and_an_environment_lacks_are_null(
+        sophia_environments: PlanConvertOutcome) -> None:
+    """Helm deletes a chart default's key given null: the overlay removes what the base
+    environment sets and this one does not (the law above proves the render)."""
+    result = sophia_environments.consolidation
+    for env in sophia_environments.environments:
+        for name, svc in env.variant["services"].items():
+            base = result.base["services"].get(name)
+            if not isinstance(base, Mapping):
+                continue
+            overlay = result.overlays[env.name].get("services", {}).get(name, {})
+            for key in set(base) - set(svc) - {"enabled"}:
+                assert key in overlay and overlay[key] is None, (env.name, name, key)
 
 
 def test_renamed_service_keeps_its_old_dns_name(sophia_environments: PlanConvertOutcome
@@ -111,8 +157,13 @@ def test_renamed_service_keeps_its_old_dns_name(sophia_environments: PlanConvert
 
 def test_only_differences_go_to_overlays(sophia_environments: PlanConvertOutcome) -> None:
     result = sophia_environments.consolidation
-    assert result.base["services"]["sophia-backend"]["image"]["tag"] == "2025.01.10"
-    assert "image" not in result.overlays["cloud"]["services"]["sophia-backend"]
+    cloud = _env(sophia_environments, "cloud").variant["services"]["sophia-backend"]
+    assert result.base["services"]["sophia-backend"]["image"] == cloud["image"]
+    for env in sophia_environments.environments:
+        own = env.variant["services"].get("sophia-backend")
+        overlay = result.overlays[env.name].get("services", {}).get("sophia-backend", {})
+        if own is not None and own["image"] == cloud["image"]:
+            assert "image" not in overlay, env.name
     assert result.overlays["enhanced"]["services"]["sophia-backend"]["image"] == {
         "tag": "2025.01.12-enhanced"}
     assert result.base["global"]["gpu"]["nodeSelectorKey"] == "gpu-type"

@@ -26,7 +26,10 @@ def test_plan_then_convert(tmp_path: Path) -> None:
     result = runner.invoke(app, ["convert", str(repo), "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert (out / "chart" / "values-production.yaml").is_file()
-    assert "replicas: 3" in (out / "chart" / "values-production.yaml").read_text()
+    # values.yaml is the base environment (production here); local differs from it.
+    assert "\nbase: production\n" in (repo / "kubealign.yaml").read_text()
+    assert "replicas: 3" in (out / "chart" / "values.yaml").read_text()
+    assert "replicas: null" in (out / "chart" / "values-local.yaml").read_text()
     assert "DIFFERS" not in result.output
     assert "not proven" not in result.output
 

@@ -198,7 +198,8 @@ def _convert_step(outcome: PlanConvertOutcome, out: Path) -> StepResult:
         for name in ("environments.md", "conversion", "cluster", "gitops", "mesh")
         if (out / name).exists()
     ]
-    services = len(outcome.consolidation.base.get("services") or {})
+    services = len({name for env in outcome.environments
+                    for name in env.variant.get("services") or {}})
     not_convertible = sum(len(e.conversion.ledger.not_convertible) for e in outcome.environments)
     proven = sum(1 for e in outcome.environments if e.proof == ())
     problems = [
@@ -210,8 +211,8 @@ def _convert_step(outcome: PlanConvertOutcome, out: Path) -> StepResult:
     problems += [f"{env.name}: Helm refused it (see validate)" for env in outcome.environments
                  if env.render_error]
     summary = (
-        f"release {outcome.plan.release}: {services} services, values.yaml + "
-        f"{len(overlays)} overlays; {proven}/{len(outcome.environments)} environments render "
+        f"release {outcome.plan.release}: {services} services, values.yaml (the base "
+        f"environment {outcome.consolidation.base_environment}) + {len(overlays)} overlays; {proven}/{len(outcome.environments)} environments render "
         f"exactly as their compose variant; {not_convertible} key(s) not convertible "
         "(see conversion/)"
     )

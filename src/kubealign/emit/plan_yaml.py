@@ -15,9 +15,10 @@ HEADER = (
     "kubealign.yaml: the environments of this repository, as `kubealign plan` found them.",
     "Edit it freely (`kubealign convert` reads it; comments are only explanations). "
     "Paths are relative to the repository: "
-    "`root`, itself relative to this file (absent: this file's folder). Each environment is "
-    "converted alone, then the values most environments agree on go to chart/values.yaml and "
-    "the rest to chart/values-<env>.yaml.",
+    "`root`, itself relative to this file (absent: this file's folder). Running `kubealign "
+    "plan` again merges with your edits. Each environment is converted alone; the `base` "
+    "environment's values become chart/values.yaml and each other environment's differences "
+    "chart/values-<env>.yaml.",
 )
 
 _SECTION_HELP = {

@@ -130,11 +130,13 @@ def environments_markdown(release: str, variants: Mapping[str, Mapping[str, Any]
     envs = [e for e in order if e in variants] + [e for e in variants if e not in order]
     keys = sorted({k for v in variants.values() for k in (v.get("services") or {})})
     lines = [f"# Environments of {release}", "",
-             f"{len(envs)} environments, {len(keys)} services. `values.yaml` holds what most "
-             f"environments agree on (ties: {base}); each `values-<env>.yaml` holds only its "
-             "differences. A service not run everywhere is disabled in the base and enabled "
-             f"in its environments' overlays. `{ABSENT}` = not in that environment, `{OFF}` = "
-             "present but disabled (e.g. replaced by a Kubernetes feature).", "",
+             f"{len(envs)} environments, {len(keys)} services. `values.yaml` is the base "
+             f"environment {result.base_environment or base} (installing it alone installs "
+             "that environment); each `values-<env>.yaml` holds only what its environment "
+             "does differently: a base service it does not run is switched off "
+             "(`enabled: false`), a key it does not set is `null` (Helm removes it), a service "
+             f"the base lacks is written whole. `{ABSENT}` = not in that environment, `{OFF}` "
+             "= present but disabled (e.g. replaced by a Kubernetes feature).", "",
              "## Overlay sizes", "", "| environment | keys in overlay | services enabled |",
              "|---|---|---|"]
     for env in envs:

@@ -143,8 +143,9 @@ def _base(envs: Sequence[DetectedEnvironment], notes: dict[str, tuple[str, ...]]
                                     len(e.primary.services), e.name))
     why = (f"deployed by {len(best.primary.deployed_by)} script(s)" if best.primary.deployed_by
            else "the variant with the most services")
-    notes["/base"] = (f"{best.name}: {why}; values most variants agree on go to values.yaml, "
-                      "ties are settled in favour of this environment",)
+    notes["/base"] = (f"{best.name}: {why}; chart/values.yaml is this environment's values "
+                      "(installing it alone installs it), the other environments' overlays "
+                      "hold their differences",)
     return best.name
 
 
