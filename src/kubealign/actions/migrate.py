@@ -212,7 +212,8 @@ def _convert_step(outcome: PlanConvertOutcome, out: Path) -> StepResult:
                  if env.render_error]
     summary = (
         f"release {outcome.plan.release}: {services} services, values.yaml (the base "
-        f"environment {outcome.consolidation.base_environment}) + {len(overlays)} overlays; {proven}/{len(outcome.environments)} environments render "
+        f"environment {outcome.consolidation.base_environment}) + {len(overlays)} overlays; "
+        f"{proven}/{len(outcome.environments)} environments render "
         f"exactly as their compose variant; {not_convertible} key(s) not convertible "
         "(see conversion/)"
     )
