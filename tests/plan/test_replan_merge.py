@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from kubealign.actions.plan import load_plan, plan
 from kubealign.cli.app import app
 from kubealign.emit.plan_merge import VANISHED, merge_plan
+from kubealign.errors import KubealignError
 from kubealign.model.plan import Environment, Plan
 from kubealign.transform.plan.codec import read_plan_text
 
@@ -142,3 +144,19 @@ def test_added_pool_goes_into_an_empty_section_in_block_style() -> None:
     plan_ = read_plan_text(merged.text, "kubealign.yaml").plan
     assert plan_.environment("gpu").node_pool == "a10"
     assert merged.added == ("environment gpu (b.yml)", "node pool a10")
+
+
+def test_a_hostile_existing_plan_is_refused_by_the_guarded_loader(tmp_path: Path) -> None:
+    repo = _repo(tmp_path)
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
+        for p, c in zip("abcdefgh", "bcdefghi", strict=True))
+    (repo / "kubealign.yaml").write_text(bomb)
+    result = runner.invoke(app, ["plan", str(repo)])
+    # (the CLI's main turns this KubealignError into one line and exit 2)
+    assert isinstance(result.exception, KubealignError), result.output
+    assert "billion laughs" in str(result.exception)
+    assert (repo / "kubealign.yaml").read_text() == bomb  # never rewritten
+    detected = Plan("a", "a", "a", (Environment("a", ("a.yml",), "."),))
+    with pytest.raises(KubealignError, match="alias"):
+        merge_plan(bomb, "kubealign.yaml", detected)

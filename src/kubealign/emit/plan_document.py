@@ -18,6 +18,7 @@ from ruamel.yaml.error import YAMLError
 
 from kubealign.emit.plan_yaml import UNFOLDED
 from kubealign.errors import PlanError
+from kubealign.load.yaml_safe import load_yaml_text
 
 
 def _yaml() -> YAML:
@@ -29,7 +30,12 @@ def _yaml() -> YAML:
 
 
 def load_document(text: str, path: str) -> CommentedMap:
-    """The plan text as an editable mapping; :class:`PlanError` when it is not one."""
+    """The plan text as an editable mapping; :class:`PlanError` when it is not one.
+
+    The text goes through kubealign's guarded loader first (size, alias bombs, nesting,
+    duplicate keys: a ``YamlError`` with file:line), so ruamel only sees what that accepts.
+    """
+    load_yaml_text(text, path)
     try:
         data = _yaml().load(text)
     except YAMLError as exc:
