@@ -52,7 +52,13 @@ def test_services_law_base_services_switched_off_elsewhere(envs: list[str],
     variants: dict[str, dict[str, Any]] = {env: data.draw(WITH_SERVICES, label=env)
                                            for env in envs}
     result = consolidate(variants)
-    assert result.base == with_explicit_enabled(variants[envs[0]])
+    first = with_explicit_enabled(variants[envs[0]])
+    assert result.overlays[envs[0]] == {}
+    for name, svc in result.base["services"].items():
+        if name in first["services"]:
+            assert svc == first["services"][name]
+        else:  # another environment's service: written once, switched off
+            assert svc["enabled"] is False
     for env, values in variants.items():
         merged = coalesce(result.base, result.overlays[env])
         assert merged == expected_merge(values, result.base)
@@ -81,18 +87,38 @@ def test_base_is_the_preferred_environment_and_overlays_only_differences() -> No
     }
 
 
-def test_services_the_base_lacks_are_whole_in_their_overlays_and_off_elsewhere() -> None:
+def test_services_the_base_lacks_are_shared_switched_off_and_on_where_they_run() -> None:
     gpu = {"image": {"repository": "ai", "tag": "1"}, "gpu": {"count": 1}}
     variants = {"dev": {"services": {"web": {"replicas": 1}}},
                 "ai": {"services": {"web": {"replicas": 1}, "ai": gpu}},
                 "data": {"services": {"web": {"replicas": 1}, "ai": {**gpu, "replicas": 2}}}}
     result = consolidate(variants, prefer="dev")
-    assert result.base == {"services": {"web": {"enabled": True, "replicas": 1}}}
-    assert result.overlays["ai"] == {"services": {"ai": {"enabled": True, **gpu}}}
+    assert result.base == {"services": {"ai": {"enabled": False, **gpu},
+                                        "web": {"enabled": True, "replicas": 1}}}
+    assert result.overlays["ai"] == {"services": {"ai": {"enabled": True}}}
+    assert result.overlays["data"] == {"services": {"ai": {"enabled": True, "replicas": 2}}}
     assert result.overlays["dev"] == {}
     flipped = consolidate(variants, prefer="ai")
     assert flipped.overlays["dev"] == {"services": {"ai": {"enabled": False}}}
     assert flipped.overlays["data"] == {"services": {"ai": {"replicas": 2}}}
+
+
+def test_a_shared_stub_never_mixes_probe_handlers() -> None:
+    """Three environments probing one service three ways: the switched-off definition takes
+    one handler whole (a probe's timings alone are invalid under the values schema)."""
+    probes = [{"exec": {"command": ["true"]}, "periodSeconds": 5},
+              {"httpGet": {"path": "/", "port": 80}, "periodSeconds": 5},
+              {"tcpSocket": {"port": 80}, "periodSeconds": 5}]
+    variants = {"base": {"services": {"web": {"replicas": 1}}}}
+    variants |= {f"e{i}": {"services": {"api": {"readinessProbe": p}}}
+                 for i, p in enumerate(probes)}
+    result = consolidate(variants, prefer="base")
+    stub = result.base["services"]["api"]
+    assert stub == {"enabled": False, "readinessProbe": probes[0]}
+    for env, values in variants.items():
+        assert result.merged(env) == expected_merge(values, result.base)
+    assert result.overlays["e1"]["services"]["api"]["readinessProbe"] == {
+        "httpGet": {"path": "/", "port": 80}, "exec": None}
 
 
 def test_keys_the_base_has_and_a_variant_lacks_become_null() -> None:

@@ -96,7 +96,12 @@ def test_base_is_the_base_environment_itself(sophia_environments: PlanConvertOut
     assert base == "cloud" and result.base_environment == base
     assert result.overlays[base] == {}
     cloud = _env(sophia_environments, base)
-    assert result.base == expected_merge(cloud.variant, {})
+    own = expected_merge(cloud.variant, {})
+    assert {k: v for k, v in result.base.items() if k != "services"} == {
+        k: v for k, v in own.items() if k != "services"}
+    for name, svc in result.base["services"].items():
+        assert svc == own["services"][name] if name in own["services"] else \
+            svc["enabled"] is False, name
     enabled = [k for k, svc in result.base["services"].items() if svc["enabled"]]
     assert enabled == [k for k, svc in cloud.variant["services"].items()
                        if svc.get("enabled", True)]
@@ -105,10 +110,10 @@ def test_base_is_the_base_environment_itself(sophia_environments: PlanConvertOut
     assert [line for line in text.splitlines() if not line.startswith("#") and line] == []
 
 
-def test_services_outside_the_base_live_in_their_overlays_only(
+def test_services_outside_the_base_are_written_once_switched_off(
         sophia_environments: PlanConvertOutcome) -> None:
     result = sophia_environments.consolidation
-    assert "dcgm-exporter" not in result.base["services"]
+    assert result.base["services"]["dcgm-exporter"]["enabled"] is False
     assert result.overlays["ai-core"]["services"]["dcgm-exporter"]["enabled"] is True
     holders = [env for env, overlay in result.overlays.items()
                if "dcgm-exporter" in overlay.get("services", {})]

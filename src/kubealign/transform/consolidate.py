@@ -15,16 +15,19 @@ is written ``null`` in ``e``'s overlay (a probe's ``exec: null`` when ``e`` chec
 ``services`` is the one exception, on purpose: a service of the base environment that ``e``
 does not run is switched off in ``e``'s overlay (``enabled: false``) instead of being deleted,
 so the overlay stays one line per absent service; the merged values then hold a disabled
-definition that renders nothing. Every service entry carries an explicit ``enabled`` (see
+definition that renders nothing. A service the base environment does not run is written
+once in ``values.yaml`` too, switched off (``enabled: false``), with what the environments
+running it mostly agree on, and switched on with their differences in their overlays: it is
+not copied into each overlay, and ``values.yaml`` alone still renders exactly the base
+environment. Every service entry carries an explicit ``enabled`` (see
 :func:`with_explicit_enabled`) so the merged values equal the variant's exactly for its own
-services. A service the base environment lacks is written whole in the overlays of the
-environments that run it.
+services.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -115,10 +118,67 @@ def consolidate(
     envs = tuple(variants)
     chosen = prefer if prefer is not None and prefer in variants else envs[0]
     prepared = {env: with_explicit_enabled(values) for env, values in variants.items()}
-    base = prepared[chosen]
+    order = (chosen, *(e for e in envs if e != chosen))
+    base = _with_stubs(prepared[chosen], prepared, order)
     overlays = {env: _overlay(base, prepared[env], top=True) for env in envs}
     return Consolidation(base=base, overlays=overlays, environments=envs,
                          base_environment=chosen)
+
+
+def _with_stubs(base: Mapping[str, Any], variants: Mapping[str, Mapping[str, Any]],
+                order: Sequence[str]) -> dict[str, Any]:
+    """The base environment's values plus, switched off, one shared definition of each
+    service only other environments run (what most of them agree on)."""
+    own = base.get(SERVICES)
+    if not isinstance(own, Mapping):
+        return dict(base)
+    holders: dict[str, list[Any]] = {}
+    for env in order:
+        services = variants[env].get(SERVICES)
+        for name, svc in (services.items() if isinstance(services, Mapping) else ()):
+            if name not in own and isinstance(svc, Mapping):
+                holders.setdefault(name, []).append(
+                    {k: v for k, v in svc.items() if k != ENABLED})
+    if not holders:
+        return dict(base)
+    services = dict(own)
+    for name, bodies in holders.items():
+        services[name] = {ENABLED: False, **_shared(bodies)}
+    return {**base, SERVICES: dict(sorted(services.items()))}
+
+
+# Keys of which a map holds exactly one (a probe's handler: the values schema's ``oneOf``).
+_CHOICES = frozenset({"exec", "httpGet", "tcpSocket", "grpc"})
+
+
+def _shared(values: Sequence[Any]) -> Any:
+    """What most of ``values`` agree on (ties: the earliest). Maps keep the keys more than
+    half of them have, recursively; maps that chose different handlers (a probe's ``exec``
+    or ``httpGet``) are taken whole, since their common part alone would be invalid."""
+    maps = [v for v in values if isinstance(v, Mapping)]
+    choices = {frozenset(v) & _CHOICES for v in maps}
+    if len(maps) < len(values) or len(choices) > 1:
+        return _majority(values)
+    keys: dict[str, None] = {}
+    for value in maps:
+        keys.update(dict.fromkeys(value))
+    out: dict[str, Any] = {}
+    for key in keys:
+        present = [v[key] for v in maps if key in v]
+        if 2 * len(present) > len(maps):
+            out[key] = _shared(present)
+    return out
+
+
+def _majority(values: Sequence[Any]) -> Any:
+    counts: dict[Hashable, int] = {}
+    first: dict[Hashable, tuple[int, Any]] = {}
+    for rank, value in enumerate(values):
+        key = _key(value)
+        counts[key] = counts.get(key, 0) + 1
+        first.setdefault(key, (rank, value))
+    best = max(counts, key=lambda k: (counts[k], -first[k][0]))
+    return first[best][1]
 
 
 def _key(value: Any) -> Hashable:

@@ -134,8 +134,9 @@ def environments_markdown(release: str, variants: Mapping[str, Mapping[str, Any]
              f"environment {result.base_environment or base} (installing it alone installs "
              "that environment); each `values-<env>.yaml` holds only what its environment "
              "does differently: a base service it does not run is switched off "
-             "(`enabled: false`), a key it does not set is `null` (Helm removes it), a service "
-             f"the base lacks is written whole. `{ABSENT}` = not in that environment, `{OFF}` "
+             "(`enabled: false`), a key it does not set is `null` (Helm removes it); a service "
+             "the base lacks is in `values.yaml` once, switched off, and switched on in the "
+             f"overlays of its environments. `{ABSENT}` = not in that environment, `{OFF}` "
              "= present but disabled (e.g. replaced by a Kubernetes feature).", "",
              "## Overlay sizes", "", "| environment | keys in overlay | services enabled |",
              "|---|---|---|"]
