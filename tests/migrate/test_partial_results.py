@@ -143,3 +143,36 @@ def test_deploy_dry_run_reads_the_kept_plan(migrated: tuple[Path, Path],
     code, stdout, stderr = run_cli("deploy", "--env", "production", "--dry-run", "--dir", ".")
     assert code == 0, stderr
     assert "namespace shop-production" in stdout
+
+
+def _unloadable(root: Path) -> Path:
+    repo = root / "broken"
+    repo.mkdir()
+    (repo / "compose.yaml").write_text("services:\n  api:\n    image: [unclosed\n")
+    return repo
+
+
+def test_no_loadable_environment_fails_the_plan_step_with_the_files_reason(
+        tmp_path: Path) -> None:
+    repo = _unloadable(tmp_path)
+    out = tmp_path / "out"
+    outcome = migrate(MigrateRequest(path=repo, out=out, environ={}))
+    status = {step.name: step.status for step in outcome.steps}
+    assert status == {"inventory": "done", "plan": "failed", "audit": "done",
+                      "convert": "skipped", "validate": "skipped"}
+    reason = outcome.steps[1].summary
+    assert reason.startswith("no environment could be loaded: compose.yaml: cannot be read: "
+                             "compose.yaml:4:1: invalid YAML")
+    assert "kubealign.yaml" not in reason
+    # A plan kubealign would refuse to read is not kept; the audit is.
+    assert not (out / PLAN_FILE_NAME).exists() and (out / "audit.md").is_file()
+    code, _, stderr = run_cli("migrate", str(repo), "--out", str(tmp_path / "again"))
+    assert code == 1 and "failed: plan: no environment could be loaded" in stderr
+
+
+def test_plan_command_writes_no_plan_without_environments(tmp_path: Path) -> None:
+    repo = _unloadable(tmp_path)
+    code, _, stderr = run_cli("plan", str(repo))
+    assert code == 1
+    assert "no environment could be loaded: compose.yaml: cannot be read" in stderr
+    assert not (repo / PLAN_FILE_NAME).exists()

@@ -34,8 +34,8 @@ from kubealign.actions.convert_plan import (
     is_policy,
 )
 from kubealign.actions.inventory import build_inventory, inventory_to_json
+from kubealign.actions.plan import no_environment_reason, plan_root, root_from
 from kubealign.actions.plan import plan as detect_and_write_plan
-from kubealign.actions.plan import plan_root, root_from
 from kubealign.emit.atomic import OutputSession, output_session
 from kubealign.emit.audit_formats import LINKED_RENDERERS, link_prefix
 from kubealign.emit.audit_formats import RENDERERS as AUDIT_FORMATS
@@ -140,13 +140,17 @@ def _plan_step(request: MigrateRequest, session: OutputSession) -> StepResult:
                                                str(existing)))
         return StepResult("plan", "done", f"using the repository's plan {existing}", (kept,))
     detected = detect_and_write_plan(request.path, out=kept, write=False)
+    plan = detected.plan
+    if not plan.environments:
+        # A plan without environments is one kubealign itself refuses: none is written; the
+        # step says why, from the files that could not be loaded.
+        return StepResult("plan", "failed", no_environment_reason(plan))
     session.write(PLAN_FILE_NAME, detected.text)
     artifacts = [kept]
     if request.keep_plan:
         in_repository = dataclasses.replace(detected.plan, root=".")
         _create(existing, render_plan(in_repository, detected.detected.notes))
         artifacts.append(existing)
-    plan = detected.plan
     ambiguous = f", {len(plan.ambiguous)} ambiguous file(s) listed in it" if plan.ambiguous else ""
     return StepResult(
         "plan",

@@ -69,13 +69,18 @@ def plan(root: Path, *, out: Path | None = None, write: bool = True,
 
     An existing plan file is merged with, not overwritten (``emit.plan_merge``: the user's
     edits and comments stay, new environments are added, vanished ones marked); ``replace``
-    writes the fresh plan instead. The file is rewritten only when the merge changed it.
+    writes the fresh plan instead. The file is rewritten only when the merge changed it,
+    and never when no environment could be loaded (``path`` is then None).
     """
     detected = detect(root)
     target = out if out is not None else root / PLAN_FILE_NAME
     planned = dataclasses.replace(detected.plan, root=root_from(target.parent, root))
     text = render_plan(planned, detected.notes)
     merge: PlanMerge | None = None
+    if not planned.environments:
+        # Nothing loaded: a plan without environments is one kubealign refuses to read, so
+        # none is written (an existing one is left alone); the caller says why.
+        return PlanOutcome(planned, text, None, detected)
     if target.is_file() and not replace:
         display = str(target)
         merge = merge_plan(read_text_file(target, display=display), display, planned,
@@ -86,6 +91,12 @@ def plan(root: Path, *, out: Path | None = None, write: bool = True,
     if write and (merge is None or not merge.unchanged):
         write_text_atomic(target, text)
     return PlanOutcome(planned, text, target if write else None, detected, merge)
+
+
+def no_environment_reason(plan: Plan) -> str:
+    """Why a detected plan has no environment, from the files detection could not load."""
+    why = "; ".join(f"{a.file}: {a.reason}" for a in plan.ambiguous)
+    return f"no environment could be loaded: {why or 'the repository has no compose file'}"
 
 
 def plan_root(plan_file: Path, plan: Plan) -> Path:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from kubealign.actions.plan import PlanOutcome, plan
+from kubealign.actions.plan import PlanOutcome, no_environment_reason, plan
 from kubealign.cli.base import app, diagnostic_lines, err, one_line, out, terminal_width
 from kubealign.cli.progress import progress
 from kubealign.emit.text_wrap import wrap
@@ -90,8 +90,17 @@ def plan_command(
         return
     if output_format == "json":
         out.file.write(dumps(plan_json(outcome)))
+        if not outcome.plan.environments:
+            raise typer.Exit(1)
         return
     result = outcome.plan
+    if not result.environments:
+        for doubt in result.ambiguous:
+            for line in diagnostic_lines(f"check: {doubt.file}: {doubt.reason}"):
+                err.print(line, markup=False)
+        for line in diagnostic_lines(f"{no_environment_reason(result)}; no plan written"):
+            err.print(line, style="bold red", markup=False)
+        raise typer.Exit(1)
     # One block per environment, every file on its own line: a table cut the file column.
     width = terminal_width()
     out.print(f"kubealign plan: release {result.release}", markup=False)
