@@ -176,3 +176,38 @@ def test_plan_command_writes_no_plan_without_environments(tmp_path: Path) -> Non
     assert code == 1
     assert "no environment could be loaded: compose.yaml: cannot be read" in stderr
     assert not (repo / PLAN_FILE_NAME).exists()
+
+
+def test_rerun_keeps_the_users_edits_to_the_kept_plan(tmp_path: Path) -> None:
+    """The plan migrate asks people to edit is DIR/kubealign.yaml: the next run merges with
+    it (their edits are converted), never overwrites it."""
+    repo = _repo(tmp_path)
+    out = tmp_path / "out"
+    assert migrate(MigrateRequest(path=repo, out=out, environ={})).ok
+    kept = out / PLAN_FILE_NAME
+    text = kept.read_text().replace("  production:\n    kind: compose\n",
+                                    "  # ours\n  production:\n    kind: compose\n"
+                                    "    namespace: shop-live\n")
+    kept.write_text(text)
+    outcome = migrate(MigrateRequest(path=repo, out=out, environ={}))
+    assert outcome.ok, outcome.steps
+    assert "your edits kept" in outcome.steps[1].summary
+    assert kept.read_text() == text
+    assert outcome.convert is not None
+    production = outcome.convert.plan.environment("production")
+    assert outcome.convert.plan.namespace_of(production) == "shop-live"
+    assert "Namespace: shop-live." in (out / "chart" / "values-production.yaml").read_text()
+
+
+def test_a_broken_edit_of_the_kept_plan_is_kept_to_fix(tmp_path: Path) -> None:
+    repo = _repo(tmp_path)
+    out = tmp_path / "out"
+    assert migrate(MigrateRequest(path=repo, out=out, environ={})).ok
+    kept = out / PLAN_FILE_NAME
+    broken = kept.read_text().replace("base: production", "base: nowhere")
+    kept.write_text(broken)
+    outcome = migrate(MigrateRequest(path=repo, out=out, environ={}))
+    assert outcome.steps[1].status == "failed"
+    assert "base: expected one of the environments" in outcome.steps[1].summary
+    assert kept.read_text() == broken
+    assert (out / "audit.md").is_file()

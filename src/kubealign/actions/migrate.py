@@ -19,6 +19,7 @@ is. ``keep_plan`` also writes a detected plan into the repository (to edit and c
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -125,7 +126,8 @@ def _inventory_step(request: MigrateRequest, session: OutputSession) -> StepResu
     )
 
 
-def _plan_step(request: MigrateRequest, session: OutputSession) -> StepResult:
+def _plan_step(request: MigrateRequest, session: OutputSession,
+               previous: str | None = None) -> StepResult:
     """The repository's plan, else a detected one, kept as ``DIR/kubealign.yaml``.
 
     The kept copy's ``root`` points back at the repository, so convert, cluster and deploy
@@ -139,7 +141,7 @@ def _plan_step(request: MigrateRequest, session: OutputSession) -> StepResult:
         session.write(PLAN_FILE_NAME, set_root(text, root_from(request.out, own_root),
                                                str(existing)))
         return StepResult("plan", "done", f"using the repository's plan {existing}", (kept,))
-    detected = detect_and_write_plan(request.path, out=kept, write=False)
+    detected = detect_and_write_plan(request.path, out=kept, write=False, previous=previous)
     plan = detected.plan
     if not plan.environments:
         # A plan without environments is one kubealign itself refuses: none is written; the
@@ -152,6 +154,11 @@ def _plan_step(request: MigrateRequest, session: OutputSession) -> StepResult:
         _create(existing, render_plan(in_repository, detected.detected.notes))
         artifacts.append(existing)
     ambiguous = f", {len(plan.ambiguous)} ambiguous file(s) listed in it" if plan.ambiguous else ""
+    merge = detected.merge
+    if merge is not None:  # DIR/kubealign.yaml of an earlier run, perhaps edited: merged
+        changes = [*merge.added, *merge.marked]
+        ambiguous += (f"; merged with the plan kept in {kept} (your edits kept"
+                      + (f"; {'; '.join(changes)}" if changes else "") + ")")
     return StepResult(
         "plan",
         "done",
@@ -160,6 +167,16 @@ def _plan_step(request: MigrateRequest, session: OutputSession) -> StepResult:
         f"{len(plan.node_pools)} GPU node pool(s){ambiguous}",
         tuple(artifacts),
     )
+
+
+def _kept_plan(out: Path) -> str | None:
+    kept = out / PLAN_FILE_NAME
+    if not kept.is_file() or kept.is_symlink():
+        return None
+    try:
+        return read_text_file(kept, display=str(kept))
+    except KubealignError:  # not text kubealign can read: detected afresh
+        return None
 
 
 def _create(target: Path, text: str) -> None:
@@ -275,7 +292,11 @@ def migrate(request: MigrateRequest, *, progress: Progress = lambda _: None) -> 
     # never the repository or a folder holding it.
     with output_session(request.out, protect=[request.path]) as session:
         steps: list[StepResult] = []
-        independent = (("inventory", _inventory_step), ("plan", _plan_step),
+        # The plan an earlier run kept (and the user may have edited) is read before the
+        # first commit replaces DIR: re-planning merges with it.
+        previous = _kept_plan(request.out)
+        independent = (("inventory", _inventory_step),
+                       ("plan", functools.partial(_plan_step, previous=previous)),
                        ("audit", _audit_step))
         for name, step in independent:
             progress(name)
@@ -284,6 +305,10 @@ def migrate(request: MigrateRequest, *, progress: Progress = lambda _: None) -> 
             except KubealignError as exc:
                 session.discard()  # half a step is not kept
                 steps.append(_failed(name, exc))
+                if name == "plan" and previous is not None:
+                    # The user's edited plan failed to merge or read: keep it, to fix.
+                    session.write(PLAN_FILE_NAME, previous)
+                    session.commit()
                 continue
             session.commit()
         outcome: PlanConvertOutcome | None = None

@@ -64,13 +64,15 @@ def detect(root: Path) -> DetectedPlan:
 
 
 def plan(root: Path, *, out: Path | None = None, write: bool = True,
-         replace: bool = False) -> PlanOutcome:
+         replace: bool = False, previous: str | None = None) -> PlanOutcome:
     """Detect and (unless ``write`` is false) write ``out`` (default ``ROOT/kubealign.yaml``).
 
     An existing plan file is merged with, not overwritten (``emit.plan_merge``: the user's
     edits and comments stay, new environments are added, vanished ones marked); ``replace``
     writes the fresh plan instead. The file is rewritten only when the merge changed it,
-    and never when no environment could be loaded (``path`` is then None).
+    and never when no environment could be loaded (``path`` is then None). ``previous`` is
+    the text to merge with when the caller read the file already (migrate reads
+    ``DIR/kubealign.yaml`` before its first step replaces ``DIR``).
     """
     detected = detect(root)
     target = out if out is not None else root / PLAN_FILE_NAME
@@ -81,9 +83,11 @@ def plan(root: Path, *, out: Path | None = None, write: bool = True,
         # Nothing loaded: a plan without environments is one kubealign refuses to read, so
         # none is written (an existing one is left alone); the caller says why.
         return PlanOutcome(planned, text, None, detected)
-    if target.is_file() and not replace:
+    if previous is None and target.is_file() and not replace:
+        previous = read_text_file(target, display=str(target))
+    if previous is not None and not replace:
         display = str(target)
-        merge = merge_plan(read_text_file(target, display=display), display, planned,
+        merge = merge_plan(previous, display, planned,
                            detected.notes, exists=lambda rel: (root / rel).exists())
         text = merge.text
         # The merged file must read back; a mistake in the user's own edits names its line.
