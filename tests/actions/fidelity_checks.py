@@ -228,6 +228,8 @@ def fidelity_defects(outcome: ConvertOutcome) -> list[str]:
                 ipaddress.ip_address(str(alias.get("ip")))
             except ValueError:
                 defects.append(f"hostAliases ip {alias.get('ip')!r} is no IP: {ref}")
+    defects.extend(unresolved_names(outcome))
+    defects.extend(missing_claims(outcome))
     return defects
 
 
@@ -236,3 +238,178 @@ def sprawl_compose_files(sprawl: Path) -> list[Path]:
     return sorted(p for repo in sprawl.iterdir() if repo.is_dir()
                   for p in repo.iterdir()
                   if p.is_file() and "compose" in p.name and p.suffix in (".yml", ".yaml"))
+
+
+# --- names other services reach (issue 11: "service names other services use") -------------
+
+_HOST_KEY = re.compile(r"(HOST|HOSTNAME|HOSTS|SERVER|SERVERS|ADDR|ADDRESS|ENDPOINT|BROKERS?)$")
+
+
+def _referenced(text: str, name: str, key: str | None) -> bool:
+    """Whether ``text`` names host ``name``: in a URL, as ``name:port``, or as the whole value
+    (one item of a list) of a *_HOST-like variable."""
+    escaped = re.escape(name)
+    if re.search(rf"://(?:[^@/\s]*@)?{escaped}(?=[:/?#\s\"',;]|$)", text):
+        return True
+    if re.search(rf"(?:^|[\s=,;\"'(@])({escaped}):\d{{2,5}}(?!\d)", text):
+        return True
+    if key is not None and _HOST_KEY.search(key.upper()):
+        items = [i.strip().split(":", 1)[0] for i in re.split(r"[,\s]+", text)]
+        return name in items
+    return False
+
+
+def _service_objects(objects: tuple[dict[str, Any], ...]) -> set[str]:
+    return {o["metadata"]["name"] for o in objects if o["kind"] == "Service"}
+
+
+def _enabled(outcome: ConvertOutcome, service: str) -> bool:
+    key = outcome.conversion.service_keys.get(service)
+    values = (outcome.conversion.values.services or {}).get(key or "")
+    return values is not None and values.enabled is not False
+
+
+def unresolved_names(outcome: ConvertOutcome) -> list[str]:
+    """Host names an enabled service uses that name another enabled service (its name,
+    container_name, hostname or network alias) but that no rendered Service carries."""
+    from kubealign.transform.naming import service_key
+
+    rendered = _service_objects(outcome.objects)
+    names: dict[str, str] = {}
+    for target in outcome.project.services:
+        if not _enabled(outcome, target.name):
+            continue
+        for name in {target.name, target.container_name, target.hostname,
+                     *(a for n in target.networks for a in n.aliases)}:
+            if name and re.fullmatch(r"[a-z]([-a-z0-9]*[a-z0-9])?", name):
+                names.setdefault(name, target.name)
+    defects = []
+    for user in outcome.project.services:
+        if not _enabled(outcome, user.name):
+            continue
+        texts: list[tuple[str | None, str]] = [(k, str(v)) for k, v in user.environment.items()
+                                               if v]
+        for command in (user.command, user.entrypoint):
+            if command is not None:
+                texts.extend((None, a) for a in command.argv)
+        for name, target in names.items():
+            if target == user.name or service_key(name) in rendered:
+                continue
+            for key, text in texts:
+                if _referenced(text, name, key):
+                    defects.append(f"unresolved service name {name!r} ({target}) used by "
+                                   f"{user.name} {key or 'command'}")
+                    break
+    return defects
+
+
+# --- claims (issue 11: "shared named volumes") ---------------------------------------------
+
+
+def missing_claims(outcome: ConvertOutcome) -> list[str]:
+    """Claims a pod mounts that the chart does not create (a StatefulSet's own claims come
+    from its volumeClaimTemplates; an external volume's claim is made outside the chart)."""
+    from kubealign.transform.naming import dns_label
+
+    created = {o["metadata"]["name"] for o in outcome.objects
+               if o["kind"] == "PersistentVolumeClaim"}
+    external = {dns_label(v.external_name or v.name) for v in outcome.project.volumes
+                if v.external}
+    defects = []
+    for ref, pod in _pod_specs(outcome.objects):
+        for volume in pod.get("volumes") or ():
+            claim = (volume.get("persistentVolumeClaim") or {}).get("claimName")
+            if claim and claim not in created and claim not in external:
+                defects.append(f"missing claim {claim!r} mounted by {ref}")
+    return defects
+
+
+# --- bind-mounted config directories ---------------------------------------------------------
+
+
+def _config_like(directory: Path) -> bool:
+    """A small folder of text files (what a ConfigMap can hold)."""
+    total, count = 0, 0
+    for path in directory.rglob("*"):
+        if path.is_symlink():
+            return False
+        if not path.is_file():
+            continue
+        count += 1
+        total += path.stat().st_size
+        if count > 200 or total > 900 * 1024:
+            return False
+        try:
+            path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+    return count > 0
+
+
+def unmounted_config_dirs(outcome: ConvertOutcome) -> list[str]:
+    """Bind-mounted folders of config (inside the project, small, text only, not a build
+    context) that the rendered pod does not mount at the same path."""
+    mounts: dict[str, set[str]] = {}
+    for obj in outcome.objects:
+        name = (obj["metadata"].get("labels") or {}).get("app.kubernetes.io/name")
+        for _ref, pod in _pod_specs((obj,)):
+            for container in pod.get("containers") or ():
+                mounts.setdefault(str(name), set()).update(
+                    m["mountPath"] for m in container.get("volumeMounts") or ())
+    root = Path(outcome.project.project_directory or ".").resolve()
+    defects = []
+    for service in outcome.project.services:
+        if not _enabled(outcome, service.name):
+            continue
+        context = None
+        if service.build is not None and service.build.context:
+            context = (root / service.build.context).resolve()
+        for mount in service.volumes:
+            if mount.type != "bind" or not mount.source:
+                continue
+            source = Path(mount.source).resolve()
+            if not source.is_dir() or root not in (source, *source.parents):
+                continue
+            if source in (context, root) or (source / "Dockerfile").exists():
+                continue
+            if not _config_like(source):
+                continue
+            key = outcome.conversion.service_keys.get(service.name, service.name)
+            if mount.target not in mounts.get(key, set()):
+                defects.append(f"config directory {source.relative_to(root)} of "
+                               f"{service.name} not mounted at {mount.target}")
+    return defects
+
+
+# --- edge routers --------------------------------------------------------------------------
+
+
+def unrouted_edge_routers(outcome: ConvertOutcome) -> list[str]:
+    """An edge router kubealign disabled must leave routing behind: the services it proxies
+    to are Ingress backends (and some Ingress exists at all)."""
+    from kubealign.transform.roles import Role
+
+    backends = {p["backend"]["service"]["name"] for o in outcome.objects
+                if o["kind"] == "Ingress" for rule in o["spec"].get("rules") or ()
+                for p in (rule.get("http") or {}).get("paths") or ()}
+    defects = []
+    for service, decision in sorted(outcome.conversion.roles.items()):
+        if decision.role is not Role.EDGE_ROUTER or _enabled(outcome, service):
+            continue
+        if not backends:
+            defects.append(f"edge router {service} disabled and no Ingress rendered")
+            continue
+        marker = " proxies to "
+        if marker in decision.evidence:
+            for target in decision.evidence.split(marker, 1)[1].split(", "):
+                key = outcome.conversion.service_keys.get(target, target)
+                if _enabled(outcome, target) and key not in backends:
+                    defects.append(f"edge router {service} disabled but {target} it proxies "
+                                   "to is no Ingress backend")
+    return defects
+
+
+def routing_defects(outcome: ConvertOutcome) -> list[str]:
+    """The routing classes of issue 11 (names, claims, config folders, edge routers)."""
+    return [*unresolved_names(outcome), *missing_claims(outcome),
+            *unmounted_config_dirs(outcome), *unrouted_edge_routers(outcome)]

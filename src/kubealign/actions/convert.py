@@ -131,7 +131,8 @@ def chart_tree(release: str) -> dict[str, bytes | str]:
 def with_boundary(options: ConversionOptions, boundary: ReadBoundary) -> ConversionOptions:
     """``options`` whose host-file readers ask ``boundary`` (None outside it)."""
     return dataclasses.replace(options, read_file=boundary.text_or_none,
-                               read_bytes=boundary.bytes_or_none)
+                               read_bytes=boundary.bytes_or_none,
+                               read_refusal=boundary.refusal)
 
 
 def build_files(project: Project, result: ConversionResult, release: str,

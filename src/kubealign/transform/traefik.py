@@ -294,8 +294,13 @@ def parse_traefik_labels(labels: Mapping[str, str]) -> TraefikConfig:
         port: int | None = None
         if service is not None:
             port = ports.get(service.lower())
-        elif len(ports) == 1:
+        elif len(set(ports.values())) == 1:
             port = next(iter(ports.values()))
+        elif name in ports:
+            # Traefik itself refuses the router; the service named like it is the best guess.
+            port = ports[name]
+            route_notes.append(f"router {name!r} names no service and several are defined: "
+                               f"assumed service {name!r} (port {port})")
         elif len(ports) > 1:
             route_notes.append(f"router {name!r} names no service and several are defined")
         resolver = settings.get("tls.certresolver")

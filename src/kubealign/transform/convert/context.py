@@ -77,7 +77,8 @@ class ProjectContext:
 
     @cached_property
     def port_references(self) -> PortReferences:
-        return PortReferences(self.project)
+        return PortReferences(self.project, self.options.read_file,
+                              self.options.read_refusal)
 
     @cached_property
     def awaited_to_complete(self) -> dict[str, str]:

@@ -20,6 +20,11 @@ def unbound_bytes(path: str) -> bytes | None:
     raise AssertionError(f"read of {path} with no read boundary")  # pragma: no cover
 
 
+def unbound_refusal(path: str) -> str | None:
+    """Placeholder boundary: :func:`bind_readers` replaces it before anything is asked."""
+    raise AssertionError(f"boundary of {path} asked with no read boundary")  # pragma: no cover
+
+
 @dataclass(frozen=True, slots=True)
 class ConversionOptions:
     release: str = "app"
@@ -48,11 +53,15 @@ class ConversionOptions:
     # project's own boundary, so no conversion ever reads a path outside the repository.
     read_file: Callable[[str], str | None] = field(default=unbound_text, compare=False)
     read_bytes: Callable[[str], bytes | None] = field(default=unbound_bytes, compare=False)
+    read_refusal: Callable[[str], str | None] = field(default=unbound_refusal, compare=False)
+    """Why a host path may not be read (the read boundary's reason), None when it may: a
+    folder is listed only when its path may be read, and a refused path says why."""
 
 
 def bind_readers(options: ConversionOptions, project_directory: str | None) -> ConversionOptions:
     """``options`` whose readers stay inside the read boundary of the project's repository."""
-    if options.read_file is not unbound_text and options.read_bytes is not unbound_bytes:
+    if (options.read_file is not unbound_text and options.read_bytes is not unbound_bytes
+            and options.read_refusal is not unbound_refusal):
         return options
     boundary = ReadBoundary.for_project(Path(project_directory or "."))
     return replace(
@@ -60,4 +69,6 @@ def bind_readers(options: ConversionOptions, project_directory: str | None) -> C
         read_file=boundary.text_or_none if options.read_file is unbound_text
         else options.read_file,
         read_bytes=boundary.bytes_or_none if options.read_bytes is unbound_bytes
-        else options.read_bytes)
+        else options.read_bytes,
+        read_refusal=boundary.refusal if options.read_refusal is unbound_refusal
+        else options.read_refusal)

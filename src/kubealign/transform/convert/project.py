@@ -18,7 +18,7 @@ from kubealign.transform.convert.network import (
 )
 from kubealign.transform.convert.options import ConversionOptions, bind_readers
 from kubealign.transform.convert.recorder import Recorder
-from kubealign.transform.convert.service import convert_service
+from kubealign.transform.convert.service import convert_service, unreachable_name
 from kubealign.transform.naming import dns_label
 from kubealign.transform.probes import env_reads_in_probe
 from kubealign.transform.roles import REPLACED_BY, RoleDecision, classify_service
@@ -68,8 +68,18 @@ def convert_project(project: Project, options: ConversionOptions | None = None) 
         ingress, extra_ports = ingress_from_labels(service, ctx, ports, rec, path)
         if extra_ports:
             kwargs["ports"] = (*ports, *extra_ports)
+        if ingress is not None and not kwargs.get("ports"):
+            # An Ingress routes to the Service, and a Service needs a port: without one the
+            # route has no backend, so it is dropped and the port asked for.
+            rec.finding("CNV203", Severity.MEDIUM, "routed by an ingress rule, but no port is "
+                        "known, so there is no Service to route to: the Ingress is not "
+                        "rendered", "labels", fix=f"add the port to {path}.ports and set "
+                        f"{path}.ingress.enabled: true")
+            ingress = dataclasses.replace(ingress, enabled=False)
         if ingress is not None:
             kwargs["ingress"] = ingress
+        if not kwargs.get("ports") and kwargs.get("kind") != "Job":
+            unreachable_name(service, ctx, rec, path)
         policy = network_policy(service, ctx, ingress is not None, rec, path)
         if policy is not None:
             kwargs["network_policy"] = policy

@@ -20,6 +20,7 @@ from kubealign.model.ledger import Disposition
 from kubealign.transform import values_model as vm
 from kubealign.transform.convert.context import ProjectContext
 from kubealign.transform.convert.dependencies import convert_dependencies
+from kubealign.transform.convert.implicit_ports import dockerfile_exposed
 from kubealign.transform.convert.recorder import Recorder
 from kubealign.transform.convert.storage import convert_storage
 from kubealign.transform.convert.workload import convert_workload, writable_paths
@@ -259,12 +260,30 @@ def _ports(service: Service, rec: Recorder, path: str) -> list[vm.Port]:
 
 def _inferred(service: Service, ctx: ProjectContext, rec: Recorder, path: str,
               known: set[int]) -> list[vm.Port]:
-    ports = [p for p in ctx.port_references.inferred_ports(service) if p.port not in known]
+    exposed = () if known or service.expose else dockerfile_exposed(service,
+                                                                    ctx.options.read_file)
+    ports = [p for p in ctx.port_references.inferred_ports(service, exposed)
+             if p.port not in known]
     if ports:
         rec.approximated("ports (inferred)", f"{path}.ports", "compose reaches any container "
                          "port on a shared network; the Service also gets " +
                          "; ".join(f"{p.port} ({p.evidence})" for p in ports))
     return [vm.Port(name=port_name("TCP", p.port), container_port=p.port) for p in ports]
+
+
+def unreachable_name(service: Service, ctx: ProjectContext, rec: Recorder,
+                      path: str) -> None:
+    """Other services reach this one by name, but no port is known, so no Service (and no
+    DNS name) can be made: say where it is used and how to give the port."""
+    users = ctx.port_references.referenced_by(service)
+    if not users:
+        return
+    shown = "; ".join(users[:3]) + (f" and {len(users) - 3} more" if len(users) > 3 else "")
+    rec.finding("CNV202", Severity.MEDIUM, f"reached by name ({shown}) but no port is known "
+                "(no ports/expose, no port in the references, no EXPOSE in its Dockerfile, no "
+                "known image): no Service is rendered, so the name does not resolve",
+                "image", fix=f"add the port it listens on to {path}.ports (or `expose:` in "
+                "compose)")
 
 
 def _expand(text: str) -> list[int]:
