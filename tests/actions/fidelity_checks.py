@@ -230,6 +230,7 @@ def fidelity_defects(outcome: ConvertOutcome) -> list[str]:
                 defects.append(f"hostAliases ip {alias.get('ip')!r} is no IP: {ref}")
     defects.extend(unresolved_names(outcome))
     defects.extend(missing_claims(outcome))
+    defects.extend(unmounted_config_dirs(outcome))
     return defects
 
 
@@ -375,7 +376,8 @@ def unmounted_config_dirs(outcome: ConvertOutcome) -> list[str]:
             if not _config_like(source):
                 continue
             key = outcome.conversion.service_keys.get(service.name, service.name)
-            if mount.target not in mounts.get(key, set()):
+            target = mount.target.rstrip("/")
+            if not any(m == target or m.startswith(f"{target}/") for m in mounts.get(key, ())):
                 defects.append(f"config directory {source.relative_to(root)} of "
                                f"{service.name} not mounted at {mount.target}")
     return defects

@@ -155,3 +155,114 @@ services:
 """, tmp_path)
     assert _ports(values, "site") == {4000}
     assert values["services"]["site"]["ingress"]["enabled"] is True
+
+
+# --- shared named volumes -----------------------------------------------------------------
+
+SHARED_WITH_STATEFULSET = """
+services:
+  db:
+    image: postgres:16
+    volumes: ["pgdata:/var/lib/postgresql/data"]
+  exporter:
+    image: ghcr.io/acme/exporter:1
+    volumes: ["pgdata:/data:ro"]
+volumes:
+  pgdata: {}
+"""
+
+
+def test_a_shared_volume_is_one_claim_for_every_user(tmp_path: Path) -> None:
+    result, values = convert(SHARED_WITH_STATEFULSET, tmp_path)
+    db, exporter = values["services"]["db"], values["services"]["exporter"]
+    assert db["kind"] == "StatefulSet"
+    assert db["persistence"]["pgdata"]["claimName"] == "db-pgdata"
+    assert exporter["persistence"]["pgdata"]["claimName"] == "db-pgdata"
+    assert db["persistence"]["pgdata"]["accessModes"] == ["ReadWriteMany"]
+    [top] = [e for e in result.ledger.entries if not e.service and e.key == "volumes"]
+    assert "one PersistentVolumeClaim 'db-pgdata' created by db" in top.note
+
+
+def test_a_single_statefulset_volume_is_its_claim_template(tmp_path: Path) -> None:
+    result, values = convert("""
+services:
+  db:
+    image: postgres:16
+    volumes: ["pgdata:/var/lib/postgresql/data"]
+volumes:
+  pgdata: {}
+""", tmp_path)
+    assert "claimName" not in values["services"]["db"]["persistence"]["pgdata"]
+    [top] = [e for e in result.ledger.entries if not e.service and e.key == "volumes"]
+    assert "volumeClaimTemplate of StatefulSet db" in top.note
+
+
+# --- bind-mounted folders -----------------------------------------------------------------
+
+
+def _config_tree(tmp_path: Path) -> None:
+    (tmp_path / "prometheus" / "rules").mkdir(parents=True)
+    (tmp_path / "prometheus" / "prometheus.yml").write_text("scrape_configs: []\n")
+    (tmp_path / "prometheus" / "rules" / "alerts.yml").write_text("groups: []\n")
+
+
+def test_a_config_folder_becomes_one_configmap_entry_per_file(tmp_path: Path) -> None:
+    _config_tree(tmp_path)
+    (tmp_path / "prometheus" / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\0\0")
+    result, values = convert("""
+services:
+  prometheus:
+    image: prom/prometheus:v2.53.0
+    volumes: ["./prometheus:/etc/prometheus:ro"]
+""", tmp_path)
+    files = values["services"]["prometheus"]["configFiles"]
+    assert {f["mountPath"]: f["content"] for f in files.values()} == {
+        "/etc/prometheus/prometheus.yml": "scrape_configs: []\n",
+        "/etc/prometheus/rules/alerts.yml": "groups: []\n"}
+    assert "rules_alerts.yml" in files
+    [binary] = _rules(result, "CNV204")
+    assert "logo.png" in binary
+    [entry] = [e for e in result.ledger.entries if e.key == "volumes" and e.service]
+    assert "2 file(s)" in entry.note and "logo.png (binary)" in entry.note
+
+
+def test_a_writable_data_folder_becomes_a_claim(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "state.json").write_text("{}")
+    _, values = convert("""
+services:
+  api:
+    image: ghcr.io/acme/api:1
+    volumes: ["./data:/app/data"]
+""", tmp_path)
+    api = values["services"]["api"]
+    assert api["persistence"]["data"]["mountPath"] == "/app/data"
+    assert "configFiles" not in api
+
+
+def test_a_folder_too_large_for_a_configmap_is_not_embedded(tmp_path: Path) -> None:
+    _config_tree(tmp_path)
+    result, values = convert("""
+services:
+  prometheus:
+    image: prom/prometheus:v2.53.0
+    volumes: ["./prometheus:/etc/prometheus:ro"]
+""", tmp_path, max_config_bytes=16)
+    assert "configFiles" not in values["services"]["prometheus"]
+    [entry] = [e for e in result.ledger.entries if e.key == "volumes" and e.service]
+    assert "too large" in entry.note
+
+
+def test_a_refused_host_path_says_why_and_offers_a_claim_or_hostpath(tmp_path: Path) -> None:
+    _config_tree(tmp_path)
+    result, values = convert("""
+services:
+  prometheus:
+    image: prom/prometheus:v2.53.0
+    volumes: ["./prometheus:/etc/prometheus:ro"]
+""", tmp_path, read_refusal=lambda path: "host path outside the repository")
+    assert "configFiles" not in values["services"]["prometheus"]
+    [entry] = [e for e in result.ledger.entries if e.key == "volumes" and e.service]
+    assert "prometheus: host path outside the repository" in entry.note
+    assert "PersistentVolumeClaim" in entry.note and "hostPath" in entry.note
+    assert str(tmp_path) not in entry.note

@@ -592,8 +592,10 @@ class PersistentVolume:
     claim_name: Annotated[
         str | None,
         Meta(
-            "Mount this existing claim instead of creating one (a volume shared with another "
-            "service, or made outside the chart).",
+            "Mount this claim instead of a claim of its own (a volume shared with another "
+            "service, or made outside the chart). Equal to `<service>-<name>`, the claim is "
+            "this service's: the chart creates it (also for a StatefulSet, then without a "
+            "volumeClaimTemplate) and the other services sharing the volume mount it.",
             pattern=DNS_SUBDOMAIN_PATTERN,
         ),
     ] = None

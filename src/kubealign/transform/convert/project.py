@@ -19,6 +19,7 @@ from kubealign.transform.convert.network import (
 from kubealign.transform.convert.options import ConversionOptions, bind_readers
 from kubealign.transform.convert.recorder import Recorder
 from kubealign.transform.convert.service import convert_service, unreachable_name
+from kubealign.transform.convert.storage import shared_claim_name
 from kubealign.transform.naming import dns_label
 from kubealign.transform.probes import env_reads_in_probe
 from kubealign.transform.roles import REPLACED_BY, RoleDecision, classify_service
@@ -111,7 +112,7 @@ def convert_project(project: Project, options: ConversionOptions | None = None) 
     project_rec = Recorder(None)
     external = _external_secrets(project, ctx, project_rec)
     stores, store_ref = _secret_stores(ctx, project_rec)
-    _top_level(project, ctx, project_rec)
+    _top_level(project, ctx, project_rec, services)
     values = vm.ChartValues(
         global_=vm.GlobalValues(
             part_of=_label_value(options.release),
@@ -444,7 +445,28 @@ def scrub_prose(secrets: SecretValues, entries: list[LedgerEntry], findings: lis
         comments[key] = secrets.scrub(comments[key])
 
 
-def _top_level(project: Project, ctx: ProjectContext, rec: Recorder) -> None:
+def _storage_model(volume: str, ctx: ProjectContext,
+                   services: dict[str, vm.ServiceValues]) -> str:
+    """Which objects hold a named volume, said once per volume in the ledger."""
+    users = ctx.volume_users.get(volume, [])
+    definition = ctx.volume(volume)
+    if definition is not None and definition.external:
+        return (f"existing claim {dns_label(definition.external_name or volume)!r} (external: "
+                "create it before deploying)")
+    if not users:
+        return "PersistentVolumeClaim (no service mounts it)"
+    if len(users) > 1:
+        return (f"one PersistentVolumeClaim {shared_claim_name(ctx, volume)!r} created by "
+                f"{ctx.volume_owner[volume]} and mounted by {', '.join(sorted(users))} "
+                "(ReadWriteMany)")
+    key = ctx.key_of(users[0])
+    if services[key].kind == "StatefulSet":
+        return f"volumeClaimTemplate of StatefulSet {key} (one claim per replica)"
+    return f"PersistentVolumeClaim {key}-{dns_label(volume, limit=42)}"
+
+
+def _top_level(project: Project, ctx: ProjectContext, rec: Recorder,
+               services: dict[str, vm.ServiceValues]) -> None:
     """Top-level networks, volumes and configs, each accounted for once."""
     for network in project.networks:
         span = network.origin
@@ -461,7 +483,7 @@ def _top_level(project: Project, ctx: ProjectContext, rec: Recorder) -> None:
             rec.record("networks", Disposition.CONVERTED, "services.*.networkPolicy",
                        f"{network.name}{detail} -> NetworkPolicies", span=span)
     for volume in project.volumes:
-        note = f"{volume.name} -> PersistentVolumeClaim"
+        note = f"{volume.name} -> {_storage_model(volume.name, ctx, services)}"
         if volume.driver or volume.driver_opts:
             rec.record("volumes", Disposition.APPROXIMATED, "services.*.persistence",
                        f"{note}; driver {volume.driver or 'options'} replaced by the "

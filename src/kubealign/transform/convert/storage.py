@@ -2,19 +2,24 @@
 
 Named volumes become PersistentVolumeClaims; a read-only bind-mounted *file* becomes a
 ConfigMap entry mounted at the same path with the same mode (the content is embedded so it
-arrives byte-identical); a bind-mounted *directory* is reported, never guessed at, because
-on a cluster there is no host checkout to mount. Secrets are only ever references.
+arrives byte-identical); a bind-mounted *folder* of configuration becomes one ConfigMap entry
+per text file at the same relative path, and a writable data folder a claim (on a cluster
+there is no host checkout to mount). Host paths are read through the read boundary only.
+Secrets are only ever references.
 """
 
 from __future__ import annotations
 
 import base64
+import os
+import re
 import stat
 from pathlib import Path
 from typing import Any
 
 from kubealign.model.compose import Service, VolumeMount
 from kubealign.model.findings import Severity
+from kubealign.model.source import relative_to
 from kubealign.transform import values_model as vm
 from kubealign.transform.convert.context import ProjectContext
 from kubealign.transform.convert.recorder import Recorder
@@ -147,7 +152,7 @@ def _mount(
         return "approximated", (f"{mount.target}: anonymous volume -> emptyDir (lost when the "
                                 "pod is replaced)")
     if mount.type == "bind" and mount.source:
-        return _bind(mount, service, ctx, rec, config_files)
+        return _bind(mount, service, ctx, rec, path, config_files, persistence)
     return "not-convertible", f"{mount.target}: {mount.type} mounts have no equivalent"
 
 
@@ -164,8 +169,12 @@ def _named_volume(mount: VolumeMount, service: Service, ctx: ProjectContext,
     claim = None
     if definition is not None and definition.external:
         claim = dns_label(definition.external_name or name)
-    elif shared and owner != service.name:
-        claim = f"{ctx.key_of(owner)}-{key}"
+    elif shared:
+        # One claim per volume, whatever kinds its users become: every user (the owner too)
+        # mounts `<owner>-<volume>`, which the owner's chart entry creates (a claim named after
+        # the service's own volume is the service's to create, also for a StatefulSet, which
+        # then mounts it instead of a per-replica volumeClaimTemplate).
+        claim = shared_claim_name(ctx, name)
     persistence[key] = vm.PersistentVolume(
         mount_path=mount.target,
         sub_path=sub_path,
@@ -180,29 +189,43 @@ def _named_volume(mount: VolumeMount, service: Service, ctx: ProjectContext,
                                 f"{claim!r} (create it before deploying)")
     if shared:
         return "approximated", (f"{mount.target}: volume {name!r} is shared by "
-                                f"{', '.join(sorted(users))}: ReadWriteMany storage needed")
+                                f"{', '.join(sorted(users))}: one claim {claim!r} created by "
+                                f"{owner}, ReadWriteMany (a storage class that supports it, "
+                                "or accessModes [ReadWriteOnce] with the pods on one node)")
     return "converted", f"{mount.target}: volume {name!r} -> PersistentVolumeClaim"
 
 
+def shared_claim_name(ctx: ProjectContext, volume: str) -> str:
+    """The one claim every user of a shared named volume mounts."""
+    owner = ctx.volume_owner[volume]
+    return f"{ctx.key_of(owner)}-{dns_label(volume, limit=42)}"
+
+
 def _bind(mount: VolumeMount, service: Service, ctx: ProjectContext, rec: Recorder,
-          config_files: dict[str, vm.ConfigFile]) -> tuple[str, str]:
+          path: str, config_files: dict[str, vm.ConfigFile],
+          persistence: dict[str, vm.PersistentVolume]) -> tuple[str, str]:
     assert mount.source is not None
     source = mount.source
     if source in _DOCKER_SOCKETS or mount.target in _DOCKER_SOCKETS:
         rec.finding("CNV201", Severity.HIGH, f"mounts the Docker socket {source}: there is no "
                     "Docker engine to talk to on Kubernetes", "volumes")
         return "not-convertible", f"{mount.target}: Docker socket"
+    shown = relative_to(source, ctx.project.project_directory)
+    refusal = ctx.options.read_refusal(source)
+    if refusal is not None:
+        return "not-convertible", (f"{mount.target}: {shown}: {refusal}; "
+                                   f"{_storage_choice(mount, path)}")
     host = Path(source)
     if host.is_dir():
-        return "not-convertible", (f"{mount.target}: bind-mounted directory {source} (source "
-                                   "code or data on the host): bake it into the image or use "
-                                   "a volume")
+        return _bind_dir(mount, service, ctx, rec, path, config_files, persistence)
     data = ctx.options.read_bytes(source) if host.is_file() else None
     if data is None:
-        return "not-convertible", f"{mount.target}: host path {source} is not in the repository"
-    if len(data) > ctx.options.max_config_bytes:
-        return "not-convertible", (f"{mount.target}: {source} is {len(data)} bytes, too large "
-                                   "for a ConfigMap")
+        return "not-convertible", (f"{mount.target}: host path {shown} does not exist in the "
+                                   f"repository (compose creates an empty folder); "
+                                   f"{_storage_choice(mount, path)}")
+    if len(data) + _config_bytes(config_files) > ctx.options.max_config_bytes:
+        return "not-convertible", (f"{mount.target}: {shown} is {len(data)} bytes, too large "
+                                   "for the service's ConfigMap")
     key = _config_key(Path(mount.target).name, config_files)
     mode = stat.S_IMODE(host.stat().st_mode) & 0o555
     config_files[key] = vm.ConfigFile(mount_path=mount.target, mode=mode, **_content(data))
@@ -210,6 +233,117 @@ def _bind(mount: VolumeMount, service: Service, ctx: ProjectContext, rec: Record
         return "converted", f"{mount.target}: file {host.name} -> ConfigMap (byte-identical)"
     return "approximated", (f"{mount.target}: file {host.name} -> ConfigMap, read-only now "
                             "(writes do not persist)")
+
+
+def _storage_choice(mount: VolumeMount, path: str) -> str:
+    """What to do with a host path the chart cannot carry: the two Kubernetes answers."""
+    return (f"give it a PersistentVolumeClaim ({path}.persistence.<name>.mountPath: "
+            f"{mount.target}) or mount a hostPath from the node yourself")
+
+
+# A writable folder with one of these names holds what the program writes (data, uploads,
+# logs): on a cluster that is a claim. Any other folder holds what it reads (configuration,
+# scripts, templates, code): a ConfigMap, as compose showed it the repository's files.
+_DATA_WORDS = re.compile(r"(^|[/._-])(data|storage|uploads?|logs?|cache|db|database|backups?|"
+                         r"media|state|output|volumes?|files|tmp|var|lib)([/._-]|$)",
+                         re.IGNORECASE)
+_MAX_DIR_FILES = 200
+
+
+def _bind_dir(mount: VolumeMount, service: Service, ctx: ProjectContext, rec: Recorder,
+              path: str, config_files: dict[str, vm.ConfigFile],
+              persistence: dict[str, vm.PersistentVolume]) -> tuple[str, str]:
+    """A bind-mounted folder: configuration becomes ConfigMap entries, one per file at the
+    same relative path (subfolders included); a writable data folder becomes a claim."""
+    assert mount.source is not None
+    root = Path(mount.source)
+    shown = relative_to(mount.source, ctx.project.project_directory)
+    written = not mount.read_only and bool(_DATA_WORDS.search(mount.target)
+                                           or _DATA_WORDS.search(root.name))
+    if written:
+        key = _unique(dns_label(root.name or "data", limit=42), set(persistence))
+        persistence[key] = vm.PersistentVolume(
+            mount_path=mount.target, size=ctx.options.default_volume_size,
+            storage_class=ctx.options.storage_class)
+        return "approximated", (f"{mount.target}: writable host folder {shown} -> "
+                                f"PersistentVolumeClaim ({path}.persistence.{key}), empty at "
+                                "first start: copy the folder's data into it if the program "
+                                "needs it")
+    files: list[tuple[str, bytes, int]] = []
+    skipped: list[str] = []
+    binary: list[str] = []
+    budget = ctx.options.max_config_bytes - _config_bytes(config_files)
+    total = 0
+    for folder, dirs, names in os.walk(root):  # symlinked folders are not followed
+        dirs.sort()
+        for name in sorted(names):
+            full = Path(folder) / name
+            rel = full.relative_to(root).as_posix()
+            if len(files) >= _MAX_DIR_FILES:
+                return "not-convertible", (f"{mount.target}: folder {shown} holds more than "
+                                           f"{_MAX_DIR_FILES} files: too many for a "
+                                           "ConfigMap; bake them into the image or "
+                                           + _storage_choice(mount, path))
+            reason = ctx.options.read_refusal(str(full))
+            data = ctx.options.read_bytes(str(full)) if reason is None else None
+            if data is None:
+                skipped.append(f"{rel} ({reason or 'not a readable regular file'})")
+                continue
+            if _is_binary(data):
+                binary.append(rel)
+                continue
+            total += len(data)
+            if total > budget:
+                return "not-convertible", (f"{mount.target}: folder {shown} holds more than "
+                                           f"{budget} bytes: too large for the service's "
+                                           "ConfigMap (1 MiB object limit); bake it into the "
+                                           "image or " + _storage_choice(mount, path))
+            files.append((rel, data, stat.S_IMODE(full.lstat().st_mode) & 0o555))
+    if binary:
+        rec.finding("CNV204", Severity.MEDIUM, f"bind-mounted folder {shown}: binary file(s) "
+                    f"{', '.join(binary[:5])}{' ...' if len(binary) > 5 else ''} not put in "
+                    f"the ConfigMap (configuration is text); the container does not see them "
+                    f"at {mount.target}", "volumes", fix="bake them into the image, or mount "
+                    "them from a volume")
+    if not files:
+        return "not-convertible", (f"{mount.target}: folder {shown} has no text file to put "
+                                   "in a ConfigMap; " + _storage_choice(mount, path))
+    for rel, data, mode in files:
+        key = _config_key(rel.replace("/", "_"), config_files)
+        config_files[key] = vm.ConfigFile(mount_path=f"{mount.target.rstrip('/')}/{rel}",
+                                          mode=mode, **_content(data))
+    note = (f"{mount.target}: folder {shown} -> ConfigMap, {len(files)} file(s) at the same "
+            "relative paths (files the image has in that folder stay visible, compose hides "
+            "them)")
+    if skipped or binary:
+        left = skipped + [f"{b} (binary)" for b in binary]
+        note += f"; not included: {', '.join(left[:5])}{' ...' if len(left) > 5 else ''}"
+    if not mount.read_only:
+        note += "; read-only now (writes do not persist)"
+    return ("converted" if mount.read_only and not skipped and not binary else "approximated",
+            note)
+
+
+def _unique(key: str, taken: set[str]) -> str:
+    candidate, n = key, 2
+    while candidate in taken:
+        candidate, n = f"{key}-{n}", n + 1
+    return candidate
+
+
+def _is_binary(data: bytes) -> bool:
+    if b"\0" in data:
+        return True
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+def _config_bytes(config_files: dict[str, vm.ConfigFile]) -> int:
+    """Bytes the service's ConfigMap already holds (base64 counted as stored)."""
+    return sum(len(f.content or "") + len(f.content_base64 or "") for f in config_files.values())
 
 
 def _config(source: str, target: str | None, mode: int | None, service: Service,
