@@ -231,6 +231,7 @@ def fidelity_defects(outcome: ConvertOutcome) -> list[str]:
     defects.extend(unresolved_names(outcome))
     defects.extend(missing_claims(outcome))
     defects.extend(unmounted_config_dirs(outcome))
+    defects.extend(unrouted_edge_routers(outcome))
     return defects
 
 

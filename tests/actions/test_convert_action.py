@@ -115,8 +115,11 @@ SPRAWL_FILES = sprawl_compose_files(SPRAWL) if SPRAWL.is_dir() else []
                          ids=[f"{p.parent.name}/{p.name}" for p in SPRAWL_FILES])
 def test_sprawl_environments_have_no_fidelity_defects(compose: Path, tmp_path: Path) -> None:
     """Issue 11's classes over every top-level environment of the sprawl repositories: values
-    files parse, no empty node selector value, every hostAliases IP parses. A conversion that
-    fails for another reason (another area's defect) is not this test's subject."""
+    files parse, no empty node selector value, every hostAliases IP parses, every name another
+    service uses has a Service, every mounted claim exists, bind-mounted config folders are
+    mounted, a disabled edge router leaves Ingress rules for the services it proxied to. A
+    conversion that fails for another reason (another area's defect) is not this test's
+    subject."""
     try:
         outcome = _convert(compose.parent, tmp_path / "out", compose.name)
     except Exception as err:

@@ -76,3 +76,31 @@ services:
     pod = _objects(outcome, "Deployment")["prometheus"]["spec"]["template"]["spec"]
     mounts = {m["mountPath"] for m in pod["containers"][0]["volumeMounts"]}
     assert "/etc/prometheus/prometheus.yml" in mounts
+
+
+def test_disabled_nginx_gateway_leaves_its_routes_as_ingress_rules(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    (project / "proxy").mkdir(parents=True)
+    (project / "proxy" / "nginx.conf").write_text(
+        "server {\n  listen 80;\n  location / {\n    proxy_pass http://backend:80;\n  }\n"
+        "  location /api/ {\n    proxy_pass http://api:8000;\n  }\n}\n")
+    outcome = _convert(tmp_path, """
+services:
+  proxy:
+    image: nginx
+    ports: ["80:80"]
+    volumes: ["./proxy/nginx.conf:/etc/nginx/conf.d/default.conf:ro"]
+    depends_on: [backend, api]
+  backend:
+    image: ghcr.io/acme/backend:1
+  api:
+    image: ghcr.io/acme/api:1
+""")
+    assert routing_defects(outcome) == []
+    assert "proxy" not in _objects(outcome, "Deployment")
+    ingresses = _objects(outcome, "Ingress")
+    rules = {(rule.get("host"), p["path"], p["backend"]["service"]["name"],
+              p["backend"]["service"]["port"]["number"])
+             for ing in ingresses.values() for rule in ing["spec"]["rules"]
+             for p in rule["http"]["paths"]}
+    assert rules == {(None, "/", "backend", 80), (None, "/api", "api", 8000)}

@@ -102,6 +102,11 @@ services:
   traefik:
     image: traefik:v3.2
     volumes: ["/var/run/docker.sock:/var/run/docker.sock:ro"]
+  web:
+    image: ghcr.io/acme/web:1
+    labels:
+      traefik.http.routers.web.rule: Host(`web.example.com`)
+      traefik.http.services.web.loadbalancer.server.port: "8080"
 volumes:
   pgdata: {}
 """,
@@ -148,11 +153,13 @@ services:
         tmp_path,
     )
     files = values["services"]["gateway"]["configFiles"]
-    assert files == {"portkey-config.json": {"mountPath": "/app/config/portkey-config.json",
-                                             "content": config.read_text(), "mode": 0o440}}
+    assert files["portkey-config.json"] == {"mountPath": "/app/config/portkey-config.json",
+                                            "content": config.read_text(), "mode": 0o440}
+    # The writable folder bind becomes ConfigMap entries too (tests/transform/test_routing.py).
+    assert files["portkey-config.json-2"]["mountPath"] == "/src/portkey-config.json"
     volumes = [e for e in result.ledger.entries if e.key == "volumes"]
-    assert volumes[0].disposition is Disposition.NOT_CONVERTIBLE
-    assert "bind-mounted directory" in volumes[0].note
+    assert volumes[0].disposition is Disposition.APPROXIMATED
+    assert "read-only now" in volumes[0].note
 
 
 def test_every_written_key_is_in_the_ledger(tmp_path: Path) -> None:

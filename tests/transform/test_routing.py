@@ -266,3 +266,137 @@ services:
     assert "prometheus: host path outside the repository" in entry.note
     assert "PersistentVolumeClaim" in entry.note and "hostPath" in entry.note
     assert str(tmp_path) not in entry.note
+
+
+# --- edge routers -------------------------------------------------------------------------
+
+
+def _ingress(values: dict[str, Any], service: str) -> dict[str, Any]:
+    ingress: dict[str, Any] = values["services"][service]["ingress"]
+    return ingress
+
+
+def test_nginx_gateway_becomes_the_ingress_rules_of_its_config(tmp_path: Path) -> None:
+    (tmp_path / "conf.d").mkdir()
+    (tmp_path / "conf.d" / "site.conf").write_text("""
+upstream api_pool { server api:8000; }
+server {
+  listen 443 ssl;
+  server_name shop.example.com;
+  location /api/ { proxy_pass http://api_pool; }
+  location = /healthz { return 200 'ok'; }
+  location / { proxy_pass http://web:3000; }
+}
+""")
+    result, values = convert("""
+services:
+  proxy:
+    image: nginx:1.27
+    ports: ["443:443"]
+    volumes: ["./conf.d:/etc/nginx/conf.d:ro"]
+  api:
+    image: ghcr.io/acme/api:1
+  web:
+    image: ghcr.io/acme/web:1
+""", tmp_path)
+    assert values["services"]["proxy"]["enabled"] is False
+    assert _ingress(values, "api")["hosts"] == [
+        {"host": "shop.example.com", "paths": [{"path": "/api", "pathType": "Prefix",
+                                                "port": 8000}]}]
+    assert _ingress(values, "web")["tls"][0]["hosts"] == ["shop.example.com"]
+    assert _ports(values, "api") == {8000} and _ports(values, "web") == {3000}
+    assert _rules(result, "CNV400") and not _rules(result, "CNV401")
+
+
+def test_nginx_without_server_name_gives_a_host_less_rule(tmp_path: Path) -> None:
+    (tmp_path / "nginx.conf").write_text(
+        "server {\n  listen 80;\n  location / {\n    proxy_pass http://backend:80;\n  }\n}\n")
+    _, values = convert("""
+services:
+  proxy:
+    image: nginx
+    volumes: ["./nginx.conf:/etc/nginx/conf.d/default.conf:ro"]
+    depends_on: [backend]
+  backend:
+    build: ./backend
+""", tmp_path)
+    assert values["services"]["proxy"]["enabled"] is False
+    assert _ingress(values, "backend")["hosts"] == [
+        {"paths": [{"path": "/", "pathType": "Prefix", "port": 80}]}]
+
+
+def test_a_router_whose_routes_cannot_be_translated_stays_a_workload(tmp_path: Path) -> None:
+    (tmp_path / "nginx.conf").write_text(
+        "server {\n  location ~ ^/api/(.*)$ {\n    proxy_pass http://backend:80;\n  }\n}\n")
+    result, values = convert("""
+services:
+  proxy:
+    image: nginx
+    ports: ["80:80"]
+    volumes: ["./nginx.conf:/etc/nginx/conf.d/default.conf:ro"]
+  backend:
+    image: ghcr.io/acme/backend:1
+    expose: ["80"]
+""", tmp_path)
+    assert values["services"]["proxy"].get("enabled") is not False
+    [kept] = _rules(result, "CNV401")
+    assert "regular expression" in kept
+
+
+def test_traefik_file_provider_routers_become_ingress_rules(tmp_path: Path) -> None:
+    (tmp_path / "dynamic.yml").write_text("""
+http:
+  routers:
+    app:
+      rule: Host(`app.example.com`) && PathPrefix(`/`)
+      service: app-svc
+  services:
+    app-svc:
+      loadBalancer:
+        servers:
+          - url: http://app:8080
+""")
+    _, values = convert("""
+services:
+  traefik:
+    image: traefik:v3.1
+    command: ["--providers.file.filename=/etc/traefik/dynamic.yml"]
+    volumes: ["./dynamic.yml:/etc/traefik/dynamic.yml:ro"]
+  app:
+    image: ghcr.io/acme/app:1
+""", tmp_path)
+    assert values["services"]["traefik"]["enabled"] is False
+    assert _ingress(values, "app")["hosts"] == [
+        {"host": "app.example.com", "paths": [{"path": "/", "pathType": "Prefix",
+                                               "port": 8080}]}]
+
+
+def test_traefik_with_nothing_to_route_stays_a_workload(tmp_path: Path) -> None:
+    result, values = convert("""
+services:
+  traefik:
+    image: traefik:v3.1
+    ports: ["80:80"]
+  app:
+    image: ghcr.io/acme/app:1
+""", tmp_path)
+    assert values["services"]["traefik"].get("enabled") is not False
+    assert _rules(result, "CNV401")
+
+
+def test_traefik_rule_without_host_gives_a_host_less_rule(tmp_path: Path) -> None:
+    _, values = convert("""
+services:
+  frontend:
+    image: traefik:2.6
+    command: --providers.docker
+  backend:
+    build: backend
+    labels:
+      - "traefik.enable=true"
+      - "traefik.http.routers.go.rule=Path(`/`)"
+      - "traefik.http.services.go.loadbalancer.server.port=80"
+""", tmp_path)
+    assert values["services"]["frontend"]["enabled"] is False
+    assert _ingress(values, "backend")["hosts"] == [
+        {"paths": [{"path": "/", "pathType": "Exact", "port": 80}]}]

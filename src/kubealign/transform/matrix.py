@@ -133,8 +133,9 @@ SERVICE_TREATMENTS: tuple[KeyTreatment, ...] = (
        "user names need a numeric UID for runAsNonRoot"),
     _t("userns_mode", "not-convertible", "-", "hostUsers is a cluster feature gate"),
     _t("uts", "not-convertible", "-"),
-    _t("volumes", "converted", "PVC (named), ConfigMap (read-only file binds), emptyDir (tmpfs)",
-       "bind-mounted directories are reported, not guessed"),
+    _t("volumes", "converted", "PVC (named; one shared claim per shared volume), ConfigMap "
+       "(bind-mounted config files and folders), PVC (writable data folders), emptyDir (tmpfs)",
+       "host paths outside the repository are not read: a claim or hostPath is offered"),
     _t("volumes_from", "not-convertible", "-", "put the containers in one pod"),
     _t("working_dir", "converted", "workingDir"),
 )

@@ -61,8 +61,11 @@ def virtual_services(values: Mapping[str, Any], namespace: str) -> list[dict[str
                 destination: dict[str, Any] = {"host": f"{target}.{namespace}.svc.cluster.local"}
                 if port:
                     destination["port"] = {"number": int(port)}
-                routes.append({"name": f"{host['host']}{path.get('path', '/')}",
-                               "match": [{**_match(path), "authority": {"exact": host["host"]}}],
+                # A host-less Ingress rule matches any authority: no authority match.
+                name = host.get("host")
+                authority = {"authority": {"exact": name}} if name else {}
+                routes.append({"name": f"{name or '*'}{path.get('path', '/')}",
+                               "match": [{**_match(path), **authority}],
                                "route": [{"destination": destination}]})
         if not routes:
             continue
@@ -72,6 +75,7 @@ def virtual_services(values: Mapping[str, Any], namespace: str) -> list[dict[str
             "metadata": {"name": key, "namespace": namespace,
                          "labels": {"app.kubernetes.io/component": key,
                                     "app.kubernetes.io/managed-by": "kubealign"}},
-            "spec": {"hosts": sorted({h["host"] for h in hosts}), "http": routes},
+            "spec": {"hosts": sorted({h.get("host") or target for h in hosts}),
+                     "http": routes},
         })
     return out

@@ -12,9 +12,11 @@ configuration does: it is an edge router when it proxies to other services of th
 from __future__ import annotations
 
 import enum
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from kubealign.model.compose import Project, Service
 
@@ -95,11 +97,13 @@ def classify_service(
     service: Service,
     project: Project,
     read_file: Callable[[str], str | None],
+    refusal: Callable[[str], str | None] | None = None,
 ) -> RoleDecision:
     """Decide whether ``service`` is an application or something Kubernetes replaces.
 
     ``read_file`` returns the text of a host file (bind mount or config source) or None; it
-    is how the configuration of an nginx/Caddy is inspected.
+    is how the configuration of an nginx/Caddy is inspected. With ``refusal`` (the read
+    boundary), the files of bind-mounted folders (an nginx ``conf.d``) are read too.
     """
     repository = _repository(service.image)
     if _matches(repository, _UPDATER_IMAGES):
@@ -112,7 +116,7 @@ def classify_service(
         return RoleDecision(Role.EDGE_ROUTER, f"image {repository}")
     if _matches(repository, _PROXY_CAPABLE):
         others = set(project.service_names) - {service.name}
-        for text, where in _config_texts(service, project, read_file):
+        for text, where in config_texts(service, project, read_file, refusal):
             targets = proxied_services(text, others)
             if targets:
                 names = ", ".join(sorted(targets))
@@ -122,15 +126,25 @@ def classify_service(
     return RoleDecision(Role.APPLICATION, "application image")
 
 
-def _config_texts(
-    service: Service, project: Project, read_file: Callable[[str], str | None]
+def config_texts(
+    service: Service, project: Project, read_file: Callable[[str], str | None],
+    refusal: Callable[[str], str | None] | None = None,
 ) -> list[tuple[str, str]]:
+    """(text, where) of the configuration a service mounts: bind-mounted files (and, given
+    the read boundary's ``refusal``, the files of bind-mounted folders) and ``configs``."""
     texts: list[tuple[str, str]] = []
     for mount in service.volumes:
-        if mount.type == "bind" and mount.source:
-            text = read_file(mount.source)
-            if text is not None:
-                texts.append((text, mount.source))
+        if mount.type != "bind" or not mount.source:
+            continue
+        if refusal is not None and refusal(mount.source) is None and Path(mount.source).is_dir():
+            for name in _folder_files(Path(mount.source)):
+                text = read_file(str(name))
+                if text is not None:
+                    texts.append((text, str(name)))
+            continue
+        text = read_file(mount.source)
+        if text is not None:
+            texts.append((text, mount.source))
     by_name = {c.name: c for c in project.configs}
     for ref in service.configs:
         definition = by_name.get(ref.source)
@@ -143,3 +157,18 @@ def _config_texts(
             if text is not None:
                 texts.append((text, definition.file))
     return texts
+
+
+_MAX_FOLDER_FILES = 100
+
+
+def _folder_files(root: Path) -> list[Path]:
+    """Regular files below ``root`` (symlinked folders not followed), at most a hundred."""
+    found: list[Path] = []
+    for folder, dirs, names in os.walk(root):
+        dirs.sort()
+        for name in sorted(names):
+            found.append(Path(folder) / name)
+            if len(found) >= _MAX_FOLDER_FILES:
+                return found
+    return found

@@ -209,11 +209,13 @@ class IngressPathSpec:
 @dataclass(frozen=True)
 class IngressHost:
     host: Annotated[
-        str,
+        str | None,
         Meta(
-            "Host name (may start with `*.`).", pattern=r"^(\*\.)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"
+            "Host name (may start with `*.`); absent: the rule matches any host (a Traefik "
+            "rule without `Host()`, an nginx server without `server_name`).",
+            pattern=r"^(\*\.)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$",
         ),
-    ]
+    ] = None
     paths: Annotated[
         tuple[IngressPathSpec, ...] | None,
         Meta("Paths routed to the service.", default="`/` with pathType Prefix"),

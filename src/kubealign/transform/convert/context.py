@@ -55,10 +55,15 @@ class ProjectContext:
                     if service.name not in users:
                         users.append(service.name)
         active = {s.name for s in self.project.services if self.project.is_active(s)}
+        writers: set[tuple[str, str]] = {
+            (m.source, s.name) for s in self.project.services for m in s.volumes
+            if m.type == "volume" and m.source and not m.read_only}
         for volume, users in self.volume_users.items():
-            # The owner's claim is what the others mount: an enabled service owns it, never
-            # one of a profile that is not active (its objects are not rendered).
-            self.volume_owner[volume] = sorted(users, key=lambda u: (u not in active, u))[0]
+            # The owner's claim is what the others mount: an enabled service owns it (one of
+            # a profile that is not active renders nothing), then one writing it (a database,
+            # not the backup job reading it), then the first by name: deterministic.
+            self.volume_owner[volume] = min(users, key=lambda u: (
+                u not in active, (volume, u) not in writers, u))
         # The Secret the store authenticates with is created by hand: no ExternalSecret may
         # write it, so a compose secret of the same name gets its own.
         reserved = {name for name, _key, _why in bootstrap_secrets(self.options.secrets)}

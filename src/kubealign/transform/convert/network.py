@@ -75,7 +75,7 @@ def ingress_from_labels(service: Service, ctx: ProjectContext, ports: tuple[vm.P
         rec.ignored(label_key, "traefik.enable=false or no router: not exposed")
         return None, []
     extra_ports: list[vm.Port] = []
-    hosts: dict[str, list[vm.IngressPathSpec]] = {}
+    hosts: dict[str | None, list[vm.IngressPathSpec]] = {}
     tls_hosts: list[str] = []
     resolvers: set[str] = set()
     notes: list[str] = list(config.notes)
@@ -89,10 +89,7 @@ def ingress_from_labels(service: Service, ctx: ProjectContext, ports: tuple[vm.P
             extra_ports.append(vm.Port(name=f"tcp-{port}", container_port=port))
             known.add(port)
         for rule in route.rules:
-            if rule.host is None:
-                notes.append(f"router {route.router!r} matches any host: give it a host")
-                continue
-            if not _HOST.match(rule.host):
+            if rule.host is not None and not _HOST.match(rule.host):
                 notes.append(f"router {route.router!r}: {rule.host!r} is not a valid host "
                              "name; rule not converted")
                 continue
@@ -101,7 +98,7 @@ def ingress_from_labels(service: Service, ctx: ProjectContext, ports: tuple[vm.P
                 path_spec = vm.IngressPathSpec(path=p.path, path_type=p.path_type, port=port)
                 if path_spec not in bucket:
                     bucket.append(path_spec)
-            if route.tls and rule.host not in tls_hosts:
+            if route.tls and rule.host is not None and rule.host not in tls_hosts:
                 tls_hosts.append(rule.host)
         if route.cert_resolver:
             resolvers.add(route.cert_resolver)
@@ -109,18 +106,9 @@ def ingress_from_labels(service: Service, ctx: ProjectContext, ports: tuple[vm.P
     if not hosts:
         rec.approximated(label_key, "", "; ".join(notes) or "no host to route")
         return None, extra_ports
-    key = ctx.key_of(service.name)
-    tls = (vm.IngressTls(hosts=tuple(sorted(tls_hosts)), secret_name=f"{key}-tls"),) \
-        if tls_hosts else None
-    issuer = ctx.options.cluster_issuer or (sorted(resolvers)[0] if resolvers else None)
-    spec = vm.IngressSpec(
-        enabled=True,
-        class_name=ctx.options.ingress_class or None,
-        cluster_issuer=dns_label(issuer) if issuer and tls else None,
-        hosts=tuple(vm.IngressHost(host=h, paths=tuple(p)) for h, p in sorted(hosts.items())),
-        tls=tls,
-    )
-    summary = (f"Traefik routers -> Ingress for {', '.join(sorted(hosts))}"
+    spec = ingress_spec(ctx, service.name, hosts, tls_hosts, resolvers)
+    shown = sorted(h or "any host" for h in hosts)
+    summary = (f"Traefik routers -> Ingress for {', '.join(shown)}"
                + (f"; cert resolver {', '.join(sorted(resolvers))} -> cert-manager "
                   "ClusterIssuer" if resolvers else ""))
     if notes:
@@ -128,6 +116,25 @@ def ingress_from_labels(service: Service, ctx: ProjectContext, ports: tuple[vm.P
     else:
         rec.converted(label_key, f"{path}.ingress", summary)
     return spec, extra_ports
+
+
+def ingress_spec(ctx: ProjectContext, service: str,
+                 hosts: dict[str | None, list[vm.IngressPathSpec]], tls_hosts: list[str],
+                 resolvers: set[str]) -> vm.IngressSpec:
+    """The Ingress of one service: one rule per host (the host-less rule last, as any host
+    matches it), TLS for the named hosts that had it."""
+    key = ctx.key_of(service)
+    tls = (vm.IngressTls(hosts=tuple(sorted(tls_hosts)), secret_name=f"{key}-tls"),) \
+        if tls_hosts else None
+    issuer = ctx.options.cluster_issuer or (sorted(resolvers)[0] if resolvers else None)
+    ordered = sorted(hosts.items(), key=lambda item: (item[0] is None, item[0] or ""))
+    return vm.IngressSpec(
+        enabled=True,
+        class_name=ctx.options.ingress_class or None,
+        cluster_issuer=dns_label(issuer) if issuer and tls else None,
+        hosts=tuple(vm.IngressHost(host=h, paths=tuple(p)) for h, p in ordered),
+        tls=tls,
+    )
 
 
 def _explicit_ingress(service: Service, path: str, rec: Recorder) -> vm.IngressSpec | None:

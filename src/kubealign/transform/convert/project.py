@@ -12,6 +12,7 @@ from kubealign.model.ledger import Disposition, Ledger, LedgerEntry
 from kubealign.model.source import SourceSpan, relative_to
 from kubealign.transform import values_model as vm
 from kubealign.transform.convert.context import ProjectContext
+from kubealign.transform.convert.gateway import route_gateway
 from kubealign.transform.convert.network import (
     ingress_from_labels,
     network_policy,
@@ -22,7 +23,7 @@ from kubealign.transform.convert.service import convert_service, unreachable_nam
 from kubealign.transform.convert.storage import shared_claim_name
 from kubealign.transform.naming import dns_label
 from kubealign.transform.probes import env_reads_in_probe
-from kubealign.transform.roles import REPLACED_BY, RoleDecision, classify_service
+from kubealign.transform.roles import REPLACED_BY, Role, RoleDecision, classify_service
 from kubealign.transform.secrets.inventory import SecretRequirement, requirement_order
 from kubealign.transform.secrets.providers import check_settings, provider_block, store_name
 from kubealign.transform.secrets.references import public_occurrences, reference_secrets
@@ -57,12 +58,13 @@ def convert_project(project: Project, options: ConversionOptions | None = None) 
     findings: list[Finding] = []
     comments: dict[str, str] = {}
     roles: dict[str, RoleDecision] = {}
+    routers: list[Service] = []
 
     for service in project.services:
         rec = Recorder(service)
         key = ctx.key_of(service.name)
         path = f"services.{key}"
-        role = classify_service(service, project, options.read_file)
+        role = classify_service(service, project, options.read_file, options.read_refusal)
         roles[service.name] = role
         kwargs = convert_service(service, ctx, rec)
         ports: tuple[vm.Port, ...] = kwargs.get("ports", ())
@@ -86,7 +88,10 @@ def convert_project(project: Project, options: ConversionOptions | None = None) 
             kwargs["network_policy"] = policy
         if not project.is_active(service):
             kwargs["enabled"] = False
-        if role.replaced and not options.enable_replaced:
+        if role.role is Role.EDGE_ROUTER and not options.enable_replaced \
+                and project.is_active(service):
+            routers.append(service)  # disabled below, once its routes are Ingress rules
+        elif role.replaced and not options.enable_replaced:
             kwargs["enabled"] = False
             rec.finding("CNV400", Severity.INFO, f"{role.role.value} ({role.evidence}): "
                         f"replaced by {REPLACED_BY[role.role]}; disabled (set {path}.enabled: "
@@ -97,13 +102,18 @@ def convert_project(project: Project, options: ConversionOptions | None = None) 
         comments[path] = f"compose service {service.name!r}" + (
             f" ({relative_to(origin.path, project.project_directory)}:{origin.line})"
             if origin else "")
-        if role.replaced:
+        if role.replaced and (role.role is not Role.EDGE_ROUTER
+                              or not project.is_active(service)):
             comments[path] += f"; {role.role.value}: disabled, replaced by {REPLACED_BY[role.role]}"
         if not project.is_active(service):
             comments[path] += (f"; profile {', '.join(service.profiles)} not active: disabled "
                                "(enabled: true turns it on)")
         entries.extend(rec.entries)
         findings.extend(rec.findings)
+
+    for router in routers:
+        _replace_edge_router(router, ctx, services, roles[router.name], entries, findings,
+                             comments)
 
     secrets = project_secret_values(project, ctx.options.read_bytes)
     for value, variable in ctx.secret_values.items():
@@ -141,6 +151,44 @@ def convert_project(project: Project, options: ConversionOptions | None = None) 
     )
 
 
+
+
+def _replace_edge_router(router: Service, ctx: ProjectContext,
+                         services: dict[str, vm.ServiceValues], role: RoleDecision,
+                         entries: list[LedgerEntry], findings: list[Finding],
+                         comments: dict[str, str]) -> None:
+    """Disable an edge router only once its routing exists as Ingress rules (from its own
+    configuration, or for Traefik from other services' labels); otherwise it stays a
+    workload, since disabling it would leave the services it routed to unreachable."""
+    rec = Recorder(router)
+    key = ctx.key_of(router.name)
+    path = f"services.{key}"
+    outcome = route_gateway(router, ctx, services)
+    services.update(outcome.services)
+    labelled = "traefik" in (router.image or "") and any(
+        s.ingress is not None and s.ingress.enabled for k, s in services.items() if k != key)
+    if outcome.routed:
+        note = "configuration -> Ingress rules " + ", ".join(outcome.routed)
+        if outcome.notes:
+            rec.approximated(outcome.config_key, "services.*.ingress",
+                             note + "; " + "; ".join(outcome.notes))
+        else:
+            rec.converted(outcome.config_key, "services.*.ingress", note)
+    if outcome.routed or labelled:
+        services[key] = dataclasses.replace(services[key], enabled=False)
+        rec.finding("CNV400", Severity.INFO, f"{role.role.value} ({role.evidence}): "
+                    f"replaced by {REPLACED_BY[role.role]}; disabled (set {path}.enabled: "
+                    "true to deploy it anyway)", "image")
+        comments[path] += f"; {role.role.value}: disabled, replaced by {REPLACED_BY[role.role]}"
+    else:
+        why = "; ".join(outcome.notes) or "no route in its configuration names a service"
+        rec.finding("CNV401", Severity.MEDIUM, f"{role.role.value} ({role.evidence}) kept as "
+                    f"a workload: its routing could not be turned into Ingress rules ({why})",
+                    "image", fix=f"write the Ingress rules in services.<key>.ingress, then set "
+                    f"{path}.enabled: false")
+        comments[path] += f"; {role.role.value}: kept, its routing is not yet Ingress rules"
+    entries.extend(rec.entries)
+    findings.extend(rec.findings)
 
 
 UNHANDLED_NOTE = "kubealign has no conversion rule for this key"
