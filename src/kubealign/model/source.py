@@ -6,6 +6,7 @@ Loaders return plain data plus a :class:`SourceMap` keyed by JSON pointer
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,6 +86,13 @@ def root_prefixes(root: str | None) -> tuple[str, ...]:
     ``sophia/kubealign.yaml`` loads files as ``/abs/sophia/...``)."""
     if not root:
         return ()
+    # Asked once per ledger line: resolving the root each time cost seconds per migrate.
+    return _prefixes(root, str(Path.cwd()))
+
+
+@functools.lru_cache(maxsize=64)
+def _prefixes(root: str, cwd: str) -> tuple[str, ...]:
+    del cwd  # part of the cache key only: a relative root means another folder elsewhere
     spellings = {root, str(Path(root).absolute()), str(Path(root).resolve())}
     return tuple(sorted({s.rstrip("/") + "/" for s in spellings if s.rstrip("/")},
                         key=lambda p: (-len(p), p)))

@@ -10,6 +10,7 @@ validator walks the data, so documents are sized from parser events before const
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -101,19 +102,23 @@ def _child(node: yaml.Node, token: str) -> yaml.Node | None:
     return None
 
 
-def line_of(text: str, document: int, tokens: tuple[str | int, ...]) -> int | None:
-    """1-based line of the deepest existing node on ``tokens`` in document ``document``.
-
-    Only called for objects that failed, so composing the text again costs nothing in the
-    common case.
-    """
+@functools.lru_cache(maxsize=16)
+def _composed(text: str) -> tuple[yaml.Node | None, ...] | None:
+    """The node trees of ``text``, composed once: every violation of every object of a
+    rendered template asks for its line (POL findings make that most objects)."""
     try:
-        nodes = list(yaml.compose_all(text, Loader=_BaseLoader))
+        return tuple(yaml.compose_all(text, Loader=_BaseLoader))
     except yaml.YAMLError:
         return None
-    if document >= len(nodes) or nodes[document] is None:
+
+
+def line_of(text: str, document: int, tokens: tuple[str | int, ...]) -> int | None:
+    """1-based line of the deepest existing node on ``tokens`` in document ``document``."""
+    nodes = _composed(text)
+    root = nodes[document] if nodes is not None and document < len(nodes) else None
+    if root is None:
         return None
-    node: yaml.Node = nodes[document]
+    node: yaml.Node = root
     for token in tokens:
         found = _child(node, str(token))
         if found is None:
