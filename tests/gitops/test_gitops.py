@@ -92,11 +92,17 @@ def test_an_unknown_gitops_form_is_a_usage_error(tmp_path: Path) -> None:
                                         repo_url="https://g/x.git", gitops_form="both"))
 
 
-def test_applicationset_lists_every_environment_with_its_value_files(
+def test_applicationset_lists_every_deployed_environment_with_its_value_files(
         istio: PlanConvertOutcome) -> None:
     appset = _load(istio, "gitops/applicationset.yaml")[0]
     elements = appset["spec"]["generators"][0]["list"]["elements"]
-    assert [e["environment"] for e in elements] == list(istio.plan.migration_order)
+    deployed = {e.name for e in istio.plan.environments if e.status.synced}
+    assert deployed and deployed != {e.name for e in istio.plan.environments}
+    assert [e["environment"] for e in elements] == [
+        name for name in istio.plan.migration_order if name in deployed]
+    for env in istio.plan.environments:  # every environment has its Application
+        app = _load(istio, f"gitops/applications/{env.name}.yaml")[0]
+        assert ("automated" in app["spec"]["syncPolicy"]) is env.status.synced, env.name
     assert all(e["valuesFile"] == f"values-{e['environment']}.yaml" for e in elements)
     spec = appset["spec"]["template"]["spec"]
     assert spec["source"]["repoURL"] == "https://git.example.com/sophia.git"

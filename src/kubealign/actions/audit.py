@@ -7,6 +7,7 @@ defines it, imported below.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -29,6 +30,7 @@ from kubealign.model.audit import (
     Summary,
 )
 from kubealign.model.findings import Finding, Severity
+from kubealign.model.inventory import Inventory
 from kubealign.rules.base import Rule
 from kubealign.rules.context import AuditContext, build_context
 from kubealign.rules.debt import action_plan, before_after, tech_debt
@@ -148,15 +150,18 @@ def build_report(ctx: AuditContext, *, root_name: str) -> AuditReport:
     )
 
 
-def audit(root: Path, progress: Callable[[str], None] | None = None) -> AuditReport:
+def audit(root: Path, progress: Callable[[str], None] | None = None, *,
+          inventory: Inventory | None = None) -> AuditReport:
     """Audit the repository at ``root``. Raises UsageError when it is not a directory.
-    ``progress`` is told each stage as it starts (the CLI shows it on stderr)."""
+    ``progress`` is told each stage as it starts (the CLI shows it on stderr); ``inventory``
+    is the repository's inventory when the caller already walked it."""
     step = progress or (lambda _stage: None)
     if not root.is_dir():
         raise UsageError("expected a repository directory", path=root)
     name = root.resolve().name
     step("reading the repository")
-    inventory = build_inventory(root, display_root=name)
+    inventory = (build_inventory(root, display_root=name) if inventory is None
+                 else dataclasses.replace(inventory, root=name))
     step(f"loading {len(inventory.artifacts)} files")
     ctx = build_context(root, inventory)
     step("running the rules")

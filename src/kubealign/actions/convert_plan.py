@@ -33,6 +33,7 @@ from kubealign.errors import ConvertError, HelmError, UsageError
 from kubealign.load.boundary import ReadBoundary
 from kubealign.model.compose import Project
 from kubealign.model.findings import Finding, Severity
+from kubealign.model.inventory import Inventory
 from kubealign.model.plan import Environment, Plan, PlanSource
 from kubealign.transform.cluster import apply_node_pools, environment_gpus_for_all
 from kubealign.transform.consolidate import (
@@ -87,6 +88,8 @@ class PlanConvertRequest:
     gitops_form: str = "applicationset"
     """``applicationset`` (one ApplicationSet) or ``applications`` (one Application per
     environment). Only one is written: both create Applications with the same names."""
+    inventory: Inventory | None = None
+    """The repository's inventory when the caller already walked it (migrate)."""
 
 
 def is_policy(violation: Violation) -> bool:
@@ -269,7 +272,7 @@ def _convert_plan(request: PlanConvertRequest, session: OutputSession,
         requirements, dict.fromkeys(converted, request.options.secrets),
         title=f"{plan.release}", root=str(root))
     files.update(cluster_files(plan, {n: p for n, (p, _, _) in converted.items()}))
-    keel = _keel_workloads(root)
+    keel = _keel_workloads(root, request.inventory)
     extra, notes, gitops_doc = _gitops_files(plan, request, root, variants, keel)
     if gitops_doc is not None:
         files["gitops/README.md"] = gitops_doc
@@ -356,14 +359,15 @@ def required_values(values: Mapping[str, Any]) -> list[str]:
     return out
 
 
-def _keel_workloads(root: Path) -> list[KeelWorkload]:
+def _keel_workloads(root: Path, inventory: Inventory | None) -> list[KeelWorkload]:
     from kubealign.actions.inventory import build_inventory
     from kubealign.load.yaml_safe import load_yaml_documents, read_text_file
     from kubealign.model.inventory import ArtifactKind
     from kubealign.transform.gitops import keel_workloads
 
     documents: list[tuple[str, int | None, Mapping[str, Any]]] = []
-    for artifact in build_inventory(root).by_kind(ArtifactKind.KUBERNETES_MANIFEST):
+    walked = inventory if inventory is not None else build_inventory(root)
+    for artifact in walked.by_kind(ArtifactKind.KUBERNETES_MANIFEST):
         text = read_text_file(root / artifact.path, display=artifact.path)
         if "keel.sh/" not in text:
             continue
@@ -399,7 +403,7 @@ def _gitops_files(plan: Plan, request: PlanConvertRequest, root: Path,
     chart_path, guessed = _chart_path(plan, request, root)
     git = GitSource(repo, request.revision or plan.gitops.target_revision, chart_path)
     targets = [EnvironmentTarget(e.name, plan.namespace_of(e),
-                                 ("values.yaml", f"values-{e.name}.yaml"))
+                                 ("values.yaml", f"values-{e.name}.yaml"), e.status.synced)
                for e in plan.environments]
     if request.gitops_form not in GITOPS_FORMS:
         raise UsageError(f"unknown GitOps form {request.gitops_form!r}; expected one of "
@@ -418,6 +422,11 @@ def _gitops_files(plan: Plan, request: PlanConvertRequest, root: Path,
                 images.setdefault(str(repository), key)
     updater = image_updater(plan, git, keel, images, [e.name for e in plan.environments])
     notes = []
+    waiting = [f"{e.name} ({e.status.value})" for e in plan.environments if not e.status.synced]
+    if waiting:
+        notes.append(f"gitops: not synced automatically (nothing deploys them today; their "
+                     f"Applications wait for a manual sync, the ApplicationSet leaves them "
+                     f"out): {', '.join(waiting)}")
     if guessed:
         notes.append(f"gitops: the output folder is outside the repository, so Argo CD's chart "
                      f"path {chart_path!r} is a guess; commit the chart and pass --chart-path "

@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,7 +45,8 @@ from kubealign.emit.plan_document import set_root
 from kubealign.emit.plan_yaml import render_plan
 from kubealign.errors import KubealignError, UsageError
 from kubealign.load.yaml_safe import read_text_file
-from kubealign.model.plan import PLAN_FILE_NAME
+from kubealign.model.inventory import Inventory
+from kubealign.model.plan import PLAN_FILE_NAME, EnvironmentStatus, Plan
 from kubealign.transform.plan.codec import read_plan_text
 from kubealign.validate.results import ObjectResult, ValidationReport, Violation
 from kubealign.validate.schemas import DEFAULT_KUBE_VERSION, resolve_version
@@ -112,8 +114,17 @@ def schema_violations(result: ObjectResult) -> list[Violation]:
     return [v for v in result.violations if not is_policy(v)]
 
 
-def _inventory_step(request: MigrateRequest, session: OutputSession) -> StepResult:
-    inventory = build_inventory(request.path)
+@dataclass
+class _Shared:
+    """What one step computes and later steps reuse (the walk of a large repository is
+    seconds; it is done once)."""
+
+    inventory: Inventory | None = None
+
+
+def _inventory_step(request: MigrateRequest, session: OutputSession,
+                    shared: _Shared) -> StepResult:
+    inventory = shared.inventory = build_inventory(request.path)
     session.write("inventory.json", inventory_to_json(inventory))
     counts = ", ".join(
         f"{count} {kind.value}" for kind, count in inventory.counts().items() if count
@@ -126,7 +137,7 @@ def _inventory_step(request: MigrateRequest, session: OutputSession) -> StepResu
     )
 
 
-def _plan_step(request: MigrateRequest, session: OutputSession,
+def _plan_step(request: MigrateRequest, session: OutputSession, shared: _Shared,
                previous: str | None = None) -> StepResult:
     """The repository's plan, else a detected one, kept as ``DIR/kubealign.yaml``.
 
@@ -141,7 +152,8 @@ def _plan_step(request: MigrateRequest, session: OutputSession,
         session.write(PLAN_FILE_NAME, set_root(text, root_from(request.out, own_root),
                                                str(existing)))
         return StepResult("plan", "done", f"using the repository's plan {existing}", (kept,))
-    detected = detect_and_write_plan(request.path, out=kept, write=False, previous=previous)
+    detected = detect_and_write_plan(request.path, out=kept, write=False, previous=previous,
+                                     inventory=shared.inventory)
     plan = detected.plan
     if not plan.environments:
         # A plan without environments is one kubealign itself refuses: none is written; the
@@ -163,7 +175,7 @@ def _plan_step(request: MigrateRequest, session: OutputSession,
         "plan",
         "done",
         f"detected {len(plan.environments)} environments "
-        f"({', '.join(e.name for e in plan.environments)}), base {plan.base}, "
+        f"({', '.join(e.name for e in plan.environments)}; {_statuses(plan)}), base {plan.base}, "
         f"{len(plan.node_pools)} GPU node pool(s){ambiguous}",
         tuple(artifacts),
     )
@@ -179,6 +191,13 @@ def _kept_plan(out: Path) -> str | None:
         return None
 
 
+def _statuses(plan: Plan) -> str:
+    """``3 deployed, 1 documented, 2 dead``: what the repository really runs."""
+    counts = Counter(env.status for env in plan.environments)
+    return ", ".join(f"{counts[status]} {status.value}" for status in EnvironmentStatus
+                     if counts[status])
+
+
 def _create(target: Path, text: str) -> None:
     """Write a new file into the repository (``--keep-plan``), never replacing one."""
     try:
@@ -190,8 +209,8 @@ def _create(target: Path, text: str) -> None:
         raise UsageError(f"cannot write the detected plan: {exc.strerror}", path=target) from None
 
 
-def _audit_step(request: MigrateRequest, session: OutputSession) -> StepResult:
-    report = audit(request.path)
+def _audit_step(request: MigrateRequest, session: OutputSession, shared: _Shared) -> StepResult:
+    report = audit(request.path, inventory=shared.inventory)
     renderers = {**AUDIT_RENDERERS, **AUDIT_FORMATS}
     # The reports sit in --out; their file links must reach the repository from there.
     prefix = link_prefix(request.path, request.out)
@@ -295,13 +314,14 @@ def migrate(request: MigrateRequest, *, progress: Progress = lambda _: None) -> 
         # The plan an earlier run kept (and the user may have edited) is read before the
         # first commit replaces DIR: re-planning merges with it.
         previous = _kept_plan(request.out)
+        shared = _Shared()
         independent = (("inventory", _inventory_step),
                        ("plan", functools.partial(_plan_step, previous=previous)),
                        ("audit", _audit_step))
         for name, step in independent:
             progress(name)
             try:
-                steps.append(step(request, session))
+                steps.append(step(request, session, shared))
             except KubealignError as exc:
                 session.discard()  # half a step is not kept
                 steps.append(_failed(name, exc))
@@ -321,7 +341,8 @@ def migrate(request: MigrateRequest, *, progress: Progress = lambda _: None) -> 
                 outcome = convert_plan(
                     PlanConvertRequest(out=request.out, plan=request.out / PLAN_FILE_NAME,
                                        environ=environ, kube_version=request.kube_version,
-                                       allow_paths=request.allow_paths, policies=True),
+                                       allow_paths=request.allow_paths, policies=True,
+                                       inventory=shared.inventory),
                     session=session, checkpoint=session.commit)
             except KubealignError as exc:
                 session.discard()

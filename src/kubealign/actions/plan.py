@@ -17,6 +17,7 @@ from kubealign.emit.plan_yaml import render_plan
 from kubealign.errors import KubealignError, PlanError, UsageError
 from kubealign.load.yaml_safe import load_yaml_file, read_text_file
 from kubealign.model.compose import Project
+from kubealign.model.inventory import Inventory
 from kubealign.model.plan import PLAN_FILE_NAME, Plan, PlanSource
 from kubealign.transform.plan.codec import check_plan_files, read_plan_file, read_plan_text
 from kubealign.transform.plan.detect import DetectedPlan, detect_plan
@@ -53,18 +54,20 @@ def _reader(root: Path) -> tuple[Any, Any, Any]:
     return read_yaml, read_text, load
 
 
-def detect(root: Path) -> DetectedPlan:
-    """The detected plan of the repository at ``root`` (nothing written)."""
+def detect(root: Path, *, inventory: Inventory | None = None) -> DetectedPlan:
+    """The detected plan of the repository at ``root`` (nothing written); ``inventory``: its
+    inventory when the caller already walked it."""
     if not root.is_dir():
         raise UsageError("repository path is not a directory", path=root)
-    inventory = build_inventory(root)
+    inventory = inventory if inventory is not None else build_inventory(root)
     read_yaml, read_text, load = _reader(root)
     return detect_plan(inventory, read_yaml=read_yaml, read_text=read_text, load=load,
                        root_name=root.resolve().name)
 
 
 def plan(root: Path, *, out: Path | None = None, write: bool = True,
-         replace: bool = False, previous: str | None = None) -> PlanOutcome:
+         replace: bool = False, previous: str | None = None,
+         inventory: Inventory | None = None) -> PlanOutcome:
     """Detect and (unless ``write`` is false) write ``out`` (default ``ROOT/kubealign.yaml``).
 
     An existing plan file is merged with, not overwritten (``emit.plan_merge``: the user's
@@ -72,9 +75,10 @@ def plan(root: Path, *, out: Path | None = None, write: bool = True,
     writes the fresh plan instead. The file is rewritten only when the merge changed it,
     and never when no environment could be loaded (``path`` is then None). ``previous`` is
     the text to merge with when the caller read the file already (migrate reads
-    ``DIR/kubealign.yaml`` before its first step replaces ``DIR``).
+    ``DIR/kubealign.yaml`` before its first step replaces ``DIR``); ``inventory`` is the
+    repository's inventory when the caller already walked it.
     """
-    detected = detect(root)
+    detected = detect(root, inventory=inventory)
     target = out if out is not None else root / PLAN_FILE_NAME
     planned = dataclasses.replace(detected.plan, root=root_from(target.parent, root))
     text = render_plan(planned, detected.notes)

@@ -27,9 +27,12 @@ _SECTION_HELP = {
            "`nvidia.com/gpu.product` to select GPU Feature Discovery labels, then give each pool "
            "its product as `label`).",
     "gitops": "Where Argo CD finds the generated chart (flags --repo-url/--revision win).",
-    "environments": "One entry per environment: compose files in `-f` order, their project "
-                    "directory, variables files (`--env-file`), profiles, and the GPU node pool "
-                    "(`servicePools` pins one service to another pool).",
+    "environments": "One entry per environment: the compose chain a script, Makefile, CI job "
+                    "or doc runs (files in `-f` order, project directory, `--env-file`, "
+                    "profiles; `invokedBy` says where), the GPU node pool (`servicePools` pins "
+                    "one service to another pool) and `status`: deployed (Argo CD syncs it), "
+                    "documented, referenced (a live script names the file) or dead (nothing "
+                    "runs it); only deployed environments are synced automatically.",
     "nodePools": "GPU node pools: `kubealign cluster` prints the labels and taints they need.",
     "services": "One service under different names: `names` maps environment -> compose name "
                 "converted under the entry's name. Delete an entry to keep the names apart.",

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 from kubealign.model.artifacts import (
     DeployCommand,
@@ -236,6 +236,36 @@ _COMPOSE_KINDS: dict[str, DeployKind] = {
     "pull": DeployKind.COMPOSE_PULL,
     "build": DeployKind.COMPOSE_BUILD,
 }
+
+
+COMPOSE_VARIABLES: frozenset[str] = frozenset(
+    {"COMPOSE_FILE", "COMPOSE_PROFILES", "COMPOSE_PROJECT_NAME", "COMPOSE_ENV_FILES",
+     "COMPOSE_PATH_SEPARATOR"})
+"""Variables the compose CLI reads in place of ``-f``, ``--profile``, ``-p``, ``--env-file``."""
+_COMPOSE_FLAG_OF = {"COMPOSE_PROFILES": "profile", "COMPOSE_PROJECT_NAME": "project",
+                    "COMPOSE_ENV_FILES": "env-file"}
+
+
+def with_compose_environment(command: DeployCommand, environ: Mapping[str, str]
+                             ) -> DeployCommand:
+    """A compose command as the CLI runs it with ``environ``: ``COMPOSE_FILE`` stands for
+    ``-f`` (split on ``COMPOSE_PATH_SEPARATOR``, ``:`` by default) when no ``-f`` is given,
+    the other variables for their flags; a flag on the command line wins."""
+    if not command.kind.value.startswith("compose-") or not environ:
+        return command
+    files = command.files
+    params = list(command.params)
+    separator = environ.get("COMPOSE_PATH_SEPARATOR") or ":"
+    if not files and environ.get("COMPOSE_FILE"):
+        files = tuple(f for f in environ["COMPOSE_FILE"].split(separator) if f)
+        params.append(("from-variable", "COMPOSE_FILE"))
+    for variable, flag in _COMPOSE_FLAG_OF.items():
+        value = environ.get(variable)
+        if value and not command.param_values(flag):
+            split = "," if flag != "project" else "\0"
+            params += [(flag, item) for item in value.split(split) if item]
+            params.append(("from-variable", variable))
+    return replace(command, files=files, params=tuple(params))
 
 
 def _compose(words: tuple[str, ...], args: Sequence[str], line: int) -> DeployCommand:
@@ -581,8 +611,11 @@ def classify(
     function: str | None = None,
     in_heredoc: bool = False,
     remote_host: str | None = None,
+    compose_env: Mapping[str, str] | None = None,
 ) -> DeployCommand | None:
-    """The deployment action ``words`` performs, or None for ordinary commands."""
+    """The deployment action ``words`` performs, or None for ordinary commands;
+    ``compose_env`` holds the ``COMPOSE_*`` variables in effect (see
+    :func:`with_compose_environment`)."""
     stripped = strip_wrappers(words)
     if not stripped:
         return None
@@ -597,6 +630,8 @@ def classify(
         command = DeployCommand(
             DeployKind.SCRIPT_CALL, stripped, line, files=(call.target,), params=params
         )
+    if compose_env:
+        command = with_compose_environment(command, compose_env)
     return DeployCommand(
         command.kind,
         command.argv,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from tree_sitter import Language, Node, Parser
 
 from kubealign.errors import LoadError
 from kubealign.load.deploy_commands import (
+    COMPOSE_VARIABLES,
     SHELLS,
     LiteralScan,
     classify,
@@ -138,6 +139,8 @@ class _Collector:
     functions: list[FunctionDef] = field(default_factory=list)
     strict: _StrictState = field(default_factory=_StrictState)
     error_lines: set[int] = field(default_factory=set)
+    compose_env: dict[str, str] = field(default_factory=dict)
+    """``COMPOSE_FILE``/``COMPOSE_PROFILES``/... assigned so far: compose reads them."""
 
     # ------------------------------------------------------------------ literals
 
@@ -189,11 +192,17 @@ class _Collector:
         if body is not None:
             self.visit(body, replace(ctx, function=name, top_level=False))
 
-    def assignment(self, node: Node, ctx: _Context) -> None:
+    def assignment(self, node: Node, ctx: _Context, prefix: dict[str, str] | None = None
+                   ) -> None:
+        """``NAME=value`` (``prefix``: written before a command, so only for that command)."""
         name_node = node.child_by_field_name("name")
         value_node = node.child_by_field_name("value")
         if value_node is None:
             return
+        if name_node is not None and _text(name_node) in COMPOSE_VARIABLES and \
+                value_node.type in {"word", "string", "raw_string"}:
+            target = self.compose_env if prefix is None else prefix
+            target[_text(name_node)] = _unquote(value_node)
         if name_node is not None and value_node.type in {"word", "string", "raw_string", "number"}:
             value = _unquote(value_node)
             scan = scan_assignment(
@@ -226,10 +235,11 @@ class _Collector:
     def command(self, node: Node, ctx: _Context) -> tuple[str, ...]:
         words: list[str] = []
         word_nodes: list[Node] = []
+        prefix: dict[str, str] = {}
         for index, child in enumerate(node.children):
             field_name = node.field_name_for_child(index)
             if child.type == "variable_assignment":
-                self.assignment(child, ctx)
+                self.assignment(child, ctx, prefix)
             elif child.type == "command_name":
                 target = child.children[0] if child.children else child
                 words.append(self.word(target, ctx))
@@ -240,11 +250,12 @@ class _Collector:
             else:
                 self.visit(child, ctx)
         if words:
-            self.simple_command(tuple(words), word_nodes, node, ctx)
+            self.simple_command(tuple(words), word_nodes, node, ctx, prefix)
         return tuple(words)
 
     def simple_command(
-        self, words: tuple[str, ...], word_nodes: Sequence[Node], node: Node, ctx: _Context
+        self, words: tuple[str, ...], word_nodes: Sequence[Node], node: Node, ctx: _Context,
+        prefix: Mapping[str, str] | None = None,
     ) -> None:
         line = ctx.line_of(node)
         self.commands.append(
@@ -258,6 +269,7 @@ class _Collector:
             function=ctx.function,
             in_heredoc=ctx.in_heredoc,
             remote_host=ctx.remote_host,
+            compose_env={**self.compose_env, **(prefix or {})},
         )
         if deploy is not None:
             self.deploys.append(deploy)

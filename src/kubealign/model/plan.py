@@ -29,6 +29,24 @@ class EnvironmentKind(enum.Enum):
     """A stack deployed with ``docker stack deploy``."""
 
 
+class EnvironmentStatus(enum.Enum):
+    """Whether the repository runs an environment today, from the evidence it holds."""
+
+    DEPLOYED = "deployed"
+    """A script, Makefile target or CI job runs its compose chain."""
+    DOCUMENTED = "documented"
+    """Only a doc shows the command that runs it."""
+    REFERENCED = "referenced"
+    """No command kubealign can read runs it, but a live script or workflow names its file."""
+    DEAD = "dead"
+    """Nothing runs it and nothing live names it: a variant left behind."""
+
+    @property
+    def synced(self) -> bool:
+        """Argo CD syncs it automatically: only what is deployed today."""
+        return self is EnvironmentStatus.DEPLOYED
+
+
 @dataclass(frozen=True, slots=True)
 class Environment:
     name: str
@@ -47,6 +65,10 @@ class Environment:
     """(canonical service name, pool) for GPU services placed on a specific pool."""
     gpus_for_all: int | None = None
     """What compose ``count: all`` becomes here (GPUs per node of the pool)."""
+    status: EnvironmentStatus = EnvironmentStatus.DEPLOYED
+    """A plan written by hand names what its author deploys; detection says what it found."""
+    invoked_by: tuple[str, ...] = ()
+    """``file:line`` of the commands that run this chain (scripts, Makefiles, CI, docs)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,9 @@ class EnvironmentTarget:
     namespace: str
     value_files: tuple[str, ...]
     """Relative to the chart folder, in order (last wins)."""
+    synced: bool = True
+    """Argo CD syncs it automatically (deployed today); else its Application waits for a
+    manual sync and the ApplicationSet leaves it out."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,15 +37,18 @@ class GitSource:
     chart_path: str
 
 
-def _sync_policy() -> dict[str, Any]:
+def _sync_policy(automated: bool = True) -> dict[str, Any]:
     # Prune and self-heal: Git is the only source of truth; waves order config before workloads
-    # inside the chart (SecretStore -2, ExternalSecret -1, the rest 0).
-    return {"automated": {"prune": True, "selfHeal": True},
-            "syncOptions": list(SYNC_OPTIONS)}
+    # inside the chart (SecretStore -2, ExternalSecret -1, the rest 0). An environment nothing
+    # deploys today is not started by merely applying the Application.
+    policy: dict[str, Any] = {"syncOptions": list(SYNC_OPTIONS)}
+    if automated:
+        policy = {"automated": {"prune": True, "selfHeal": True}, **policy}
+    return policy
 
 
-def _spec(plan: Plan, source: GitSource, value_files: Sequence[str], namespace: str
-          ) -> dict[str, Any]:
+def _spec(plan: Plan, source: GitSource, value_files: Sequence[str], namespace: str,
+          automated: bool = True) -> dict[str, Any]:
     return {
         "project": plan.gitops.project,
         "source": {
@@ -52,7 +58,7 @@ def _spec(plan: Plan, source: GitSource, value_files: Sequence[str], namespace: 
             "helm": {"releaseName": plan.release, "valueFiles": list(value_files)},
         },
         "destination": {"server": plan.gitops.server, "namespace": namespace},
-        "syncPolicy": _sync_policy(),
+        "syncPolicy": _sync_policy(automated),
     }
 
 
@@ -70,7 +76,7 @@ def application(plan: Plan, source: GitSource, target: EnvironmentTarget) -> dic
                      "namespace": plan.gitops.argocd_namespace,
                      "labels": _labels(plan, target.name),
                      "finalizers": ["resources-finalizer.argocd.argoproj.io"]},
-        "spec": _spec(plan, source, target.value_files, target.namespace),
+        "spec": _spec(plan, source, target.value_files, target.namespace, target.synced),
     }
 
 
@@ -79,7 +85,8 @@ def application_set(plan: Plan, source: GitSource, targets: Sequence[Environment
     order = {name: index for index, name in enumerate(plan.migration_order)}
     elements = [{"environment": t.name, "namespace": t.namespace,
                  "valuesFile": t.value_files[-1],
-                 "migrationStep": str(order.get(t.name, len(order)) + 1)} for t in targets]
+                 "migrationStep": str(order.get(t.name, len(order)) + 1)} for t in targets
+                if t.synced]
     template_spec = _spec(plan, source, ["values.yaml", "{{.valuesFile}}"], "{{.namespace}}")
     return {
         "apiVersion": ARGO_API,

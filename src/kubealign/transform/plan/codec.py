@@ -16,6 +16,7 @@ from kubealign.model.plan import (
     Component,
     Environment,
     EnvironmentKind,
+    EnvironmentStatus,
     GitOps,
     NodePool,
     Plan,
@@ -79,6 +80,8 @@ def _environment_data(env: Environment) -> dict[str, Any]:
         "nodePool": env.node_pool,
         "gpusForAll": env.gpus_for_all,
         "servicePools": dict(env.service_pools) or None,
+        "status": env.status.value,
+        "invokedBy": list(env.invoked_by) or None,
     })
 
 
@@ -249,7 +252,7 @@ def read_plan_file(path: Path, display: str | None = None) -> PlanSource:
 
 
 _ENV_KEYS = ("kind", "files", "projectDirectory", "envFiles", "profiles", "namespace",
-             "nodePool", "gpusForAll", "servicePools")
+             "nodePool", "gpusForAll", "servicePools", "status", "invokedBy")
 
 
 def _environment(r: _Reader, name: str, value: Any, ptr: str) -> Environment:
@@ -261,7 +264,14 @@ def _environment(r: _Reader, name: str, value: Any, ptr: str) -> Environment:
     kinds = [k.value for k in EnvironmentKind]
     if kind_text not in kinds:
         raise r.fail(f"{ptr}/kind", f"expected one of {', '.join(kinds)}, got {kind_text!r}")
+    status_text = r.text(data.get("status"), f"{ptr}/status") or EnvironmentStatus.DEPLOYED.value
+    statuses = [k.value for k in EnvironmentStatus]
+    if status_text not in statuses:
+        raise r.fail(f"{ptr}/status", f"expected one of {', '.join(statuses)}, got "
+                     f"{status_text!r}")
     return Environment(
+        status=EnvironmentStatus(status_text),
+        invoked_by=r.strings(data.get("invokedBy"), f"{ptr}/invokedBy"),
         name=name, files=files,
         project_directory=r.text(data.get("projectDirectory"), f"{ptr}/projectDirectory") or ".",
         env_files=r.strings(data.get("envFiles"), f"{ptr}/envFiles"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -21,8 +22,10 @@ from kubealign.model.plan import (
 )
 from kubealign.transform.naming import dns_label
 from kubealign.transform.plan.environments import DetectedEnvironment, Grouping, group_files
+from kubealign.transform.plan.evidence import environments_from_evidence
+from kubealign.transform.plan.invocations import gather_invocations
 from kubealign.transform.plan.matching import match_services
-from kubealign.transform.plan.pools import assign_pools
+from kubealign.transform.plan.pools import assign_pools, models_near_names
 from kubealign.transform.plan.sources import (
     ComposeFacts,
     TextLine,
@@ -51,14 +54,19 @@ def detect_plan(inventory: Inventory, *, read_yaml: YamlReader,
                 read_text: Callable[[str], str | None], load: ProjectLoader,
                 root_name: str) -> DetectedPlan:
     facts, unreadable = gather_compose(inventory, read_yaml)
-    grouping = group_files(facts)
-    ambiguous = list(grouping.ambiguous)
+    grouping = group_files(facts, unique=False)
+    scan = gather_invocations(inventory, read_text)
+    evidence = environments_from_evidence(grouping, facts, scan)
+    grouping = dataclasses.replace(grouping, environments=evidence.environments, components=[
+        c for c in grouping.components if c[0].path not in evidence.claimed])
+    ambiguous = [*grouping.ambiguous, *evidence.ambiguous]
     ambiguous.extend(Ambiguity(path, f"cannot be read: {problem}") for path, problem in unreadable)
     projects: dict[str, Project] = {}
     kept: list[DetectedEnvironment] = []
     for env in grouping.environments:
         try:
-            projects[env.name] = load([f.path for f in env.files], env.project_directory, [])
+            projects[env.name] = load([f.path for f in env.files], env.project_directory,
+                                      list(env.env_files))
         except KubealignError as exc:  # a file that does not load is listed, not fatal
             ambiguous.append(Ambiguity(env.primary.path, f"left out: does not load ({exc})"))
             continue
@@ -72,7 +80,8 @@ def detect_plan(inventory: Inventory, *, read_yaml: YamlReader,
     ambiguous.extend(doubtful)
     renames = {env.name: {n: m.name for m in matches for e, n in m.names if e == env.name}
                for env in kept}
-    pools = assign_pools(kept, projects, renames, lines)
+    pools = assign_pools(kept, projects, renames, lines,
+                         models_near_names(scan.live_text, [f.path for f in facts]))
     ambiguous.extend(pools.ambiguous)
     environments = []
     for env in kept:
@@ -81,7 +90,11 @@ def detect_plan(inventory: Inventory, *, read_yaml: YamlReader,
             name=env.name,
             files=tuple(f.path for f in env.files),
             project_directory=env.project_directory,
+            env_files=env.env_files,
+            profiles=env.profiles,
             kind=env.kind,
+            status=env.status,
+            invoked_by=env.invoked_by,
             node_pool=assignment.node_pool if assignment else None,
             service_pools=tuple(sorted(assignment.service_pools.items())) if assignment else (),
             gpus_for_all=assignment.gpus_for_all if assignment else None,
@@ -139,10 +152,11 @@ def _all_lines(facts: Sequence[ComposeFacts], prose: Sequence[TextLine]) -> list
 def _base(envs: Sequence[DetectedEnvironment], notes: dict[str, tuple[str, ...]]) -> str:
     if not envs:
         return "default"
-    best = max(envs, key=lambda e: (len(e.primary.deployed_by), e.kind is EnvironmentKind.SWARM,
-                                    len(e.primary.services), e.name))
-    why = (f"deployed by {len(best.primary.deployed_by)} script(s)" if best.primary.deployed_by
-           else "the variant with the most services")
+    best = max(envs, key=lambda e: (e.live_invocations, e.status.synced,
+                                    e.kind is EnvironmentKind.SWARM, len(e.primary.services),
+                                    e.name))
+    why = (f"run by {best.live_invocations} script(s)/workflow(s), more than any other"
+           if best.live_invocations else "the variant with the most services")
     notes["/base"] = (f"{best.name}: {why}; chart/values.yaml is this environment's values "
                       "(installing it alone installs it), the other environments' overlays "
                       "hold their differences",)
@@ -161,7 +175,7 @@ def _migration_order(envs: Sequence[DetectedEnvironment], base: str,
             return (5, size, env.name)
         if _PRODUCTION.search(env.name):
             return (4, size, env.name)
-        if not env.primary.deployed_by and env.kind is not EnvironmentKind.STANDALONE:
+        if not env.status.synced and env.kind is not EnvironmentKind.STANDALONE:
             return (3, size, env.name)
         return (2 if env.kind is EnvironmentKind.STANDALONE else 4, size, env.name)
 

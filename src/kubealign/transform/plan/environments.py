@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from kubealign.model.plan import Ambiguity, EnvironmentKind
+from kubealign.model.plan import Ambiguity, EnvironmentKind, EnvironmentStatus
 from kubealign.transform.naming import dns_label
 from kubealign.transform.plan.sources import ComposeFacts
 
@@ -30,6 +30,13 @@ class DetectedEnvironment:
     files: list[ComposeFacts]
     kind: EnvironmentKind
     reasons: list[str] = field(default_factory=list)
+    env_files: tuple[str, ...] = ()
+    profiles: tuple[str, ...] = ()
+    status: EnvironmentStatus = EnvironmentStatus.DEAD
+    invoked_by: tuple[str, ...] = ()
+    """``file:line`` of the commands that run the chain."""
+    live_invocations: int = 0
+    """Distinct scripts, Makefiles and CI workflows that run it."""
 
     @property
     def primary(self) -> ComposeFacts:
@@ -145,7 +152,9 @@ def _doubts(facts: ComposeFacts) -> list[str]:
             if _DOUBT.search(text)]
 
 
-def group_files(files: Sequence[ComposeFacts]) -> Grouping:
+def group_files(files: Sequence[ComposeFacts], *, unique: bool = True) -> Grouping:
+    """Environments from the files alone (``unique``: give them unique DNS-1123 names now;
+    a caller adding environments of its own names them all at once)."""
     ambiguous: list[Ambiguity] = []
     partial = [f for f in files if f.partial]
     full = [f for f in files if not f.partial]
@@ -168,7 +177,8 @@ def group_files(files: Sequence[ComposeFacts]) -> Grouping:
         if _base_of(facts, full) is None:
             ambiguous.append(Ambiguity(facts.path, "partial override (no image of its own) and "
                                        "no compose file in its folder defines all its services"))
-    _name_uniquely(environments)
+    if unique:
+        name_uniquely(environments)
     for env in environments:
         for doubt in _doubts(env.primary):
             ambiguous.append(Ambiguity(env.primary.path, f"kept as environment {env.name!r}, "
@@ -212,19 +222,28 @@ def _kind_reason(facts: ComposeFacts, kind: EnvironmentKind, is_default: bool) -
     return f"{facts.path}: compose variant named by its file{deployed}"
 
 
-def _name_uniquely(environments: list[DetectedEnvironment]) -> None:
-    """Names are DNS-1123 labels (they become namespaces and file names) and unique: a
-    clash takes the folder's name in front, a remaining one a number behind."""
-    seen: dict[str, int] = {}
+_STATUS_RANK = {EnvironmentStatus.DEPLOYED: 0, EnvironmentStatus.REFERENCED: 1,
+                EnvironmentStatus.DOCUMENTED: 2, EnvironmentStatus.DEAD: 3}
+
+
+def name_uniquely(environments: list[DetectedEnvironment]) -> None:
+    """Names are DNS-1123 labels (they become namespaces and file names) and unique: a clash
+    between files of different folders takes the folder's name in front; a remaining one (two
+    chains of one folder) a number behind, the best-evidenced environment (deployed, run by
+    the most scripts) keeping the plain name."""
+    groups: dict[str, list[DetectedEnvironment]] = {}
     for env in environments:
-        seen[env.name] = seen.get(env.name, 0) + 1
-    for env in environments:
-        if seen[env.name] > 1:
+        groups.setdefault(env.name, []).append(env)
+    for name, clashing in groups.items():
+        if len(clashing) < 2 or len({e.primary.directory for e in clashing}) < 2:
+            continue
+        for env in clashing:
             folder = posixpath.basename(env.primary.directory) or "root"
-            env.reasons.append(f"named after its folder too: {env.name!r} is used by another file")
-            env.name = f"{folder}-{env.name}"
+            env.reasons.append(f"named after its folder too: {name!r} is used by another file")
+            env.name = f"{folder}-{name}"
     taken: set[str] = set()
-    for env in environments:
+    ranked = sorted(environments, key=lambda e: (_STATUS_RANK[e.status], -e.live_invocations))
+    for env in ranked:
         label = environment_label(env.name)
         candidate, number = label, 2
         while candidate in taken:
@@ -233,7 +252,7 @@ def _name_uniquely(environments: list[DetectedEnvironment]) -> None:
             number += 1
         if candidate != env.name:
             env.reasons.append(f"named {candidate!r}: environment names become namespaces and "
-                               f"file names (DNS-1123 labels); written {env.name!r}")
+                               f"file names (DNS-1123 labels), unique; written {env.name!r}")
             env.name = candidate
         taken.add(candidate)
 

@@ -71,24 +71,80 @@ def _host_models(lines: Sequence[TextLine]) -> dict[str, list[tuple[GpuModel, in
     return hosts
 
 
-def _environment_models(env: DetectedEnvironment, lines: Sequence[TextLine]
-                        ) -> list[tuple[GpuModel, int | None, str]]:
-    """GPU models written about the environment's own file: header, env files, docs rows."""
-    found: list[tuple[GpuModel, int | None, str]] = []
+Mention = tuple[GpuModel, int | None, str]
+_NEAR = 3
+"""Lines either side of a file's name that still describe it (a ``case`` arm, a table row)."""
+
+
+def models_near_names(texts: Mapping[str, str], paths: Sequence[str]
+                      ) -> dict[str, list[Mention]]:
+    """Compose file -> GPU models written right next to its name in live scripts and
+    workflows (``compose_file=docker-compose-x.yml`` beside ``gpu=A6000`` in one ``case``
+    arm): only where a single model is that close."""
+    names: dict[str, list[str]] = {}
+    for path in paths:
+        names.setdefault(path.rsplit("/", 1)[-1], []).append(path)
+    found: dict[str, list[Mention]] = {}
+    for source, text in sorted(texts.items()):
+        lines = text.splitlines()
+        for index, line in enumerate(lines):
+            for name, owners in names.items():
+                if len(owners) != 1 or name not in line:
+                    continue
+                window = _block(lines, index, [n for n in names if n != name])
+                models = {m.id: (m, c) for text_line in window
+                          if _GPU_WORD.search(text_line) for m, c in find_models(text_line)}
+                if len(models) == 1:
+                    model, count = next(iter(models.values()))
+                    found.setdefault(owners[0], []).append(
+                        (model, count, f"{source}:{index + 1} (next to its name)"))
+    return found
+
+
+_GPU_WORD = re.compile(r"gpu", re.IGNORECASE)
+
+
+def _block(lines: Sequence[str], index: int, others: Sequence[str]) -> list[str]:
+    """The lines around ``lines[index]`` that still describe the file it names: at most
+    ``_NEAR`` either side, never past a line naming another compose file or ending a
+    ``case`` arm (``;;``)."""
+    block = [lines[index]]
+    for step in (-1, 1):
+        at = index + step
+        while 0 <= at < len(lines) and abs(at - index) <= _NEAR:
+            text = lines[at]
+            if ";;" in text or any(name in text for name in others):
+                break
+            block.append(text)
+            at += step
+    return block
+
+
+def _environment_models(env: DetectedEnvironment, lines: Sequence[TextLine],
+                        near: Mapping[str, list[Mention]] | None = None,
+                        *, strong_only: bool = False) -> list[Mention]:
+    """GPU models written about the environment's own file: header, env files, the lines
+    around its name in live scripts, docs rows (``strong_only``: only the file's header and
+    its deploy scripts, what names the instance the file runs on)."""
+    found: list[Mention] = []
     primary = env.primary
     header = [(m, c, f"{primary.path}:{n} {text!r}") for n, text in primary.header
               for m, c in find_models(text)]
     if len({m.id for m, _, _ in header}) == 1:
         found.extend(header)
+    beside = (near or {}).get(primary.path, [])
+    if len({m.id for m, _, _ in beside}) == 1:
+        found.extend(beside)
     refs = {ref for facts in env.files for ref in facts.env_file_refs}
     basename = primary.stem
     for line in lines:
-        if line.path in refs and "GPU" in line.text.upper() and "=" in line.text:
+        if line.path in refs and "GPU" in line.text.upper() and "=" in line.text and \
+                not strong_only:
             value = line.text.split("=", 1)[1].strip()
             model = model_of_value(value)
             if model is not None:
                 found.append((model, None, f"{line.where()} {line.text!r}"))
-        elif basename in line.text and line.path not in refs:
+        elif basename in line.text and line.path not in refs and not strong_only:
             models = find_models(line.text)
             if len(models) == 1:
                 found.append((models[0][0], models[0][1], f"{line.where()} (docs row)"))
@@ -129,8 +185,8 @@ def _arm(service: Service) -> bool:
 
 
 def assign_pools(environments: Sequence[DetectedEnvironment], projects: Mapping[str, Project],
-                 renames: Mapping[str, Mapping[str, str]], lines: Sequence[TextLine]
-                 ) -> PoolResult:
+                 renames: Mapping[str, Mapping[str, str]], lines: Sequence[TextLine],
+                 near: Mapping[str, list[Mention]] | None = None) -> PoolResult:
     hosts = _host_models(lines)
     facts: dict[str, PoolFacts] = {}
     assignments: dict[str, PoolAssignment] = {}
@@ -146,8 +202,10 @@ def assign_pools(environments: Sequence[DetectedEnvironment], projects: Mapping[
         assignment = PoolAssignment()
         assignments[env.name] = assignment
         gpu_services = [s for s in project.services if gpu_requests(s)]
-        # Only an environment that runs GPU services needs a pool.
-        env_models = _environment_models(env, lines) if gpu_services else []
+        # An environment that runs GPU services needs a pool; one whose own file or deploy
+        # script names the GPU of its instance keeps it too (the pool its GPU work goes to),
+        # but a docs row alone does not give a GPU to an environment that requests none.
+        env_models = _environment_models(env, lines, near, strong_only=not gpu_services)
         distinct = sorted({m.id for m, _, _ in env_models})
         env_model: GpuModel | None = None
         if len(distinct) == 1:
@@ -159,7 +217,7 @@ def assign_pools(environments: Sequence[DetectedEnvironment], projects: Mapping[
                 why for _, _, why in env_models))
             entry = pool(model)
             entry.counts.extend((c, why) for _, c, why in env_models if c)
-        elif len(distinct) > 1:
+        elif len(distinct) > 1 and gpu_services:
             ambiguous.append(Ambiguity(env.primary.path, f"environment {env.name!r}: several GPU "
                                        f"models written about it ({', '.join(distinct)}); "
                                        "pools are taken per service from placement"))

@@ -100,13 +100,18 @@ def _service_facts(name: str, body: Any) -> ServiceFacts:
     return ServiceFacts(name, repository, tag, _command(data.get("command")), has_image)
 
 
+_PREAMBLE = re.compile(r"^(version|name)\s*:")
+
+
 def header_comments(text: str) -> tuple[tuple[int, str], ...]:
+    """Leading comment lines; a ``version:`` or ``name:`` line above them does not end the
+    header (``version: '3.8'`` then ``# Production instance (RTX6000)`` is common)."""
     lines: list[tuple[int, str]] = []
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
         if stripped.startswith("#"):
             lines.append((number, stripped.lstrip("#").strip()))
-        elif stripped:
+        elif stripped and not _PREAMBLE.match(line):
             break
     return tuple(lines)
 
