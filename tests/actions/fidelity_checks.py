@@ -265,7 +265,7 @@ def _service_objects(objects: tuple[dict[str, Any], ...]) -> set[str]:
     return {o["metadata"]["name"] for o in objects if o["kind"] == "Service"}
 
 
-def _enabled(outcome: ConvertOutcome, service: str) -> bool:
+def _service_enabled(outcome: ConvertOutcome, service: str) -> bool:
     key = outcome.conversion.service_keys.get(service)
     values = (outcome.conversion.values.services or {}).get(key or "")
     return values is not None and values.enabled is not False
@@ -279,7 +279,7 @@ def unresolved_names(outcome: ConvertOutcome) -> list[str]:
     rendered = _service_objects(outcome.objects)
     names: dict[str, str] = {}
     for target in outcome.project.services:
-        if not _enabled(outcome, target.name):
+        if not _service_enabled(outcome, target.name):
             continue
         for name in {target.name, target.container_name, target.hostname,
                      *(a for n in target.networks for a in n.aliases)}:
@@ -287,7 +287,7 @@ def unresolved_names(outcome: ConvertOutcome) -> list[str]:
                 names.setdefault(name, target.name)
     defects = []
     for user in outcome.project.services:
-        if not _enabled(outcome, user.name):
+        if not _service_enabled(outcome, user.name):
             continue
         texts: list[tuple[str | None, str]] = [(k, str(v)) for k, v in user.environment.items()
                                                if v]
@@ -361,7 +361,7 @@ def unmounted_config_dirs(outcome: ConvertOutcome) -> list[str]:
     root = Path(outcome.project.project_directory or ".").resolve()
     defects = []
     for service in outcome.project.services:
-        if not _enabled(outcome, service.name):
+        if not _service_enabled(outcome, service.name):
             continue
         context = None
         if service.build is not None and service.build.context:
@@ -397,7 +397,7 @@ def unrouted_edge_routers(outcome: ConvertOutcome) -> list[str]:
                 for p in (rule.get("http") or {}).get("paths") or ()}
     defects = []
     for service, decision in sorted(outcome.conversion.roles.items()):
-        if decision.role is not Role.EDGE_ROUTER or _enabled(outcome, service):
+        if decision.role is not Role.EDGE_ROUTER or _service_enabled(outcome, service):
             continue
         if not backends:
             defects.append(f"edge router {service} disabled and no Ingress rendered")
@@ -406,7 +406,7 @@ def unrouted_edge_routers(outcome: ConvertOutcome) -> list[str]:
         if marker in decision.evidence:
             for target in decision.evidence.split(marker, 1)[1].split(", "):
                 key = outcome.conversion.service_keys.get(target, target)
-                if _enabled(outcome, target) and key not in backends:
+                if _service_enabled(outcome, target) and key not in backends:
                     defects.append(f"edge router {service} disabled but {target} it proxies "
                                    "to is no Ingress backend")
     return defects

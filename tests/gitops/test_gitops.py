@@ -82,6 +82,15 @@ def test_plain_applications_on_request_and_they_validate(applications: PlanConve
     assert "applicationset.yaml" not in text and "--gitops-form applicationset" in text
 
 
+def test_plain_applications_sync_automatically_only_what_is_deployed_today(
+        applications: PlanConvertOutcome) -> None:
+    synced = {e.name for e in applications.plan.environments if e.status.synced}
+    assert synced and synced != {e.name for e in applications.plan.environments}
+    for env in applications.plan.environments:  # every environment has its Application
+        app = _load(applications, f"gitops/applications/{env.name}.yaml")[0]
+        assert ("automated" in app["spec"]["syncPolicy"]) is env.status.synced, env.name
+
+
 def test_an_unknown_gitops_form_is_a_usage_error(tmp_path: Path) -> None:
     repo = tmp_path / "sophia"
     shutil.copytree(SOPHIA, repo)
@@ -100,9 +109,6 @@ def test_applicationset_lists_every_deployed_environment_with_its_value_files(
     assert deployed and deployed != {e.name for e in istio.plan.environments}
     assert [e["environment"] for e in elements] == [
         name for name in istio.plan.migration_order if name in deployed]
-    for env in istio.plan.environments:  # every environment has its Application
-        app = _load(istio, f"gitops/applications/{env.name}.yaml")[0]
-        assert ("automated" in app["spec"]["syncPolicy"]) is env.status.synced, env.name
     assert all(e["valuesFile"] == f"values-{e['environment']}.yaml" for e in elements)
     spec = appset["spec"]["template"]["spec"]
     assert spec["source"]["repoURL"] == "https://git.example.com/sophia.git"

@@ -57,24 +57,6 @@ def migrated(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory
     return run
 
 
-# Defects of other areas that make Helm refuse an environment (NOTES.md): the test says so
-# instead of hiding it, and passes (XPASS) the day they are fixed.
-_KNOWN = {
-    "Minerva-System+minerva-system": "secrets: the release name is scrubbed as a secret "
-                                     "(global.partOf '[secret removed by kubealign]-system')",
-    "vishnu2kmohan+mcp-server-langgraph": "secrets: a network alias is scrubbed as a secret "
-                                          "(services.traefik-gateway.service.aliases[1])",
-    "seanchatmangpt+erlmcp": "routing: an Ingress on a service without a Service "
-                             "(services.craftplan)",
-}
-
-
-def _case(name: str) -> object:
-    reason = _KNOWN.get(name)
-    marks = [pytest.mark.xfail(reason=reason, strict=False)] if reason else []
-    return pytest.param(name, marks=marks, id=name.split("+", maxsplit=1)[0])
-
-
 @pytest.mark.parametrize("name", REPOSITORIES, ids=lambda n: n.split("+")[0])
 def test_migrate_finishes_with_a_plan_a_chart_and_an_audit(
     migrated: Callable[[str], MigrateOutcome], name: str
@@ -93,7 +75,7 @@ def test_migrate_finishes_with_a_plan_a_chart_and_an_audit(
         assert env.status is not None and (env.invoked_by or not env.status.synced)
 
 
-@pytest.mark.parametrize("name", [_case(n) for n in REPOSITORIES])
+@pytest.mark.parametrize("name", REPOSITORIES, ids=lambda n: n.split("+")[0])
 def test_every_environment_renders_with_helm_and_validates_strict(
     migrated: Callable[[str], MigrateOutcome], name: str
 ) -> None:
@@ -178,8 +160,8 @@ def test_sophia_argo_cd_syncs_only_what_is_deployed_today(
     appset = yaml.safe_load((out / "gitops" / "applicationset.yaml").read_text())
     listed = {e["environment"] for e in appset["spec"]["generators"][0]["list"]["elements"]}
     assert listed == deployed
-    for env in plan.environments:
-        app = yaml.safe_load((out / "gitops" / "applications" / f"{env.name}.yaml").read_text())
-        assert ("automated" in app["spec"]["syncPolicy"]) is (env.name in deployed), env.name
+    # One GitOps form is written (the ApplicationSet); the plain Applications' sync policies
+    # are tested with --gitops-form applications in tests/gitops.
+    assert not (out / "gitops" / "applications").exists()
     kept = (out / "kubealign.yaml").read_text()
     assert "status: dead" in kept and "invokedBy:" in kept

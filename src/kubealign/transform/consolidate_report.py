@@ -47,7 +47,9 @@ def _hosts(svc: Mapping[str, Any]) -> str:
     ingress = svc.get("ingress") or {}
     if not ingress.get("enabled"):
         return "-"
-    return ", ".join(sorted(h["host"] for h in ingress.get("hosts") or [])) or "-"
+    # A rule without a host (a Traefik router with no Host() rule) matches any host.
+    hosts = {str(h.get("host") or "any host") for h in ingress.get("hosts") or []}
+    return ", ".join(sorted(hosts)) or "-"
 
 
 COLUMNS: tuple[tuple[str, Callable[[Mapping[str, Any]], str]], ...] = (
