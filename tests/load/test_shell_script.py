@@ -145,6 +145,37 @@ def test_bash_c_and_eval_strings_are_parsed() -> None:
     assert info.deploy_commands[2].line == 2
 
 
+def test_double_quoted_text_is_unescaped_before_it_is_parsed_again() -> None:
+    # A remote command quoted inside `bash -c "..."` (real: unified_deployment.sh of the
+    # Sophia repository): \" closes the inner string, \\ is a line join, newlines separate
+    # commands. Read raw, the inner string swallowed the following commands into one word.
+    info = script(r"""
+        esc run env -- bash -c "
+        ssh -i key ubuntu@host \"
+            cd /tmp &&
+            sudo docker stack deploy \\
+                -c docker-compose.cloud.yml \\
+                --with-registry-auth \\
+                \$STACK_NAME
+        \"
+        echo 'done'
+        "
+        """)
+    stack = [c for c in info.deploy_commands if c.argv[:3] == ("docker", "stack", "deploy")]
+    assert [c.argv[3:] for c in stack] == [
+        ("-c", "docker-compose.cloud.yml", "--with-registry-auth", "$STACK_NAME")]
+    assert stack[0].remote_host == "ubuntu@host" and stack[0].line == 4
+    assert ("echo", "done") in [c.words for c in info.commands]
+
+
+def test_a_backslash_before_other_characters_stays_inside_double_quotes() -> None:
+    info = script(r"""
+        docker compose -f "dir\name.yml" --env-file "a\\b.env" up -d
+        """)
+    assert info.deploy_commands[0].argv[3] == "dir\\name.yml"
+    assert "a\\b.env" in info.deploy_commands[0].argv
+
+
 def test_syntax_errors_cost_a_line_not_the_file() -> None:
     info = script("""
         docker compose up -d

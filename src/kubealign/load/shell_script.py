@@ -224,13 +224,36 @@ class _Collector:
             return self.literal(_text(node)[1:-1], node, ctx)
         if kind == "ansi_c_string":
             return self.literal(_text(node)[2:-1], node, ctx)
-        if kind in {"string", "concatenation"}:
+        if kind == "string":
+            return self.double_quoted(node, ctx)
+        if kind == "concatenation":
             return "".join(self.word(child, ctx) for child in node.children if child.type != '"')
         # Expansions and substitutions stay as written (masked); commands inside them run.
         inner = replace(ctx, top_level=False)
         for child in node.children:
             self.visit(child, inner)
         return scan_literal(_text(node), 1).masked
+
+    def double_quoted(self, node: Node, ctx: _Context) -> str:
+        """A double-quoted string's value. Inside double quotes a backslash escapes only
+        ``$ ` " \\`` and the newline: the text ``bash -c "ssh h \\"cmd\\""`` runs is ``ssh h
+        "cmd"``, parsed again as shell. The grammar leaves newlines and some characters
+        between its children, so the text between them is kept from the node's own bytes."""
+        raw = node.text or b""
+        base = node.start_byte
+        pieces: list[str] = []
+        position = 1  # after the opening quote
+        for child in node.children:
+            start, end = child.start_byte - base, child.end_byte - base
+            if start > position:
+                gap = raw[position:start].decode("utf-8", errors="replace")
+                pieces.append(self.literal(_unescape_double_quoted(gap), child, ctx))
+            if child.type == "string_content":
+                pieces.append(self.literal(_unescape_double_quoted(_text(child)), child, ctx))
+            elif child.type != '"':
+                pieces.append(self.word(child, ctx))
+            position = max(position, end)
+        return "".join(pieces)
 
     def command(self, node: Node, ctx: _Context) -> tuple[str, ...]:
         words: list[str] = []
@@ -368,6 +391,26 @@ def _unescape(text: str) -> str:
             nxt = text[index + 1]
             if nxt != "\n":
                 out.append(nxt)
+            index += 2
+            continue
+        out.append(char)
+        index += 1
+    return "".join(out)
+
+
+_DOUBLE_QUOTE_ESCAPES = frozenset('$`"\\\n')
+
+
+def _unescape_double_quoted(text: str) -> str:
+    """The characters a double-quoted string holds: ``\\"`` -> ``"``, ``\\$`` -> ``$``,
+    backslash-newline removed; any other backslash stays (``"a\\b"`` is ``a\\b``)."""
+    out: list[str] = []
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char == "\\" and index + 1 < len(text) and text[index + 1] in _DOUBLE_QUOTE_ESCAPES:
+            if text[index + 1] != "\n":
+                out.append(text[index + 1])
             index += 2
             continue
         out.append(char)
