@@ -66,6 +66,7 @@ def test_migrate(migrated: tuple[Path, dict[str, Any]]) -> None:
     assert {s["status"] for s in data["steps"]} == {"done"}
     assert data["next"].startswith("kubealign deploy --env ")
     assert "production" in data["environments"]
+    assert data["refused"] == []
 
 
 def test_files_migrate_writes(migrated: tuple[Path, dict[str, Any]]) -> None:

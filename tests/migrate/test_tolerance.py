@@ -10,6 +10,7 @@ import pytest
 
 from kubealign.actions import convert_plan as convert_plan_module
 from kubealign.actions.migrate import MigrateRequest, migrate
+from kubealign.cli.migrate import migrate_json
 from kubealign.errors import HelmError
 from kubealign.model.findings import Severity
 
@@ -66,6 +67,10 @@ def test_one_environment_refused_by_helm_does_not_stop_the_others(
         assert (out / rel).is_file(), rel
     # The staging path of a refused chart never reaches the report.
     assert ".staging" not in by_name["staging"].render_error
+    # --format json says which environment was refused and why.
+    refused = migrate_json(outcome)["refused"]
+    assert [r["environment"] for r in refused] == ["staging"]
+    assert "refused on purpose" in refused[0]["reason"]
 
 
 def test_a_service_with_neither_image_nor_build_gets_no_invented_image(tmp_path: Path) -> None:

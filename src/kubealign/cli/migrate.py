@@ -92,6 +92,9 @@ def migrate_json(outcome: MigrateOutcome) -> dict[str, Any]:
                     for result in outcome.invalid for violation in result.violations
                     if not violation.check.startswith("POL")],
         "policy": [{"rule": rule, "count": n} for rule, n in sorted(counts.items())],
+        "refused": [{"environment": env.name, "reason": env.render_error}
+                    for env in (outcome.convert.environments if outcome.convert else ())
+                    if env.render_error],
         "next": _next_command(outcome),
     })
 
