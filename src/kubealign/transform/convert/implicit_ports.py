@@ -12,6 +12,7 @@ Dockerfile in the repository, then from the well-known port of common images.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -118,6 +119,15 @@ _NAME_VARIABLE = re.compile(r"(HOST|HOSTNAME|HOSTS|SERVER|SERVERS|ADDR|ADDRESS|E
                             r"BROKERS?|UPSTREAM|SERVICE)$")
 
 
+@functools.lru_cache(maxsize=1024)
+def _references_in(text: str) -> tuple[tuple[tuple[str, int], ...], tuple[tuple[str, str], ...]]:
+    """``host:port`` pairs and ``scheme://host`` URLs of a text. Cached by content: every
+    environment of a repository is converted alone and mounts the same configuration files
+    (DeepStacker: 13,000 scans of the same texts were a fifth of its migrate)."""
+    return (tuple((m.group(1), int(m.group(2))) for m in _HOST_PORT.finditer(text)),
+            tuple((m.group(1), m.group(2)) for m in _URL.finditer(text)))
+
+
 class PortReferences:
     """Every place another service reaches a host name, indexed by that name, read once per
     project (a per-service scan of every other service would cost O(services squared)).
@@ -143,14 +153,15 @@ class PortReferences:
             self._by_host.setdefault(host, []).append((port, user, where))
 
     def _scan_text(self, text: str, user: str, where: str) -> None:
-        for match in _HOST_PORT.finditer(text):
-            self._port(match.group(1), int(match.group(2)), user, where)
-        for match in _URL.finditer(text):
-            port = SCHEME_PORTS.get(match.group(1).lower())
+        host_ports, urls = _references_in(text)
+        for host, port in host_ports:
+            self._port(host, port, user, where)
+        for scheme, host in urls:
+            port = SCHEME_PORTS.get(scheme.lower())
             if port is not None:
-                self._port(match.group(2), port, user, f"{where} ({match.group(1)} URL)")
+                self._port(host, port, user, f"{where} ({scheme} URL)")
             else:
-                self._named.setdefault(match.group(2), []).append((user, where))
+                self._named.setdefault(host, []).append((user, where))
 
     def _scan_service(self, service: Service) -> None:
         texts = _texts(service)
