@@ -157,9 +157,9 @@ class PortReferences:
         for host, port in host_ports:
             self._port(host, port, user, where)
         for scheme, host in urls:
-            port = SCHEME_PORTS.get(scheme.lower())
-            if port is not None:
-                self._port(host, port, user, f"{where} ({scheme} URL)")
+            scheme_port = SCHEME_PORTS.get(scheme.lower())
+            if scheme_port is not None:
+                self._port(host, scheme_port, user, f"{where} ({scheme} URL)")
             else:
                 self._named.setdefault(host, []).append((user, where))
 
