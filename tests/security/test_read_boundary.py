@@ -3,9 +3,11 @@
 Canary files sit outside the repository root and in a fake $HOME (.ssh/id_rsa,
 .aws/credentials, an /etc-like passwd); a compose file names them every way Compose allows
 (absolute and ``../`` bind mounts, ``~/``, ``configs``/``secrets`` ``file:``, ``env_file``,
-``extends``, ``include``, a symlink inside the repository pointing out). Every command that
-reads a repository runs on it, and no byte of any file written, of stdout or of stderr may
-hold a canary.
+``extends``, ``include``, a symlink inside the repository pointing out), and so do a
+Dockerfile (``build.dockerfile``, a ``../`` build context), a kustomization (``resources`` out
+of the repository, a symlinked manifest), a deploy script and a Makefile (sourcing, running,
+including files outside). Every command that reads a repository runs on it, and no byte
+of any file written, of stdout or of stderr may hold a canary.
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from kubealign.errors import LoadError
 from kubealign.load.boundary import OUTSIDE_REASON, OutsideRepository, ReadBoundary
 
 CANARIES = ("CANARY_ETC_7f3a", "CANARY_SSH_91bc", "CANARY_AWS_55de", "CANARY_ENV_0042",
-            "CANARY_ENVVAL_11", "CANARY_EXT_77aa", "CANARY_INC_88bb", "CANARY_DOTENV_99")
+            "CANARY_ENVVAL_11", "CANARY_EXT_77aa", "CANARY_INC_88bb", "CANARY_DOTENV_99",
+            "CANARY_DOCKERFILE_3c", "CANARY_KUSTOMIZE_4d", "CANARY_SCRIPT_5e", "CANARY_MAKE_6f",
+            "CANARY_MANIFEST_7a")
 
 
 def _plant(tmp_path: Path) -> tuple[Path, Path]:
@@ -41,6 +45,19 @@ def _plant(tmp_path: Path) -> tuple[Path, Path]:
     (outside / "inc.yaml").write_text(
         "services:\n  inc:\n    image: CANARY_INC_88bb/img:1\n")
     (outside / "dotenv").write_text("TAG=CANARY_DOTENV_99\n")
+    # What a Dockerfile, a kustomization, a deploy script and a Makefile can name.
+    (outside / "Dockerfile").write_text("FROM CANARY_DOCKERFILE_3c/base:1\nUSER 1000\n")
+    (outside / "context").mkdir()
+    (outside / "context" / "Dockerfile").write_text("FROM CANARY_DOCKERFILE_3c/ctx:1\n")
+    (outside / "res.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: CANARY_KUSTOMIZE_4d\n")
+    # (each of these shows up in migrate's output when the file is inside the repository)
+    (outside / "deploy.sh").write_text("#!/bin/sh\ndocker stack deploy -c compose.yaml "
+                                       "CANARY_SCRIPT_5e\n")
+    (outside / "rules.mk").write_text(
+        "deploy:\n\tdocker compose -p CANARY_MAKE_6f -f compose.yaml up -d\n")
+    (outside / "manifest.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: CANARY_MANIFEST_7a\n")
     return outside, home
 
 
@@ -69,6 +86,12 @@ services:
     env_file: ./linked.env
     secrets:
       - key
+  builder:
+    build:
+      context: .
+      dockerfile: {outside}/Dockerfile
+  remote:
+    build: ../../{rel_outside}/context
 configs:
   passwd:
     file: {outside}/passwd
@@ -90,6 +113,16 @@ def _repository(tmp_path: Path, outside: Path) -> Path:
     (repo / "linked.conf").symlink_to(outside / "passwd")
     (repo / "linked.env").symlink_to(outside / "app.env")
     (repo / ".env").symlink_to(outside / "dotenv")
+    (repo / "k8s").mkdir()
+    (repo / "k8s" / "kustomization.yaml").write_text(
+        f"resources:\n  - {os.path.relpath(outside / 'res.yaml', repo / 'k8s')}\n"
+        f"  - {outside}/res.yaml\n  - linked.yaml\n")
+    (repo / "k8s" / "linked.yaml").symlink_to(outside / "manifest.yaml")
+    (repo / "deploy.sh").write_text(
+        f"#!/bin/sh\n. {outside}/deploy.sh\nsh {os.path.relpath(outside, repo)}/deploy.sh\n"
+        f"docker compose -f {outside}/inc.yaml up -d\n")
+    (repo / "Makefile").write_text(f"include {outside}/rules.mk\n"
+                                   f"up:\n\tdocker compose --env-file {outside}/app.env up\n")
     return repo
 
 

@@ -603,6 +603,63 @@ class PersistentVolume:
     ] = None
 
 
+HostMountSource = Literal["emptyDir", "persistentVolumeClaim", "hostPath"]
+HostPathType = Literal[
+    "DirectoryOrCreate", "Directory", "FileOrCreate", "File", "Socket", "CharDevice", "BlockDevice"
+]
+
+
+@dataclass(frozen=True)
+class HostPathVolume:
+    path: Annotated[
+        str | None,
+        Meta(
+            "Path on the node (required with source hostPath). Preset to the compose source "
+            "when compose named an absolute path; empty for `~` and relative sources, which "
+            "name a folder of the machine compose ran on.",
+            pattern=ABS_PATH_PATTERN,
+        ),
+    ] = None
+    type: Annotated[
+        HostPathType | None, Meta("What must exist at the path; unchecked when absent.")
+    ] = None
+
+
+@dataclass(frozen=True)
+class HostMount:
+    """A compose bind mount of a host path outside the repository: kubealign read none of it;
+    where the pod's folder comes from is chosen here."""
+
+    mount_path: Annotated[str, Meta("Absolute mount path.", pattern=ABS_PATH_PATTERN)]
+    source: Annotated[
+        HostMountSource | None,
+        Meta(
+            "Where the mount comes from: `emptyDir` (an empty folder, the safe default), "
+            "`persistentVolumeClaim` (`claimName`, or a claim `<service>-host-<name>` the chart "
+            "creates) or `hostPath` (the node's own `hostPath.path`; Pod Security baseline "
+            "refuses it).",
+            default="emptyDir",
+        ),
+    ] = None
+    read_only: Annotated[bool | None, Meta("Mount read-only.", default=False)] = None
+    host_path: Annotated[HostPathVolume | None, Meta("The node path (source hostPath).")] = None
+    claim_name: Annotated[
+        str | None,
+        Meta(
+            "An existing claim to mount (source persistentVolumeClaim); absent, the chart "
+            "creates `<service>-host-<name>`.",
+            pattern=DNS_SUBDOMAIN_PATTERN,
+        ),
+    ] = None
+    size: Annotated[
+        str | None,
+        Meta("Size of the claim the chart creates.", default="1Gi", pattern=QUANTITY_PATTERN),
+    ] = None
+    storage_class: Annotated[
+        str | None, Meta("StorageClass of the claim the chart creates; cluster default when absent.")
+    ] = None
+
+
 @dataclass(frozen=True)
 class TmpfsMount:
     mount_path: Annotated[str, Meta("Absolute mount path.", pattern=ABS_PATH_PATTERN)]
@@ -887,6 +944,14 @@ class ServiceValues:
         dict[str, PersistentVolume] | None,
         Meta(
             "Named volumes, keyed by volume name.",
+            key_pattern=r"^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?$",
+        ),
+    ] = None
+    host_mounts: Annotated[
+        dict[str, HostMount] | None,
+        Meta(
+            "Bind mounts of host paths outside the repository, keyed by name: never read, "
+            "mounted from the source chosen here (emptyDir by default).",
             key_pattern=r"^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?$",
         ),
     ] = None

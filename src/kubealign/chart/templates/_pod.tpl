@@ -322,6 +322,11 @@ spec:
 {{- if $v.readOnly }}{{ $_ := set $m "readOnly" true }}{{ end -}}
 {{- $mounts = append $mounts $m -}}
 {{- end -}}
+{{- range $key, $h := $svc.hostMounts -}}
+{{- $m := dict "name" (printf "host-%s" $key) "mountPath" $h.mountPath -}}
+{{- if $h.readOnly }}{{ $_ := set $m "readOnly" true }}{{ end -}}
+{{- $mounts = append $mounts $m -}}
+{{- end -}}
 {{- range $key, $f := $svc.configFiles -}}
 {{- $mounts = append $mounts (dict "name" "config" "mountPath" $f.mountPath "subPath" $key "readOnly" true) -}}
 {{- end -}}
@@ -356,6 +361,22 @@ volumeMounts:
 {{- $volumes = append $volumes (dict "name" $key "persistentVolumeClaim" (dict "claimName" $v.claimName)) -}}
 {{- else if ne $kind "StatefulSet" -}}
 {{- $volumes = append $volumes (dict "name" $key "persistentVolumeClaim" (dict "claimName" (printf "%s-%s" $name $key))) -}}
+{{- end -}}
+{{- end -}}
+{{- /* A host path outside the repository: kubealign read none of it; the source is the
+user's choice (values hostMounts.<name>.source), an empty folder until they choose. */ -}}
+{{- range $key, $h := $svc.hostMounts -}}
+{{- $vol := printf "host-%s" $key -}}
+{{- $source := $h.source | default "emptyDir" -}}
+{{- if eq $source "hostPath" -}}
+{{- $hp := $h.hostPath | default dict -}}
+{{- $spec := dict "path" (required (printf "services.%s.hostMounts.%s.hostPath.path: source hostPath needs the node's path" $name $key) $hp.path) -}}
+{{- with $hp.type }}{{ $_ := set $spec "type" . }}{{ end -}}
+{{- $volumes = append $volumes (dict "name" $vol "hostPath" $spec) -}}
+{{- else if eq $source "persistentVolumeClaim" -}}
+{{- $volumes = append $volumes (dict "name" $vol "persistentVolumeClaim" (dict "claimName" ($h.claimName | default (printf "%s-%s" $name $vol)))) -}}
+{{- else -}}
+{{- $volumes = append $volumes (dict "name" $vol "emptyDir" dict) -}}
 {{- end -}}
 {{- end -}}
 {{- with $svc.configFiles -}}

@@ -168,6 +168,12 @@ def parse_env_text(
             _skip_line(cursor)
             continue
         if not has_value:
+            if problems is not None and any(c in key for c in " \t"):
+                # Compose takes the line for a variable to inherit and finds none: a line
+                # someone wrote as text, silently lost. Not quoted: it may be a pasted secret.
+                problems.append(LoadError("no '=' and not a variable name: expected "
+                                          "KEY=VALUE", path=display, line=line))
+                continue
             inherited = lookup(key)
             if inherited is not None:
                 values[key] = inherited

@@ -815,6 +815,12 @@ def _origins(
                 found[name] = span
             if isinstance(child, Mapping) and depth < 3:
                 walk(child_ptr, f"{name}.", child, depth + 1)
+            elif isinstance(child, list) and depth == 0:
+                # A finding about one item (a volume, a port) names that item's line.
+                for index in range(len(child)):
+                    item = sources.get(f"{child_ptr}/{index}")
+                    if item is not None:
+                        found[f"{name}.{index}"] = item
 
     walk(base, "", data, 0)
     return tuple(sorted(found.items()))

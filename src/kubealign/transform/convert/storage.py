@@ -14,6 +14,7 @@ import base64
 import os
 import re
 import stat
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ _DOCKER_SOCKETS = ("/var/run/docker.sock", "/run/docker.sock")
 def convert_storage(service: Service, ctx: ProjectContext, rec: Recorder,
                     path: str) -> dict[str, Any]:
     persistence: dict[str, vm.PersistentVolume] = {}
+    host_mounts: dict[str, vm.HostMount] = {}
     config_files: dict[str, vm.ConfigFile] = {}
     secret_files: dict[str, vm.SecretFile] = {}
     tmpfs: list[vm.TmpfsMount] = []
@@ -41,9 +43,9 @@ def convert_storage(service: Service, ctx: ProjectContext, rec: Recorder,
     notes: list[str] = []
     worst = "converted"
 
-    for mount in service.volumes:
+    for index, mount in enumerate(service.volumes):
         outcome = _mount(mount, service, ctx, rec, path, persistence, config_files, tmpfs,
-                         writable)
+                         writable, _HostMounts(host_mounts, index))
         notes.append(outcome[1])
         worst = _worse(worst, outcome[0])
     if service.volumes:
@@ -90,6 +92,8 @@ def convert_storage(service: Service, ctx: ProjectContext, rec: Recorder,
     out: dict[str, Any] = {}
     if persistence:
         out["persistence"] = persistence
+    if host_mounts:
+        out["host_mounts"] = host_mounts
     if config_files:
         out["config_files"] = config_files
     if secret_files:
@@ -139,6 +143,7 @@ def _mount(
     config_files: dict[str, vm.ConfigFile],
     tmpfs: list[vm.TmpfsMount],
     writable: list[vm.WritablePath],
+    host: _HostMounts,
 ) -> tuple[str, str]:
     if mount.type == "tmpfs":
         size = mount.tmpfs.size if mount.tmpfs is not None else None
@@ -152,7 +157,7 @@ def _mount(
         return "approximated", (f"{mount.target}: anonymous volume -> emptyDir (lost when the "
                                 "pod is replaced)")
     if mount.type == "bind" and mount.source:
-        return _bind(mount, service, ctx, rec, path, config_files, persistence)
+        return _bind(mount, service, ctx, rec, path, config_files, persistence, host)
     return "not-convertible", f"{mount.target}: {mount.type} mounts have no equivalent"
 
 
@@ -203,7 +208,7 @@ def shared_claim_name(ctx: ProjectContext, volume: str) -> str:
 
 def _bind(mount: VolumeMount, service: Service, ctx: ProjectContext, rec: Recorder,
           path: str, config_files: dict[str, vm.ConfigFile],
-          persistence: dict[str, vm.PersistentVolume]) -> tuple[str, str]:
+          persistence: dict[str, vm.PersistentVolume], host: _HostMounts) -> tuple[str, str]:
     assert mount.source is not None
     source = mount.source
     if source in _DOCKER_SOCKETS or mount.target in _DOCKER_SOCKETS:
@@ -213,8 +218,7 @@ def _bind(mount: VolumeMount, service: Service, ctx: ProjectContext, rec: Record
     shown = relative_to(source, ctx.project.project_directory)
     refusal = ctx.options.read_refusal(source)
     if refusal is not None:
-        return "not-convertible", (f"{mount.target}: {shown}: {refusal}; "
-                                   f"{_storage_choice(mount, path)}")
+        return _outside(mount, ctx, rec, path, shown, refusal, host)
     host = Path(source)
     if host.is_dir():
         return _bind_dir(mount, service, ctx, rec, path, config_files, persistence)
@@ -233,6 +237,72 @@ def _bind(mount: VolumeMount, service: Service, ctx: ProjectContext, rec: Record
         return "converted", f"{mount.target}: file {host.name} -> ConfigMap (byte-identical)"
     return "approximated", (f"{mount.target}: file {host.name} -> ConfigMap, read-only now "
                             "(writes do not persist)")
+
+
+@dataclass(frozen=True)
+class _HostMounts:
+    """The service's ``hostMounts`` values and the index of the mount being converted (its
+    ``volumes`` item, for the finding's line)."""
+
+    entries: dict[str, vm.HostMount]
+    index: int
+
+
+def _outside(mount: VolumeMount, ctx: ProjectContext, rec: Recorder, path: str, shown: str,
+             refusal: str, host: _HostMounts) -> tuple[str, str]:
+    """A bind mount the boundary refused (a host path outside the repository): nothing of it
+    is read; the mount stays in values as a ``hostMounts`` entry whose source the user
+    chooses, an empty folder until they do (a node's files are not ours to hand a pod)."""
+    assert mount.source is not None
+    name = Path(mount.target.rstrip("/")).name or "root"
+    key = _unique(dns_label(name, limit=42), set(host.entries))
+    node_path = _node_path(mount.source, ctx.project.project_directory)
+    home = _home()
+    if home and mount.source.startswith(home + "/"):
+        shown = "~" + mount.source[len(home):]  # as compose wrote it, not this machine's home
+    host.entries[key] = vm.HostMount(
+        mount_path=mount.target,
+        source="emptyDir",
+        read_only=True if mount.read_only else None,
+        host_path=vm.HostPathVolume(path=node_path),
+    )
+    values = f"{path}.hostMounts.{key}"
+    how = (f"set {values}.source: hostPath (the node's path {values}.hostPath.path"
+           + (", which you set: compose named a folder of its own machine" if not node_path
+              else "") + f") or persistentVolumeClaim ({values}.claimName, or a claim the "
+           "chart creates)")
+    rec.finding("CNV205", Severity.MEDIUM,
+                f"{mount.target}: {shown}: {refusal}; nothing of it was read: the pod gets "
+                f"an empty folder until you {how}",
+                f"volumes.{host.index}", fix=how)
+    return "approximated", (f"{mount.target}: {shown}: {refusal}; nothing read: an empty "
+                            f"folder, {values}.source chooses emptyDir, a "
+                            "PersistentVolumeClaim or a hostPath")
+
+
+def _node_path(source: str, project_directory: str | None) -> str | None:
+    """The compose source as a node path, when it names the same folder on any machine.
+
+    The loader made every source absolute, so what compose was given is inferred: a path in
+    the home folder came from ``~`` (the compose user's home), one sharing a folder with the
+    checkout most likely from ``../`` (relative to wherever the repository was cloned). Both
+    name folders of the machine compose ran on: left to the user rather than guessed, which
+    also keeps the output independent of where it was converted. An absolute path elsewhere
+    (``/var/log``, ``/etc/passwd``) is preset; the node may still not have it.
+    """
+    home = _home()
+    if home and (source == home or source.startswith(home + "/")):
+        return None
+    if not source.startswith("/"):
+        return None  # a Windows drive path: no node path to offer
+    if project_directory and os.path.commonpath([source, project_directory]) != "/":
+        return None
+    return source
+
+
+def _home() -> str:
+    """The home folder ``~`` expanded to when the compose file was loaded ("" for /)."""
+    return (os.environ.get("HOME") or str(Path.home())).rstrip("/")
 
 
 def _storage_choice(mount: VolumeMount, path: str) -> str:
