@@ -135,7 +135,8 @@ SERVICE_TREATMENTS: tuple[KeyTreatment, ...] = (
     _t("uts", "not-convertible", "-"),
     _t("volumes", "converted", "PVC (named; one shared claim per shared volume), ConfigMap "
        "(bind-mounted config files and folders), PVC (writable data folders), emptyDir (tmpfs)",
-       "host paths outside the repository are not read: a claim or hostPath is offered"),
+       "host paths outside the repository are never read: `hostMounts.<name>` keeps the "
+       "mount, an emptyDir until `source` says persistentVolumeClaim or hostPath (CNV205)"),
     _t("volumes_from", "not-convertible", "-", "put the containers in one pod"),
     _t("working_dir", "converted", "workingDir"),
 )
@@ -204,7 +205,34 @@ def render_markdown() -> str:
         lines += ["", f"## {title}", "", "| key | status | becomes | note |", "|---|---|---|---|"]
         for row in rows:
             lines.append(f"| `{row.key}` | {row.status} | {row.becomes} | {row.note} |")
+    lines += ["", *HOST_PATHS]
     return "\n".join(lines) + "\n"
+
+
+HOST_PATHS = (
+    "## Host paths outside the repository",
+    "",
+    "A bind mount whose source lies outside the repository (`/var/log:/host-logs:ro`, "
+    "`/etc/passwd:/etc/pw`, `~/.ssh:/root/.ssh`, `../../x:/y`) is never read: no byte of it "
+    "reaches the chart (docs/security.md). The mount is kept in "
+    "`services.<service>.hostMounts.<name>` with the source the user chooses:",
+    "",
+    "| `source` | the pod gets | use it when |",
+    "|---|---|---|",
+    "| `emptyDir` (default) | an empty folder | the program only needs the folder to exist "
+    "(the safe default: nothing of the node is exposed) |",
+    "| `persistentVolumeClaim` | `claimName`, or a claim `<service>-host-<name>` the chart "
+    "creates (`size`, `storageClass`) | the data must outlive the pod, or a volume you "
+    "provision holds it |",
+    "| `hostPath` | the node's `hostPath.path` (`type` optional) | node-level agents (log "
+    "shippers, exporters); Pod Security baseline refuses it and POL005 flags it |",
+    "",
+    "`hostPath.path` is preset to the compose source when compose named an absolute path "
+    "elsewhere than the home folder or beside the checkout; for `~` and `../` sources it is "
+    "left for you to set (they name folders of the machine compose ran on). Finding CNV205 "
+    "names the `volumes` item's file:line and the values key to switch; `--allow-path` "
+    "instead reads the path into a ConfigMap like a file of the repository.",
+)
 
 
 DOC_PATH = Path("docs/conversion-matrix.md")

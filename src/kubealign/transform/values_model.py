@@ -656,7 +656,8 @@ class HostMount:
         Meta("Size of the claim the chart creates.", default="1Gi", pattern=QUANTITY_PATTERN),
     ] = None
     storage_class: Annotated[
-        str | None, Meta("StorageClass of the claim the chart creates; cluster default when absent.")
+        str | None,
+        Meta("StorageClass of the claim the chart creates; cluster default when absent."),
     ] = None
 
 

@@ -143,7 +143,7 @@ def _mount(
     config_files: dict[str, vm.ConfigFile],
     tmpfs: list[vm.TmpfsMount],
     writable: list[vm.WritablePath],
-    host: _HostMounts,
+    host_mounts: _HostMounts,
 ) -> tuple[str, str]:
     if mount.type == "tmpfs":
         size = mount.tmpfs.size if mount.tmpfs is not None else None
@@ -157,7 +157,7 @@ def _mount(
         return "approximated", (f"{mount.target}: anonymous volume -> emptyDir (lost when the "
                                 "pod is replaced)")
     if mount.type == "bind" and mount.source:
-        return _bind(mount, service, ctx, rec, path, config_files, persistence, host)
+        return _bind(mount, service, ctx, rec, path, config_files, persistence, host_mounts)
     return "not-convertible", f"{mount.target}: {mount.type} mounts have no equivalent"
 
 
@@ -208,7 +208,8 @@ def shared_claim_name(ctx: ProjectContext, volume: str) -> str:
 
 def _bind(mount: VolumeMount, service: Service, ctx: ProjectContext, rec: Recorder,
           path: str, config_files: dict[str, vm.ConfigFile],
-          persistence: dict[str, vm.PersistentVolume], host: _HostMounts) -> tuple[str, str]:
+          persistence: dict[str, vm.PersistentVolume],
+          host_mounts: _HostMounts) -> tuple[str, str]:
     assert mount.source is not None
     source = mount.source
     if source in _DOCKER_SOCKETS or mount.target in _DOCKER_SOCKETS:
@@ -218,7 +219,7 @@ def _bind(mount: VolumeMount, service: Service, ctx: ProjectContext, rec: Record
     shown = relative_to(source, ctx.project.project_directory)
     refusal = ctx.options.read_refusal(source)
     if refusal is not None:
-        return _outside(mount, ctx, rec, path, shown, refusal, host)
+        return _outside(mount, ctx, rec, path, shown, refusal, host_mounts)
     host = Path(source)
     if host.is_dir():
         return _bind_dir(mount, service, ctx, rec, path, config_files, persistence)
