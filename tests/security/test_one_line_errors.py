@@ -50,7 +50,10 @@ needs_unprivileged = pytest.mark.skipif(
 
 
 @needs_unprivileged
-def test_an_unreadable_folder_in_the_repository_is_reported_not_fatal() -> None:
+@pytest.mark.parametrize("command", [["inventory"], ["audit", "--format", "json"],
+                                     ["plan", "--stdout"], ["migrate", "--out", "{out}"]])
+def test_an_unreadable_folder_in_the_repository_is_reported_not_fatal(
+        command: list[str]) -> None:
     # Not tmp_path: pytest's base folder is private to its user, the other user must enter.
     top = Path(tempfile.mkdtemp(prefix="kubealign-perm-"))
     try:
@@ -61,13 +64,19 @@ def test_an_unreadable_folder_in_the_repository_is_reported_not_fatal() -> None:
         locked.mkdir()
         (locked / "compose.yaml").write_text(COMPOSE)
         locked.chmod(0)
-        proc = _kubealign("inventory", str(repo), cwd=top, as_nobody=os.geteuid() == 0)
+        args = [a.replace("{out}", str(top / "out")) for a in command]
+        proc = _kubealign(args[0], str(repo), *args[1:], cwd=top,
+                          as_nobody=os.geteuid() == 0)
+        inventory = (top / "out" / "inventory.json").read_text() if "migrate" in args else ""
     finally:
         (top / "repo" / "locked").chmod(0o755)
         shutil.rmtree(top)
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
-    assert "locked: unreadable directory" in proc.stdout
+    if args[0] == "inventory":
+        assert "locked: unreadable directory" in proc.stdout
+    if args[0] == "migrate":
+        assert '"reason": "unreadable directory' in inventory
 
 
 def test_an_unwritable_output_location_is_one_line(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ import os
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -161,3 +162,69 @@ def test_o_naming_a_folder_is_one_line(tmp_path: Path) -> None:
     (tmp_path / "report").mkdir()
     proc = _kubealign("audit", str(repo), "-o", str(tmp_path / "report"), cwd=tmp_path)
     _assert_refused(proc, "is a directory")
+
+
+def test_a_failed_migrate_step_keeps_the_finished_ones_and_nothing_of_itself(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kubealign.actions import migrate as migrate_module
+
+    repo = _repo(tmp_path)
+
+    def fail_half_way(*_args: object, session: object, **_kwargs: object) -> object:
+        session.write("chart/values.yaml", "half: written\n")  # type: ignore[attr-defined]
+        raise HelmError("values don't meet the specifications of the schema")
+
+    monkeypatch.setattr(migrate_module, "convert_plan", fail_half_way)
+    outcome = migrate_module.migrate(migrate_module.MigrateRequest(
+        path=repo, out=tmp_path / "out", environ={}))
+    steps = {s.name: s.status for s in outcome.steps}
+    assert steps["convert"] == "failed" and steps["inventory"] == steps["audit"] == "done"
+    out = tmp_path / "out"
+    assert (out / "inventory.json").is_file() and (out / "kubealign.yaml").is_file()
+    assert (out / "audit.md").is_file()
+    assert not (out / "chart").exists()  # half a step is never kept
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "repo"]  # no staging left
+
+
+def test_a_second_concurrent_command_fails_at_once_with_one_line(tmp_path: Path) -> None:
+    repo = _repo(tmp_path)
+    out = tmp_path / "out"
+    with output_session(out) as session:  # a run in progress holds the lock
+        session.write("a.txt", "a")
+        started = time.monotonic()
+        proc = _kubealign("convert", str(repo), "--out", str(out), "--no-render", cwd=tmp_path)
+        _assert_refused(proc, "another kubealign run")
+        assert time.monotonic() - started < 60  # refused at once, not after waiting
+        session.commit()
+    assert _snapshot(out) == {MARKER: (out / MARKER).read_bytes(), "a.txt": b"a"}
+
+
+def test_the_command_line_writes_ordinary_permissions(tmp_path: Path) -> None:
+    repo = _repo(tmp_path)
+    old = os.umask(0o022)
+    try:
+        proc = _kubealign("convert", str(repo), "--out", str(tmp_path / "out"), "--no-render",
+                          cwd=tmp_path)
+    finally:
+        os.umask(old)
+    assert proc.returncode == 0, proc.stderr
+    assert stat.S_IMODE((tmp_path / "out").stat().st_mode) == 0o755
+    assert stat.S_IMODE((tmp_path / "out" / "chart").stat().st_mode) == 0o755
+    assert stat.S_IMODE((tmp_path / "out" / "chart" / "values.yaml").stat().st_mode) == 0o644
+
+
+def test_compose_file_given_with_f_into_a_manifest_folder_keeps_every_file(
+        tmp_path: Path) -> None:
+    """The issue's own command: `convert -f repo/docker-compose.yml --out repo/k8s`."""
+    repo = tmp_path / "repo"
+    manifests = repo / "k8s"
+    manifests.mkdir(parents=True)
+    (repo / "docker-compose.yml").write_text(COMPOSE)
+    for i in range(18):
+        (manifests / f"m{i}.yaml").write_text(f"kind: ConfigMap\nmetadata: {{name: m{i}}}\n")
+    (manifests / "untracked-notes.txt").write_text("not in git either")
+    before = _snapshot(repo)
+    _assert_refused(_kubealign("convert", "-f", "repo/docker-compose.yml", "--out", "repo/k8s",
+                               cwd=tmp_path), "not written by kubealign")
+    assert _snapshot(repo) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["repo"]  # no staging, no lock left

@@ -156,3 +156,23 @@ def test_detection_by_what_the_text_says() -> None:
     assert dict(in_file("[redis]\nrequirepass foobared42\n")) == {"REQUIREPASS": "foobared42"}
     assert list(in_file("password_file = /run/secrets/pw\npassword = ${DB_PASSWORD}\n")) == []
     assert dict(in_file("url = postgres://app:s3cr3t-x@db/app\n")) == {"URL_PASSWORD": "s3cr3t-x"}
+
+
+@pytest.mark.parametrize("command", [["convert", ".", "--out", "{out}"],
+                                     ["migrate", ".", "--out", "{out}"]])
+def test_no_secret_of_any_source_reaches_any_file_written(tmp_path: Path,
+                                                          command: list[str]) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    _plant(root)
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "kubealign",
+                           *[a.replace("{out}", str(out)) for a in command]], cwd=root,
+                          capture_output=True, timeout=600, check=False)
+    assert done.returncode in (0, 1), done.stderr.decode()
+    printed = done.stdout + done.stderr
+    assert [s for s in ALL if s.encode() in printed] == []
+    leaked = {str(p.relative_to(out)): [s for s in ALL if s.encode() in p.read_bytes()]
+              for p in out.rglob("*") if p.is_file()}
+    assert {k: v for k, v in leaked.items() if v} == {}
+    assert (out / "chart" / "values.yaml").is_file()
