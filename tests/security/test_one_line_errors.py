@@ -113,3 +113,24 @@ def test_ctrl_c_is_exit_130_without_a_traceback(tmp_path: Path, delay: float) ->
     assert proc.returncode == 130, stderr
     assert stderr.strip() == "interrupted"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no staging left
+
+
+@needs_unprivileged
+@pytest.mark.parametrize("command", ["convert", "resolve"])
+def test_an_unreadable_compose_file_is_one_line(command: str) -> None:
+    top = Path(tempfile.mkdtemp(prefix="kubealign-perm-"))
+    try:
+        top.chmod(0o777)
+        repo = _repo(top)
+        repo.chmod(0o777)
+        (repo / "compose.yaml").chmod(0)
+        # PATH, not -f: click checks a -f path itself (a usage error box, exit 2).
+        args = [str(repo), "--out", str(top / "out"), "--no-render"] if command == "convert" \
+            else ["--project-directory", str(repo)]
+        proc = _kubealign(command, *args, cwd=top, as_nobody=os.geteuid() == 0)
+        written = (top / "out").exists()
+    finally:
+        shutil.rmtree(top)
+    line = _one_line(proc, 2)
+    assert "compose.yaml" in line and "Permission denied" in line, line
+    assert not written
