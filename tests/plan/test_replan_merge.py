@@ -160,3 +160,22 @@ def test_a_hostile_existing_plan_is_refused_by_the_guarded_loader(tmp_path: Path
     detected = Plan("a", "a", "a", (Environment("a", ("a.yml",), "."),))
     with pytest.raises(KubealignError, match="alias"):
         merge_plan(bomb, "kubealign.yaml", detected)
+
+
+def test_json_reports_what_the_merge_did(tmp_path: Path) -> None:
+    import json
+
+    repo = _repo(tmp_path)
+    first = runner.invoke(app, ["plan", str(repo), "--format", "json"])
+    assert first.exit_code == 0, first.output
+    assert json.loads(first.stdout)["merge"] is None
+    _edit(repo / "kubealign.yaml")
+    (repo / "docker-compose.staging.yml").write_text(COMPOSE.format(level="debug"))
+    again = runner.invoke(app, ["plan", str(repo), "--format", "json"])
+    assert again.exit_code == 0, again.output
+    merge = json.loads(again.stdout)["merge"]
+    assert any(line.startswith("environment staging") for line in merge["added"])
+    assert any(line.startswith("environments.prod-eu: your name") for line in merge["kept"])
+    assert merge["unchanged"] is False
+    same = json.loads(runner.invoke(app, ["plan", str(repo), "--format", "json"]).stdout)
+    assert same["merge"]["unchanged"] is True and same["merge"]["added"] == []

@@ -18,6 +18,7 @@ from kubealign.model.contracts import document, dumps
 def plan_json(outcome: PlanOutcome) -> dict[str, Any]:
     """The ``plan --format json`` contract (docs/json-output.md)."""
     result = outcome.plan
+    merge = outcome.merge
     return document("plan", {
         "plan_file": str(outcome.path) if outcome.path is not None else None,
         "release": result.release,
@@ -43,6 +44,13 @@ def plan_json(outcome: PlanOutcome) -> dict[str, Any]:
                       "names": [{"environment": env, "name": name} for env, name in match.names]}
                      for match in result.services],
         "ambiguous": [{"file": doubt.file, "reason": doubt.reason} for doubt in result.ambiguous],
+        # What a re-plan did to the user's file, the same lines the text output prints.
+        "merge": None if merge is None else {
+            "added": list(merge.added),
+            "marked": list(merge.marked),
+            "kept": list(merge.kept),
+            "unchanged": merge.unchanged,
+        },
     })
 
 

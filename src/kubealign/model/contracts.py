@@ -25,7 +25,8 @@ SCHEMA_VERSIONS: Mapping[str, int] = {
     "validate": 2,
     # 2: schema_version instead of schemaVersion.
     "conversion": 2,
-    "plan": 1,
+    # 2: merge (what a re-plan added, marked, kept of the user's file).
+    "plan": 2,
     "migrate": 1,
     "deploy": 1,
     "rules": 1,
