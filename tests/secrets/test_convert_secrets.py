@@ -66,17 +66,17 @@ def test_every_secret_becomes_an_external_secret_from_pulumi(tmp_path: Path) -> 
     assert values["global"]["externalSecrets"]["secretStoreRef"] == {"name": "pulumi-esc",
                                                                    "kind": "SecretStore"}
     rules = {f.rule: f for f in result.findings}
-    assert "composed from secret POSTGRES_PASSWORD" in rules["SEC004"].message
-    assert rules["SEC001"].line == 19
-    assert "not-there.txt does not exist" in rules["SEC001"].message
-    assert rules["SEC002"].line == 17 and "signing_key" in rules["SEC002"].message
+    assert "composed from secret POSTGRES_PASSWORD" in rules["SCV004"].message
+    assert rules["SCV001"].line == 19
+    assert "not-there.txt does not exist" in rules["SCV001"].message
+    assert rules["SCV002"].line == 17 and "signing_key" in rules["SCV002"].message
     assert PASSWORD not in repr(values) and TOKEN not in repr(values)
 
 
 def test_missing_provider_settings_are_a_located_finding(tmp_path: Path) -> None:
     result, values = convert(tmp_path, SecretsSettings("pulumi", {"organization": "acme"},
                                                        origin="kubealign.yaml:7"))
-    finding = next(f for f in result.findings if f.rule == "SEC003")
+    finding = next(f for f in result.findings if f.rule == "SCV003")
     assert finding.path == "kubealign.yaml:7"
     assert "needs project, environment" in finding.message
     assert "secretStores" not in values and values["externalSecrets"]
@@ -85,7 +85,7 @@ def test_missing_provider_settings_are_a_located_finding(tmp_path: Path) -> None
 def test_bring_your_own_secret_renders_no_external_secret(tmp_path: Path) -> None:
     result, values = convert(tmp_path, SecretsSettings("none"))
     assert "externalSecrets" not in values and "secretStores" not in values
-    assert any(f.rule == "SEC005" for f in result.findings)
+    assert any(f.rule == "SCV005" for f in result.findings)
     report = secrets_markdown(result.secrets, {"prod": SecretsSettings("none")}, title="demo")
     assert "| `api-token` | `api_token` | api |" in report
 
@@ -116,4 +116,17 @@ def test_secret_values_in_other_fields_are_scrubbed_and_reported(tmp_path: Path)
     assert values["services"]["job"]["args"] == ["login", "--token=$(DEPLOY_TOKEN)"]
     assert "dt-91c4e7a2-unique" not in repr(values)
     assert "dt-91c4e7a2-unique" not in repr(result.ledger) + repr(result.findings)
-    assert sum(f.rule == "SEC010" for f in result.findings) == 2
+    assert sum(f.rule == "SCV010" for f in result.findings) == 2
+
+
+def test_conversion_secret_findings_do_not_share_ids_with_audit_rules() -> None:
+    # The audit rules own SEC*: a conversion finding with the same id would mean two things.
+    import re
+
+    from kubealign.rules.registry import all_rules
+
+    source = (Path(__file__).parents[2] / "src" / "kubealign" / "transform" / "convert"
+              / "project.py").read_text(encoding="utf-8")
+    emitted = set(re.findall(r'"(S[A-Z]{2}\d{3})"', source))
+    assert emitted and all(rule.startswith("SCV") for rule in emitted)
+    assert not emitted & {rule.id for rule in all_rules()}

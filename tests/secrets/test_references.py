@@ -261,7 +261,7 @@ services:
     # compose labels are pod annotations: the one carrying the secret is dropped
     assert gateway.get("podAnnotations") == {"team": "platform"}
     assert gateway["service"]["aliases"] == ["gateway-proxy-01"]
-    assert any(f.rule == "SEC006" for f in result.findings)
+    assert any(f.rule == "SCV006" for f in result.findings)
     _no_placeholder(values)
 
 

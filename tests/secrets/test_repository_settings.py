@@ -101,8 +101,8 @@ def test_the_store_renders_with_repository_keys_and_never_writes_its_own_token(
               for spec in values["externalSecrets"].values() for d in spec["data"]}
     assert remote["db_password"] == "app.db.password"
     assert remote["SNOWFLAKE_PASSWORD"] == "app.snowflake.password"
-    assert {f.rule for f in result.findings} >= {"SEC007", "SEC008"}
-    assert "SEC003" not in {f.rule for f in result.findings}
+    assert {f.rule for f in result.findings} >= {"SCV007", "SCV008"}
+    assert "SCV003" not in {f.rule for f in result.findings}
 
 
 @pytest.mark.corpus

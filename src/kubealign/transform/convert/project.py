@@ -237,7 +237,7 @@ def _external_secrets(project: Project, ctx: ProjectContext,
         if target.secret_name != dns_label(secret.name):
             span = secret.origin
             rec.findings.append(Finding(
-                "SEC008", Severity.MEDIUM, f"secret {secret.name!r}: its Kubernetes Secret "
+                "SCV008", Severity.MEDIUM, f"secret {secret.name!r}: its Kubernetes Secret "
                 f"would be {dns_label(secret.name)!r}, the Secret the secrets store "
                 f"authenticates with; it is {target.secret_name!r} instead, so no "
                 "ExternalSecret overwrites the store's credentials",
@@ -263,12 +263,12 @@ def _external_secrets(project: Project, ctx: ProjectContext,
                 vm.ExternalSecretData(secret_key=k, remote_ref=_remote_ref(r))
                 for k, r in sorted(items, key=lambda item: item[0])))
     for service, variable, sources in ctx.composed:
-        rec.finding("SEC004", Severity.INFO, f"service {service!r}: {variable} is composed "
+        rec.finding("SCV004", Severity.INFO, f"service {service!r}: {variable} is composed "
                     f"from secret {', '.join(sources)}: rebuilt in the pod from the Secret with "
                     f"$(VAR) references (services.{ctx.key_of(service)}.composedEnv)",
                     fix="the provider holds only the secret parts, never the composed value")
     if byo and (used or by_secret):
-        rec.finding("SEC005", Severity.INFO, "secrets provider `none` (bring your own "
+        rec.finding("SCV005", Severity.INFO, "secrets provider `none` (bring your own "
                     "Secret): no ExternalSecret is rendered; create the Secrets listed in "
                     "secrets.md before deploying", fix="choose a provider in the plan "
                     "(secrets.provider) to have External Secrets create them")
@@ -315,14 +315,14 @@ def _check_secret_source(secret: SecretDefinition, ctx: ProjectContext, rec: Rec
     ref = _describe(provider_ref(settings.provider, target.remote_key, settings.key_prefix))
     if secret.file and ctx.options.read_bytes(secret.file) is None:
         rec.findings.append(Finding(
-            "SEC001", Severity.HIGH, f"secret {secret.name!r}: file {secret.file} does "
+            "SCV001", Severity.HIGH, f"secret {secret.name!r}: file {secret.file} does "
             f"not exist; put its value in the provider at {ref} (kubealign never reads it "
             "into the chart)", span.path if span else None, span.line if span else None,
             "create the file for compose, and the provider entry for Kubernetes", "secrets"))
     if secret.external and secret.name not in settings.key_overrides and \
             settings.provider != "none":
         rec.findings.append(Finding(
-            "SEC002", Severity.LOW, f"external secret {secret.name!r} has no "
+            "SCV002", Severity.LOW, f"external secret {secret.name!r} has no "
             f"provider mapping: assumed at {ref}", span.path if span else None,
             span.line if span else None,
             f"create {ref} in the provider, or map it (plan secrets.keys.{secret.name})",
@@ -354,7 +354,7 @@ def _secret_stores(ctx: ProjectContext, rec: Recorder) -> tuple[
     if settings.detected_from and block is not None:
         given = settings.settings
         rec.findings.append(Finding(
-            "SEC007", Severity.INFO, f"secrets provider {settings.provider}: organization "
+            "SCV007", Severity.INFO, f"secrets provider {settings.provider}: organization "
             f"{given.get('organization')!r}, project {given.get('project')!r}, environment "
             f"{given.get('environment')!r} read from the repository "
             f"({settings.detected_from}); the {settings.store_kind} {name!r} uses them",
@@ -362,7 +362,7 @@ def _secret_stores(ctx: ProjectContext, rec: Recorder) -> tuple[
             "check them, or give the settings with --secrets-setting KEY=VALUE", "secrets"))
     if block is None or check.unknown:
         rec.findings.append(Finding(
-            "SEC003", Severity.HIGH, "secrets provider "
+            "SCV003", Severity.HIGH, "secrets provider "
             f"{settings.provider}: {check.message()}; the {settings.store_kind} {name!r} is not "
             "rendered and the ExternalSecrets wait for it", settings.origin, None,
             "give the settings in the plan (secrets.settings) or with --secrets-setting "
@@ -407,7 +407,7 @@ def reference_conversion(project: Project, ctx: ProjectContext,
     place is reported without showing the value. Nothing is replaced by placeholder text."""
     if secrets.weak:
         findings.append(Finding(
-            "SEC006", Severity.MEDIUM, f"{len(secrets.weak)} secret value(s) equal or appear "
+            "SCV006", Severity.MEDIUM, f"{len(secrets.weak)} secret value(s) equal or appear "
             "in public names of the project (project, service, image or volume names): a "
             "guessable secret, and the names cannot be hidden from the output", None, None,
             "rotate those secrets to random values held only in the provider", "secrets"))
@@ -434,13 +434,13 @@ def reference_conversion(project: Project, ctx: ProjectContext,
         out[key] = _probes_read_env(referenced)
         for change in changes:
             findings.append(Finding(
-                "SEC010", Severity.HIGH, f"a secret value appeared in values {change.path}: "
+                "SCV010", Severity.HIGH, f"a secret value appeared in values {change.path}: "
                 f"{change.how}", None, None, "read the secret from the environment or a "
                 "mounted file instead of writing it into this field", "secrets"))
         public = sorted(set(public_occurrences(out[key], secrets, f"services.{key}")))
         for path in public:
             findings.append(Finding(
-                "SEC006", Severity.MEDIUM, f"values {path} is written as the compose file says "
+                "SCV006", Severity.MEDIUM, f"values {path} is written as the compose file says "
                 "and equals a value used as a secret elsewhere: a public field is no secret, "
                 "so that secret is guessable", None, None,
                 "rotate the secret to a random value held only in the provider", "secrets"))
