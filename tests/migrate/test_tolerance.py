@@ -13,15 +13,7 @@ from kubealign.actions.migrate import MigrateRequest, migrate
 from kubealign.cli.migrate import migrate_json
 from kubealign.errors import HelmError
 from kubealign.model.findings import Severity
-
-
-def _write(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return root
-
+from repo_files import write_files
 
 SHOP = """\
 services:
@@ -36,7 +28,7 @@ services:
 def test_one_environment_refused_by_helm_does_not_stop_the_others(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    repo = _write(tmp_path / "repo", {
+    repo = write_files(tmp_path / "repo", {
         "docker-compose.yml": SHOP,
         "docker-compose.staging.yml": SHOP.replace("1.0", "1.1"),
     })
@@ -74,7 +66,7 @@ def test_one_environment_refused_by_helm_does_not_stop_the_others(
 
 
 def test_a_service_with_neither_image_nor_build_gets_no_invented_image(tmp_path: Path) -> None:
-    repo = _write(tmp_path / "repo", {
+    repo = write_files(tmp_path / "repo", {
         "docker-compose.yml": SHOP + "  worker:\n    command: ['run', 'jobs']\n",
     })
     outcome = migrate(MigrateRequest(path=repo, out=tmp_path / "out", environ={}))

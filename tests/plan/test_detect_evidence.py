@@ -10,15 +10,7 @@ import pytest
 from kubealign.actions.plan import plan
 from kubealign.model.plan import EnvironmentKind, EnvironmentStatus, Plan
 from kubealign.transform.gitops import EnvironmentTarget, GitSource, application, application_set
-
-
-def _write(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return root
-
+from repo_files import write_files
 
 BASE = """\
 services:
@@ -37,7 +29,7 @@ def _envs(detected: Plan) -> dict[str, tuple[str, ...]]:
 
 
 def test_a_script_chain_is_one_environment_and_its_override_is_none(tmp_path: Path) -> None:
-    root = _write(tmp_path, {
+    root = write_files(tmp_path, {
         "docker-compose.yml": BASE,
         "docker-compose.staging.yml": STAGING,
         "env/staging.env": "TAG=1\n",
@@ -58,7 +50,7 @@ def test_a_script_chain_is_one_environment_and_its_override_is_none(tmp_path: Pa
 
 
 def test_makefile_profiles_and_compose_file_variable(tmp_path: Path) -> None:
-    root = _write(tmp_path, {
+    root = write_files(tmp_path, {
         "docker-compose.yml": BASE,
         "docker-compose.gpu.yml": "services:\n  api:\n    environment: {CUDA: '1'}\n",
         "docker-compose.prod.yml": STAGING,
@@ -78,7 +70,7 @@ def test_makefile_profiles_and_compose_file_variable(tmp_path: Path) -> None:
 def test_stack_deploy_in_ci_is_a_swarm_environment_and_docs_only_is_documented(
     tmp_path: Path,
 ) -> None:
-    root = _write(tmp_path, {
+    root = write_files(tmp_path, {
         "stack.yml": BASE,
         "stack.prod.yml": "services:\n  api:\n    deploy: {replicas: 3}\n",
         "docker-compose.dev.yml": BASE.replace("1.0", "dev"),
@@ -99,7 +91,7 @@ def test_stack_deploy_in_ci_is_a_swarm_environment_and_docs_only_is_documented(
 
 
 def test_the_plan_file_says_where_each_environment_came_from(tmp_path: Path) -> None:
-    root = _write(tmp_path, {
+    root = write_files(tmp_path, {
         "docker-compose.yml": BASE,
         "docker-compose.old.yml": BASE.replace("1.0", "0.9"),
         "run.sh": "#!/bin/sh\ndocker-compose -p shop up -d\n",
@@ -118,7 +110,7 @@ def test_the_plan_file_says_where_each_environment_came_from(tmp_path: Path) -> 
 
 @pytest.mark.parametrize("synced", [True, False])
 def test_argo_cd_syncs_only_environments_deployed_today(tmp_path: Path, synced: bool) -> None:
-    root = _write(tmp_path, {"docker-compose.yml": BASE, "run.sh": "docker compose up -d\n"})
+    root = write_files(tmp_path, {"docker-compose.yml": BASE, "run.sh": "docker compose up -d\n"})
     detected = plan(root, write=False).plan
     git = GitSource("https://example.com/shop.git", "main", "chart")
     target = EnvironmentTarget("local", "shop-local", ("values.yaml", "values-local.yaml"),
@@ -131,7 +123,7 @@ def test_argo_cd_syncs_only_environments_deployed_today(tmp_path: Path, synced: 
 
 
 def test_remote_stack_deploys_and_loops_resolve_to_the_repository_files(tmp_path: Path) -> None:
-    root = _write(tmp_path, {
+    root = write_files(tmp_path, {
         "deployment/docker-compose-gpu.yml": BASE.replace("1.0", "gpu"),
         "deployment/docker-compose-edge.yml": BASE.replace("1.0", "edge"),
         "deployment/docker-compose-spare.yml": BASE.replace("1.0", "spare"),
@@ -151,7 +143,7 @@ def test_remote_stack_deploys_and_loops_resolve_to_the_repository_files(tmp_path
 
 
 def test_a_partial_file_run_alone_is_no_environment(tmp_path: Path) -> None:
-    root = _write(tmp_path, {
+    root = write_files(tmp_path, {
         "docker-compose.yml": BASE,
         "docker-compose.it.yml": "services:\n  api:\n    environment: {IT: '1'}\n",
         "README.md": "```\ndocker compose -f docker-compose.it.yml up -d\n```\n",

@@ -6,15 +6,7 @@ from pathlib import Path
 
 from kubealign.actions.plan import plan
 from kubealign.transform.plan.environments import environment_word
-
-
-def _write(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return root
-
+from repo_files import write_files
 
 BASE = """\
 name: shop
@@ -32,7 +24,7 @@ networks:
 
 
 def test_partial_overrides_attach_to_their_base(tmp_path: Path) -> None:
-    root = _write(tmp_path, {
+    root = write_files(tmp_path, {
         "docker-compose.yml": BASE,
         "docker-compose.override.yml": "services:\n  api:\n    environment: {DEBUG: '1'}\n",
         "docker-compose.prod.yml": "services:\n  api:\n    deploy: {replicas: 3}\n",
@@ -44,7 +36,7 @@ def test_partial_overrides_attach_to_their_base(tmp_path: Path) -> None:
 
 
 def test_components_and_separate_projects_are_told_apart(tmp_path: Path) -> None:
-    root = _write(tmp_path, {
+    root = write_files(tmp_path, {
         "docker-compose.yml": BASE,
         "services/mailer/docker-compose.yml": (
             "services:\n  mailer:\n    image: acme/mailer:2\n    networks: [shop-net]\n"
@@ -59,7 +51,7 @@ def test_components_and_separate_projects_are_told_apart(tmp_path: Path) -> None
 
 
 def test_same_image_different_command_is_listed_not_merged(tmp_path: Path) -> None:
-    root = _write(tmp_path, {
+    root = write_files(tmp_path, {
         "docker-compose.yml": BASE.replace("networks:", "  worker:\n    image: acme/shop-api:1.0\n"
                                            "    command: [python, worker.py]\nnetworks:"),
         "deploy/docker-compose-edge.yml": (
@@ -72,7 +64,7 @@ def test_same_image_different_command_is_listed_not_merged(tmp_path: Path) -> No
 
 
 def test_renamed_service_matched_by_image(tmp_path: Path) -> None:
-    root = _write(tmp_path, {
+    root = write_files(tmp_path, {
         "docker-compose.yml": BASE,
         "deploy/docker-compose-staging.yml": (
             "services:\n  shop-api:\n    image: acme/shop-api:1.1\n"
@@ -90,7 +82,7 @@ def test_renamed_service_matched_by_image(tmp_path: Path) -> None:
 def test_required_variable_does_not_drop_the_environment(tmp_path: Path) -> None:
     # A `${VAR:?}` with no value used to make the file "not load" and vanish from the plan;
     # a migration keeps the environment and reports the variable when it converts it.
-    root = _write(tmp_path, {
+    root = write_files(tmp_path, {
         "docker-compose.yml": BASE,
         "docker-compose.broken.yml": "services:\n  api:\n"
                                      "    image: acme/shop-api:${TAG:?set TAG}\n",
