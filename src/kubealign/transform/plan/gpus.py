@@ -44,6 +44,11 @@ GPU_MODELS: tuple[GpuModel, ...] = (
 )
 
 _BY_ID = {m.id: m for m in GPU_MODELS}
+# Substrings every model's name contains (lower case), to rule a text out before the model
+# patterns run: most lines of a repository name no GPU, and trying each pattern on every line
+# of every script and doc was a fifth of a large repository's migrate (erlmcp: 538,000
+# lines). tests/plan/test_gpus.py checks each model is covered.
+NEEDLES = ("200", "100", "6000", "40", "a10", "l4", "t4")
 _COUNT = r"(?P<count>[0-9]+)\s*[x×]\s*"
 
 
@@ -53,6 +58,9 @@ def model_by_id(model_id: str) -> GpuModel | None:
 
 def find_models(text: str) -> list[tuple[GpuModel, int | None]]:
     """GPU models named in ``text`` (first mention first), with an ``Nx`` count if written."""
+    lowered = text.lower()
+    if not any(needle in lowered for needle in NEEDLES):
+        return []
     found: list[tuple[int, GpuModel, int | None]] = []
     taken: list[tuple[int, int]] = []
     for model in GPU_MODELS:
