@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -87,10 +88,17 @@ def _recovered(out: Path) -> dict[str, int]:
 
 
 def _compose_files(repo: Path, plan: dict[str, Any]) -> list[Path]:
-    root = repo
-    files = {root / name for env in (plan.get("environments") or {}).values()
+    files = {repo / name for env in (plan.get("environments") or {}).values()
              for name in env.get("files") or ()}
     return sorted(path for path in files if path.is_file())
+
+
+def _document(path: Path, parse: Callable[[str], Any]) -> dict[str, Any]:
+    """What migrate wrote at ``path``, parsed; empty when the step that writes it failed."""
+    if not path.is_file():
+        return {}
+    data: dict[str, Any] = parse(path.read_text(encoding="utf-8")) or {}
+    return data
 
 
 def run_one(repo: Path, out: Path) -> RepositoryRun:
@@ -105,20 +113,16 @@ def run_one(repo: Path, out: Path) -> RepositoryRun:
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     summary = json.loads(done.stdout) if done.stdout.strip().startswith("{") else {}
-    plan_file = out / "kubealign.yaml"
-    plan = yaml.safe_load(plan_file.read_text(encoding="utf-8")) if plan_file.is_file() else {}
-    values_file = out / "chart" / "values.yaml"
-    values = (yaml.safe_load(values_file.read_text(encoding="utf-8"))
-              if values_file.is_file() else {}) or {}
-    audit_file = out / "audit.json"
-    audit = json.loads(audit_file.read_text(encoding="utf-8")) if audit_file.is_file() else {}
+    plan = _document(out / "kubealign.yaml", yaml.safe_load)
+    values = _document(out / "chart" / "values.yaml", yaml.safe_load)
+    audit = _document(out / "audit.json", json.loads)
     by_severity = (audit.get("summary") or {}).get("by_severity") or {}
-    compose = _compose_files(repo, plan or {})
+    compose = _compose_files(repo, plan)
     return RepositoryRun(
         name=repo.name, exit_code=done.returncode, wall_s=wall, cpu_s=cpu,
         baseline_s=best_of(lambda: bare_parse(compose)) if compose else 0.0,
-        environments=len((plan or {}).get("environments") or {}),
-        statuses=_statuses(plan or {}),
+        environments=len(plan.get("environments") or {}),
+        statuses=_statuses(plan),
         services=len(values.get("services") or {}),
         findings={severity: int(by_severity.get(severity, 0)) for severity in SEVERITIES},
         recovered=_recovered(out),
