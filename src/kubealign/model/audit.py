@@ -44,7 +44,7 @@ CATEGORIES: tuple[str, ...] = (
     "debt",
 )
 
-#: The seed report's five inconsistency categories and the rule categories that feed each.
+#: The five inconsistency categories of a deployment alignment review and the rule categories that feed each.
 INCONSISTENCY_CATEGORIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("orchestration-confusion", ("strategy", "swarm")),
     ("secret-management", ("secrets",)),
@@ -75,7 +75,7 @@ class Summary:
     by_severity: tuple[tuple[str, int], ...] = field(metadata=AS_MAPPING)
     #: Every category of :data:`CATEGORIES`, zero included.
     by_category: tuple[tuple[str, int], ...] = field(metadata=AS_MAPPING)
-    #: The five inconsistency categories of the seed report -> number of findings.
+    #: The five inconsistency categories -> number of findings.
     inconsistencies: tuple[tuple[str, int], ...] = field(metadata=AS_MAPPING)
     strategies_in_use: tuple[str, ...]
     live_strategies: tuple[str, ...]

@@ -15,6 +15,7 @@ from kubealign.model.inventory import ArtifactKind
 from kubealign.rules.base import Rule
 from kubealign.rules.context import AuditContext
 from kubealign.rules.helpers import manifest_objects, raw_services
+from kubealign.rules.literal_kind import LiteralKind, classify, is_example_path, token_value
 from kubealign.rules.variants import service_key
 
 _FILE_SUFFIXES = ("_FILE", "__FILE", "_PATH")
@@ -33,7 +34,10 @@ class CommittedCredential(Rule):
     """A credential (token, key, password) written literally in a committed file.
 
     Scripts, Makefiles, CI workflows, Dockerfiles and compose environments are scanned for
-    known token formats and for secret-named variables assigned a literal value.
+    known token formats and for secret-named variables assigned a literal value. Placeholders
+    (``your_token_here``, ``dummy_…``, ``<key>``, a file path) are not credentials and are not
+    reported; a default that asks to be changed (``changeme``…) is medium; a literal in docs,
+    examples or tests is low.
 
     Why:
         Anything committed is readable by everyone with clone access, forever (history keeps
@@ -50,29 +54,43 @@ class CommittedCredential(Rule):
     category = "secrets"
     targets = ("deploy-script", "ci-workflow", "dockerfile", "compose")
 
-    def _tokens(self, path: str, tokens: tuple[TokenFinding, ...]) -> Iterator[Finding]:
+    def _severity(self, path: str, value: str | None) -> Severity | None:
+        """None for a placeholder (no finding); low in docs and examples; medium for a
+        default that asks to be changed; critical otherwise."""
+        kind = classify(value) if value is not None else LiteralKind.CREDENTIAL
+        if kind is LiteralKind.PLACEHOLDER:
+            return None
+        if is_example_path(path):
+            return Severity.LOW
+        return Severity.MEDIUM if kind is LiteralKind.WEAK_DEFAULT else self.severity
+
+    def _tokens(self, ctx: AuditContext, path: str,
+                tokens: tuple[TokenFinding, ...]) -> Iterator[Finding]:
         for token in tokens:
-            yield self.finding(
-                f"literal {token.kind} ({token.preview}) committed", path, token.line
-            )
+            severity = self._severity(path, token_value(ctx.lines(path), token))
+            if severity is not None:
+                yield self.finding(f"literal {token.kind} ({token.preview}) committed", path,
+                                   token.line, severity=severity)
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
         for path, script in sorted(ctx.scripts.items()):
-            yield from self._tokens(path, script.tokens)
+            yield from self._tokens(ctx, path, script.tokens)
         for path, makefile in sorted(ctx.makefiles.items()):
-            yield from self._tokens(path, makefile.tokens)
+            yield from self._tokens(ctx, path, makefile.tokens)
         for path, workflow in sorted(ctx.workflows.items()):
-            yield from self._tokens(path, workflow.tokens)
+            yield from self._tokens(ctx, path, workflow.tokens)
         for path, dockerfile in sorted(ctx.dockerfiles.items()):
-            yield from self._tokens(path, dockerfile.tokens)
+            yield from self._tokens(ctx, path, dockerfile.tokens)
         for service in raw_services(ctx):
             for name, value in sorted(service.environment().items()):
-                if _is_literal_secret(name, value):
+                severity = self._severity(service.doc.path, str(value))
+                if _is_literal_secret(name, value) and severity is not None:
                     yield self.finding(
                         f"service {service.name!r} sets {name} to a literal "
                         f"({mask_preview(str(value))})",
                         service.doc.path,
                         service.env_line(name),
+                        severity=severity,
                     )
 
 

@@ -1,0 +1,91 @@
+"""Whether a secret-looking literal is a committed credential, a placeholder, or an example.
+
+A lead reads critical findings first, so a critical ``SEC001`` must be a value someone could
+log in with. ``your_token_here``, ``dummy_key_for_local``, ``<api-key>`` and a documentation
+path that happens to look random are text for a human to replace, not credentials: they are
+no finding at all. A value that asks to be changed (``ChangeThisPassword123``) is a weak
+default, worth fixing but not a leak. Anything under docs/, examples/ or tests/ is example
+material and is reported low.
+
+The value is only classified here, never kept or shown: findings carry the masked preview.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from pathlib import PurePosixPath
+
+from kubealign.model.artifacts import TokenFinding
+
+
+class LiteralKind(enum.Enum):
+    CREDENTIAL = "credential"
+    #: Text a human replaces (your_…, dummy_…, <…>, a file path): not a finding.
+    PLACEHOLDER = "placeholder"
+    #: A default that asks to be changed (changeme, ChangeThisPassword): medium.
+    WEAK_DEFAULT = "weak-default"
+
+
+_PLACEHOLDER_START = re.compile(
+    r"^((your|my|dummy|fake|example|sample|placeholder|replace|insert|enter|put|add|todo|tbd"
+    r"|none|null|undefined|test|demo|mock)([_\-.\s]|$)|xxx|\*{3}|<|\[|\{\{|\.\.\.)",
+    re.IGNORECASE,
+)
+_PLACEHOLDER_ANYWHERE = re.compile(r"(_here$|-here$|your[_-]|replace[_-]?me|placeholder)",
+                                   re.IGNORECASE)
+_WEAK_WORDS = re.compile(r"change|default|example|secret123|password123", re.IGNORECASE)
+#: A path to a file (docs/x/GUIDE.md): random-looking to the entropy check, never a secret.
+_FILE_PATH = re.compile(r"^[\w.\-]+(/[\w.\-]+)+\.[A-Za-z]{1,5}$|^\.{0,2}/[\w.\-/]+$")
+
+#: Folders whose files are examples or tests: a literal there is example material.
+_EXAMPLE_FOLDERS = frozenset({
+    "docs", "doc", "documentation", "examples", "example", "samples", "sample", "tests",
+    "test", "fixtures", "templates",
+})
+_EXAMPLE_NAME = re.compile(r"(^|[._\-])(example|sample|template|dist)([._\-]|$)", re.IGNORECASE)
+
+_STOP = " \t'\"`;,)(}{"
+
+
+def classify(value: str) -> LiteralKind:
+    text = value.strip().strip("'\"")
+    if not text or _PLACEHOLDER_START.match(text) or _PLACEHOLDER_ANYWHERE.search(text):
+        return LiteralKind.PLACEHOLDER
+    if _FILE_PATH.match(text):
+        return LiteralKind.PLACEHOLDER
+    if _WEAK_WORDS.search(text):
+        return LiteralKind.WEAK_DEFAULT
+    return LiteralKind.CREDENTIAL
+
+
+def is_example_path(path: str) -> bool:
+    """The file is documentation, an example or a test fixture, by folder or by name."""
+    pure = PurePosixPath(path)
+    if {part.lower() for part in pure.parts[:-1]} & _EXAMPLE_FOLDERS:
+        return True
+    return bool(_EXAMPLE_NAME.search(pure.name))
+
+
+def token_value(lines: tuple[str, ...], token: TokenFinding) -> str | None:
+    """The literal a token finding points at, read back from its line (None when the line
+    no longer shows it). The preview is the value's first characters, so the occurrence
+    nearest the reported column that starts with them is the value."""
+    if not 0 < token.line <= len(lines):
+        return None
+    text = lines[token.line - 1]
+    prefix = token.preview.rstrip("…")
+    if not prefix:
+        return None
+    stops = _STOP + ("@" if token.kind == "url-password" else "")
+    best: tuple[int, str] | None = None
+    start = text.find(prefix)
+    while start >= 0:
+        end = start
+        while end < len(text) and text[end] not in stops:
+            end += 1
+        distance = abs(start + 1 - token.column)
+        if best is None or distance < best[0]:
+            best = (distance, text[start:end])
+        start = text.find(prefix, start + 1)
+    return best[1] if best is not None else None
