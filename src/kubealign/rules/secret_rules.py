@@ -19,6 +19,9 @@ from kubealign.rules.literal_kind import LiteralKind, classify, is_example_path,
 from kubealign.rules.variants import service_key
 
 _FILE_SUFFIXES = ("_FILE", "__FILE", "_PATH")
+#: Token kinds found by a name or a shape rather than by a provider's token format.
+_GENERIC_KINDS = frozenset({"secret-assignment", "url-password", "high-entropy-string",
+                            "secret-literal"})
 
 
 def _is_literal_secret(name: str, value: object) -> bool:
@@ -54,20 +57,25 @@ class CommittedCredential(Rule):
     category = "secrets"
     targets = ("deploy-script", "ci-workflow", "dockerfile", "compose")
 
-    def _severity(self, path: str, value: str | None) -> Severity | None:
+    def _severity(self, path: str, value: str | None, *, known_format: bool = False
+                  ) -> Severity | None:
         """None for a placeholder (no finding); low in docs and examples; medium for a
-        default that asks to be changed; critical otherwise."""
+        default that asks to be changed; critical otherwise. A value in a provider's token
+        format (``ghp_…``) is a credential even when it reads like an example."""
         kind = classify(value) if value is not None else LiteralKind.CREDENTIAL
         if kind is LiteralKind.PLACEHOLDER:
             return None
         if is_example_path(path):
             return Severity.LOW
-        return Severity.MEDIUM if kind is LiteralKind.WEAK_DEFAULT else self.severity
+        if kind is LiteralKind.WEAK_DEFAULT and not known_format:
+            return Severity.MEDIUM
+        return self.severity
 
     def _tokens(self, ctx: AuditContext, path: str,
                 tokens: tuple[TokenFinding, ...]) -> Iterator[Finding]:
         for token in tokens:
-            severity = self._severity(path, token_value(ctx.lines(path), token))
+            severity = self._severity(path, token_value(ctx.lines(path), token),
+                                      known_format=token.kind not in _GENERIC_KINDS)
             if severity is not None:
                 yield self.finding(f"literal {token.kind} ({token.preview}) committed", path,
                                    token.line, severity=severity)
