@@ -44,7 +44,7 @@ CATEGORIES: tuple[str, ...] = (
     "debt",
 )
 
-#: The five inconsistency categories of a deployment alignment review and the rule categories that feed each.
+#: The five inconsistency categories of an alignment review and the rule categories feeding each.
 INCONSISTENCY_CATEGORIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("orchestration-confusion", ("strategy", "swarm")),
     ("secret-management", ("secrets",)),
