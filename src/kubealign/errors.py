@@ -97,3 +97,10 @@ class ValidationFailed(KubealignError):
 
 class DeployError(KubealignError):
     """A deployment step failed (cluster unreachable, permissions, timeouts)."""
+
+
+class MissingPrerequisite(DeployError):
+    """The target cluster lacks what the chart needs installed first (exit code 1: the
+    cluster's state, not what the user typed)."""
+
+    exit_code = 1

@@ -28,6 +28,8 @@ from kubealign.deploy.helm_adapter import (
     Target,
     UpgradeOptions,
 )
+from kubealign.deploy.kube_api import ClusterUnavailable, KubeApi
+from kubealign.deploy.prerequisites import missing_crds
 from kubealign.deploy.server_check import ObjectChange, ServerCheck, server_check
 from kubealign.errors import HelmError, PlanError, UsageError, ValidationFailed
 from kubealign.load.yaml_safe import load_yaml_file
@@ -429,6 +431,17 @@ def server_side_check(preflight: Preflight, *, with_diff: bool = False) -> Serve
         kube_context=preflight.target.kube_context,
         with_diff=with_diff,
     )
+
+
+def missing_prerequisites(preflight: Preflight) -> tuple[str, ...]:
+    """External Secrets CRDs the target cluster does not serve; ``()`` when it serves them or
+    no cluster answers (the server-side check then says it was skipped)."""
+    try:
+        api = KubeApi.connect(None, preflight.target.kube_context)
+        return missing_crds(preflight.manifests,
+                            lambda api_version, kind: api.resource(api_version, kind) is not None)
+    except ClusterUnavailable:
+        return ()
 
 
 def rejected(check: ServerCheck) -> ValidationFailed:

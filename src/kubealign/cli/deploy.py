@@ -18,13 +18,14 @@ from kubealign.actions.deploy import (
     diff_release,
     environment_target,
     execute_deploy,
+    missing_prerequisites,
     prepare_deploy,
     rejected,
     release_state,
     rollback_release,
     server_side_check,
 )
-from kubealign.cli.base import app, err, out
+from kubealign.cli.base import app, diagnostic_lines, err, out
 from kubealign.deploy.helm_adapter import (
     BinaryHelmClient,
     HelmClient,
@@ -32,8 +33,13 @@ from kubealign.deploy.helm_adapter import (
     UpgradeOptions,
     select_helm_client,
 )
+from kubealign.deploy.prerequisites import (
+    missing_crds_line,
+    missing_stores_line,
+    stores_not_rendered,
+)
 from kubealign.deploy.server_check import ObjectChange, ServerCheck
-from kubealign.errors import UsageError
+from kubealign.errors import MissingPrerequisite, UsageError
 from kubealign.model.contracts import document, dumps
 from kubealign.model.findings import Severity
 
@@ -276,9 +282,19 @@ def deploy_command(
     )
     with err.status("pre-flight…") as status:
         preflight = prepare_deploy(request, progress=status.update)
+    missing = stores_not_rendered(preflight.manifests)
+    if missing:
+        # First line of the output: without a store no ExternalSecret ever becomes a Secret.
+        waiting = sum(m.get("kind") == "ExternalSecret" for m in preflight.manifests)
+        for line in diagnostic_lines(missing_stores_line(missing, waiting)):
+            err.print(line, style="bold yellow", markup=False)
     err.print(f"rendered {len(preflight.objects)} objects; Kubernetes and CRD schemas: "
               "all valid", style="green", markup=False)
     _print_policy(preflight)
+    crds = missing_prerequisites(preflight)
+    if crds:
+        # Before Helm runs: without the CRDs it fails halfway, with a message about one object.
+        raise MissingPrerequisite(missing_crds_line(crds))
     with err.status("server-side dry run…"):
         check = server_side_check(preflight, with_diff=diff)
     _print_server_check(check)

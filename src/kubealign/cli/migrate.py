@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from kubealign.actions.migrate import MigrateOutcome, MigrateRequest, migrate
-from kubealign.cli.base import app, err, out
+from kubealign.cli.base import app, diagnostic_lines, err, out
 from kubealign.cli.progress import progress
 from kubealign.errors import UsageError
 from kubealign.model.contracts import document, dumps
@@ -25,8 +25,28 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
+def secrets_not_connected(outcome: MigrateOutcome) -> str | None:
+    """One line when the secret provider lacks settings (SCV003): said before anything else,
+    since every ExternalSecret of the chart waits for the store it leaves out."""
+    if outcome.convert is None:
+        return None
+    for env in outcome.convert.environments:
+        for finding in env.conversion.findings:
+            if finding.rule == "SCV003":
+                # migrate takes no --secrets-setting: the plan file is where to set them.
+                return (f"secrets not connected: {finding.message}; set them under "
+                        f"secrets.settings in {outcome.convert.plan_path} and run migrate "
+                        "again (or kubealign convert --secrets-setting KEY=VALUE); see "
+                        "secrets.md")
+    return None
+
+
 def print_summary(outcome: MigrateOutcome) -> None:
     request = outcome.request
+    warning = secrets_not_connected(outcome)
+    if warning is not None:
+        for line in diagnostic_lines(warning):
+            out.print(line, style="bold yellow", markup=False)
     out.print(f"kubealign migrate {_shown(request.path)} -> {_shown(request.out)}",
               style="bold", markup=False)
     width = max(len(step.name) for step in outcome.steps)
