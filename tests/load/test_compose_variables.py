@@ -43,3 +43,13 @@ def test_a_custom_path_separator_splits_compose_file() -> None:
     found = _compose("export COMPOSE_PATH_SEPARATOR=';'\n"
                      "export COMPOSE_FILE='a.yml;b.yml'\ndocker-compose up\n")
     assert found[0][0] == ("a.yml", "b.yml")
+
+
+def test_a_double_quoted_value_is_stored_without_its_escapes() -> None:
+    # The twin of a double-quoted command word: `"dir\\ name"` holds `dir\ name`, `\"`
+    # holds `"`; a value read raw kept the backslashes and named files that do not exist.
+    found = _compose('export COMPOSE_FILE="deploy/\\"quoted\\".yml:b\\\\c.yml"\n'
+                     "export COMPOSE_PROJECT_NAME=\"shop\\$1\"\n"
+                     "docker compose up -d\n")
+    assert found[0][0] == ('deploy/"quoted".yml', "b\\c.yml")
+    assert found[0][1]["project"] == ["shop$1"]

@@ -419,9 +419,13 @@ def _unescape_double_quoted(text: str) -> str:
 
 
 def _unquote(node: Node) -> str:
+    """An assignment's value as the shell stores it: single quotes keep every character,
+    double quotes drop the backslash of an escape (``"a\\"b"`` is ``a"b``)."""
     text = _text(node)
-    if node.type == "raw_string" or (node.type == "string" and len(text) >= 2):
+    if node.type == "raw_string":
         return text[1:-1]
+    if node.type == "string" and len(text) >= 2:
+        return _unescape_double_quoted(text[1:-1])
     return _unescape(text)
 
 
