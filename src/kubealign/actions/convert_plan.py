@@ -138,6 +138,11 @@ class PlanConvertOutcome:
         return bool(self.extra_problems) or any(
             e.invalid or e.semantic or e.proof or e.render_error for e in self.environments)
 
+    @property
+    def refused(self) -> tuple[EnvironmentOutcome, ...]:
+        """The environments Helm refused to render (their ``render_error`` says why)."""
+        return tuple(env for env in self.environments if env.render_error)
+
 
 # --------------------------------------------------------------------------- conversion
 

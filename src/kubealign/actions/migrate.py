@@ -248,8 +248,7 @@ def _convert_step(outcome: PlanConvertOutcome, out: Path) -> StepResult:
         if env.proof
     ]
     problems += list(outcome.extra_problems)
-    problems += [f"{env.name}: Helm refused it (see validate)" for env in outcome.environments
-                 if env.render_error]
+    problems += [f"{env.name}: Helm refused it (see validate)" for env in outcome.refused]
     summary = (
         f"release {outcome.plan.release}: {services} services, values.yaml (the base "
         f"environment {outcome.consolidation.base_environment}) + {len(overlays)} overlays; "
@@ -273,7 +272,7 @@ def _validate_step(outcome: PlanConvertOutcome, kube_version: str
     listed = ", ".join(f"{n} {k}" for k, n in kinds.items())
     invalid = sum(1 for r in report.results if schema_violations(r))
     policy = sum(1 for r in report.results for v in r.violations if is_policy(v))
-    refused = [env for env in outcome.environments if env.render_error]
+    refused = outcome.refused
     summary = (f"{len(report.results)} objects rendered with Helm for "
                f"{len(outcome.environments) - len(refused)} environment(s) ({listed}); "
                f"{invalid} invalid (Kubernetes {kube_version} schemas, strict); "

@@ -113,8 +113,7 @@ def migrate_json(outcome: MigrateOutcome) -> dict[str, Any]:
                     if not violation.check.startswith("POL")],
         "policy": [{"rule": rule, "count": n} for rule, n in sorted(counts.items())],
         "refused": [{"environment": env.name, "reason": env.render_error}
-                    for env in (outcome.convert.environments if outcome.convert else ())
-                    if env.render_error],
+                    for env in (outcome.convert.refused if outcome.convert else ())],
         "next": _next_command(outcome),
     })
 
