@@ -142,6 +142,39 @@ def test_remote_stack_deploys_and_loops_resolve_to_the_repository_files(tmp_path
         assert detected.environment(name).status is EnvironmentStatus.DEPLOYED
 
 
+def test_a_file_copied_to_the_host_under_another_name_is_the_one_the_host_runs(
+        tmp_path: Path) -> None:
+    # Real (Sophia): `scp deployment/$compose_file host:/opt/app/docker-compose.yml`, then on
+    # the host `docker stack deploy -c docker-compose.yml`. The repository's own
+    # docker-compose.yml is not what runs there; the copied file is.
+    root = write_files(tmp_path, {
+        "docker-compose.yml": BASE,
+        "deployment/docker-compose-prod.yml": BASE.replace("1.0", "prod"),
+        "deployment/docker-compose-gpu.yml": BASE.replace("1.0", "gpu"),
+        "ops/release.sh": (
+            "#!/bin/bash\n"
+            "scp -i key.pem deployment/docker-compose-prod.yml ubuntu@host:/opt/app/"
+            "docker-compose.yml\n"
+            "ssh ubuntu@host 'cd /opt/app && docker stack deploy -c docker-compose.yml app'\n"),
+        "ops/fleet.sh": (
+            "#!/bin/bash\ncompose_file=$1\n"
+            "scp \"deployment/$compose_file\" ubuntu@$ip:/opt/app/docker-compose.yml\n"
+            "ssh ubuntu@$ip \"cd /opt/app && docker stack deploy -c docker-compose.yml s\"\n"),
+    })
+    detected = plan(root, write=False).plan
+    prod = detected.environment("production")
+    assert prod.files == ("deployment/docker-compose-prod.yml",)
+    assert prod.status is EnvironmentStatus.DEPLOYED
+    assert prod.invoked_by == ("ops/release.sh:3",)
+    # Through a variable: every compose file of that folder is one the host may run.
+    gpu = detected.environment("gpu")
+    assert gpu.status is EnvironmentStatus.DEPLOYED and gpu.invoked_by == ("ops/fleet.sh:4",)
+    assert not any("no compose file of the repository" in a.reason for a in detected.ambiguous)
+    # The root file is run by nothing: the host's docker-compose.yml is the copy.
+    root_env = next(e for e in detected.environments if e.files == ("docker-compose.yml",))
+    assert root_env.status is not EnvironmentStatus.DEPLOYED
+
+
 def test_a_partial_file_run_alone_is_no_environment(tmp_path: Path) -> None:
     root = write_files(tmp_path, {
         "docker-compose.yml": BASE,

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from kubealign.errors import KubealignError
 from kubealign.load.ci_workflow import parse_workflow_text
-from kubealign.load.deploy_commands import classify
+from kubealign.load.deploy_commands import classify, remote_host_of
 from kubealign.load.makefile import parse_makefile
 from kubealign.load.python_script import parse_python_script
 from kubealign.load.shell_script import parse_shell
@@ -132,6 +132,19 @@ class _Resolver:
         return [path for path in sorted(self.compose)
                 if shape.match(posixpath.basename(path))]
 
+    def in_folder(self, word: str, cwd: str) -> list[str]:
+        """The compose files directly in a literal folder whose file name is a variable
+        (``deployment/$compose_file``): which one runs is chosen at run time."""
+        folder = posixpath.dirname(word.strip().strip("'\""))
+        if not folder or "$" in folder or folder.startswith("/"):
+            return []
+        for base in (cwd, ""):
+            target = posixpath.normpath(posixpath.join(base, folder))
+            found = sorted(p for p in self.compose if posixpath.dirname(p) == target)
+            if found:
+                return found
+        return []
+
     def defaults(self, cwd: str) -> tuple[str, ...]:
         """What ``docker compose`` reads in ``cwd`` without ``-f``: the first default file
         and its override."""
@@ -183,8 +196,57 @@ def _cwd_tracker(commands: Sequence[ShellCommand], start: str) -> Callable[[int]
     return at
 
 
+@dataclass(frozen=True, slots=True)
+class _RemoteCopy:
+    """``scp``/``rsync`` of local files to a host: the name the copy has there."""
+
+    remote_name: str
+    local: str
+    cwd: str
+
+
+def remote_copies(commands: Sequence[DeployCommand], cwd_at: Callable[[int], str]
+                  ) -> list[_RemoteCopy]:
+    """The files a source copies to a host, by the name they have there: ``scp
+    deployment/x.yml host:/opt/app/docker-compose.yml`` is ``docker-compose.yml`` on the
+    host; a copy into a folder (``host:~/deploy/``) keeps the file's own name."""
+    copies: list[_RemoteCopy] = []
+    for command in commands:
+        if command.kind not in (DeployKind.SCP, DeployKind.RSYNC) or not command.hosts:
+            continue
+        destination = command.param("destination") or ""
+        if remote_host_of(destination) is None:
+            continue
+        remote_path = destination.split(":", 1)[1]
+        into_folder = remote_path.endswith("/") or not remote_path or \
+            not re.search(r"\.ya?ml$", remote_path) or len(command.files) > 1
+        for local in command.files:
+            name = posixpath.basename(local.rstrip("/")) if into_folder else \
+                posixpath.basename(remote_path)
+            copies.append(_RemoteCopy(name, local, cwd_at(command.line)))
+    return copies
+
+
+def _copied_files(word: str, copies: Sequence[_RemoteCopy], resolver: _Resolver
+                  ) -> tuple[list[str], bool]:
+    """(compose files, named through a variable) a remote command's file word was copied
+    from; ([], False) when no copy of the source gives the host a file of that name."""
+    name = posixpath.basename(word.strip().strip("'\""))
+    found: list[str] = []
+    pattern = False
+    for copy in (c for c in copies if c.remote_name == name and "$" not in name):
+        if "$" not in copy.local:
+            local = resolver.file(copy.local, copy.cwd, remote=False)
+            found.extend([local] if local else [])
+            continue
+        pattern = True
+        found.extend(resolver.pattern(copy.local) or resolver.in_folder(copy.local, copy.cwd))
+    return sorted(set(found)), pattern
+
+
 def _invocation(command: DeployCommand, source: str, cwd: str, resolver: _Resolver,
-                live: bool, scan: InvocationScan) -> None:
+                live: bool, scan: InvocationScan,
+                copies: Sequence[_RemoteCopy] = ()) -> None:
     swarm = command.kind is DeployKind.STACK_DEPLOY
     if not swarm and command.kind not in _COMPOSE_KINDS:
         return
@@ -197,6 +259,15 @@ def _invocation(command: DeployCommand, source: str, cwd: str, resolver: _Resolv
     files: list[str] = []
     for word in words:
         resolved = resolver.file(word, cwd, remote=remote)
+        copied, through_variable = _copied_files(word, copies, resolver) if remote and \
+            len(words) == 1 else ([], False)
+        if copied and (resolved is None or resolved not in copied):
+            # The host runs the file the script copied there, whatever the repository holds
+            # under that name (Sophia: deployment/$compose_file -> docker-compose.yml).
+            for path in copied:
+                _record(command, source, cwd, resolver, live, scan, [path], swarm,
+                        pattern=through_variable or len(copied) > 1)
+            return
         if resolved is None:
             why = (f"runs the compose file {word!r} chosen through a variable: which "
                    "environment it deploys cannot be read from the text" if "$" in word else
@@ -309,8 +380,10 @@ def gather_invocations(inventory: Inventory, read_text: TextReader) -> Invocatio
         # CI jobs and Makefiles run from the repository root or their own folder.
         start = "" if kind == "ci" else folder
         cwd_at = _cwd_tracker(shell, start or ".")
+        copies = remote_copies(commands, cwd_at)
         for command in commands:
-            _invocation(command, artifact.path, cwd_at(command.line), resolver, True, scan)
+            _invocation(command, artifact.path, cwd_at(command.line), resolver, True, scan,
+                        copies)
     return scan
 
 
