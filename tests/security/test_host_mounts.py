@@ -36,6 +36,8 @@ services:
       - ~/.ssh:/root/.ssh
       - ../../outside/logs:/y
       - {outside}/logs:/abs
+      - /srv/uploads:/app/uploads
+      - /etc/app/settings.ini:/app/data/settings.ini
 """
 
 
@@ -61,14 +63,17 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str,
     return out, values, base
 
 
-def test_each_mount_stays_in_values_as_an_empty_folder(
+def test_each_mount_stays_in_values_dropped_or_an_empty_data_folder(
         converted: tuple[Path, dict[str, Any], Path]) -> None:
     _, values, _ = converted
     mounts = values["services"]["api"]["hostMounts"]
+    # An empty folder would hide what the image has at the path (and turn a file into a
+    # folder): only a writable data folder gets one; everything else is left to the image.
     assert {k: (m["mountPath"], m["source"]) for k, m in mounts.items()} == {
-        "host-logs": ("/host-logs", "emptyDir"), "pw": ("/etc/pw", "emptyDir"),
-        "ssh": ("/root/.ssh", "emptyDir"), "y": ("/y", "emptyDir"),
-        "abs": ("/abs", "emptyDir")}
+        "host-logs": ("/host-logs", "none"), "pw": ("/etc/pw", "none"),
+        "ssh": ("/root/.ssh", "none"), "y": ("/y", "none"), "abs": ("/abs", "none"),
+        "uploads": ("/app/uploads", "emptyDir"),
+        "settings-ini": ("/app/data/settings.ini", "none")}
     assert mounts["host-logs"]["readOnly"] is True
     assert "readOnly" not in mounts["pw"]
     # Absolute paths elsewhere are preset for the hostPath choice; ~ and ../ name folders of
@@ -86,7 +91,7 @@ def test_a_finding_names_each_line_and_how_to_switch(
     findings = [f for f in json.loads((out / "conversion.json").read_text())["findings"]
                 if f["rule"] == "CNV205"]
     assert [(f["path"], f["line"]) for f in findings] == [
-        ("compose.yaml", line) for line in (5, 6, 7, 8, 9)]
+        ("compose.yaml", line) for line in (5, 6, 7, 8, 9, 10, 11)]
     ssh = next(f for f in findings if "/root/.ssh" in f["message"])
     assert "~/.ssh" in ssh["message"] and str(base / "home") not in ssh["message"]
     for finding in findings:
@@ -94,6 +99,11 @@ def test_a_finding_names_each_line_and_how_to_switch(
         assert ".source: hostPath" in finding["fix"]
         assert "persistentVolumeClaim" in finding["fix"]
     assert "which you set" in ssh["fix"]  # no path preset for ~
+    pw = next(f for f in findings if "/etc/pw" in f["message"])
+    assert "the image's own files at /etc/pw stay" in pw["message"]
+    assert "emptyDir (an empty writable folder)" in pw["fix"]
+    uploads = next(f for f in findings if "/app/uploads" in f["message"])
+    assert "an empty writable folder there" in uploads["message"]
 
 
 def _render(host_mounts: dict[str, Any], kind: str = "Deployment") -> dict[str, Any]:
@@ -122,6 +132,7 @@ def test_the_chart_renders_each_source(kind: str) -> None:
         "given": {"mountPath": "/given", "source": "persistentVolumeClaim",
                   "claimName": "shared-logs"},
         "plain": {"mountPath": "/plain"},
+        "kept": {"mountPath": "/etc/app", "source": "none", "hostPath": {"path": "/etc/app"}},
     }, kind)
     pod = _pod(objects, kind)
     volumes = {v["name"]: v for v in pod["volumes"]}
@@ -134,6 +145,7 @@ def test_the_chart_renders_each_source(kind: str) -> None:
     assert mounts["/host-logs"] == {"name": "host-logs", "mountPath": "/host-logs",
                                     "readOnly": True}
     assert "readOnly" not in mounts["/node"]
+    assert "host-kept" not in volumes and "/etc/app" not in mounts  # the image's files stay
     claim = objects["PersistentVolumeClaim/api-host-made"]
     assert claim["spec"]["resources"]["requests"]["storage"] == "5Gi"
     assert claim["spec"]["storageClassName"] == "fast"
@@ -159,3 +171,55 @@ def test_a_misspelt_source_is_refused_by_the_schema() -> None:
     problems = validate_values({"services": {"api": {"image": {"repository": "a"}, "hostMounts": {
         "logs": {"mountPath": "/logs", "source": "hostpath"}}}}})
     assert [p for p in problems if p.startswith("/services/api/hostMounts/logs/source")]
+
+
+def test_a_volume_name_taken_by_another_volume_is_refused_naming_the_service() -> None:
+    values = {"services": {"api": {"image": {"repository": "acme/api", "tag": "1"},
+                                   "persistence": {"host-logs": {"mountPath": "/data"}},
+                                   "hostMounts": {"logs": {"mountPath": "/logs"}}}}}
+    with pytest.raises(HelmError, match=r'services\.api: two volumes of the pod are named '
+                                        r'"host-logs"'):
+        render_chart(CHART_DIR, values=values, release="demo", namespace="apps",
+                     kube_version="1.31")
+
+
+NAMES = """\
+services:
+  api:
+    image: acme/api:1.0
+    volumes:
+      - host-logs:/data
+      - /var/log:/logs
+      - config:/config
+      - tmpfs-0:/scratch
+      - ./app.conf:/etc/app.conf:ro
+volumes:
+  host-logs: {}
+  config: {}
+  tmpfs-0: {}
+"""
+
+
+def test_converted_volume_names_are_unique_and_deterministic(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "compose.yaml").write_text(NAMES)
+    (repo / "app.conf").write_text("level = info\n")
+    runs = []
+    for out in (tmp_path / "a", tmp_path / "b"):
+        proc = subprocess.run([sys.executable, "-m", "kubealign", "convert", str(repo),
+                               "--out", str(out)], capture_output=True, timeout=300,
+                              check=False)
+        assert proc.returncode == 0, proc.stderr.decode()
+        runs.append((out / "chart" / "values.yaml").read_text())
+    assert runs[0] == runs[1]
+    values = yaml.safe_load(runs[0])
+    svc = values["services"]["api"]
+    # the chart names hostMounts.<k> host-<k> and owns config and tmpfs-N: no key takes them
+    assert set(svc["persistence"]) == {"host-logs", "config-2", "tmpfs-0-2"}
+    assert set(svc["hostMounts"]) == {"logs-2"}
+    rendered = render_chart(CHART_DIR, values=values, release="demo", namespace="apps",
+                            kube_version="1.31")
+    pod = next(o for o in rendered.objects if o["kind"] == "Deployment")["spec"]["template"]
+    names = [v["name"] for v in pod["spec"]["volumes"]]
+    assert len(names) == len(set(names))

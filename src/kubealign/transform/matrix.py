@@ -136,7 +136,8 @@ SERVICE_TREATMENTS: tuple[KeyTreatment, ...] = (
     _t("volumes", "converted", "PVC (named; one shared claim per shared volume), ConfigMap "
        "(bind-mounted config files and folders), PVC (writable data folders), emptyDir (tmpfs)",
        "host paths outside the repository are never read: `hostMounts.<name>` keeps the "
-       "mount, an emptyDir until `source` says persistentVolumeClaim or hostPath (CNV205)"),
+       "mount: dropped (`source: none`, the image's files stay) or, for a writable data "
+       "folder, an emptyDir, until `source` says persistentVolumeClaim or hostPath (CNV205)"),
     _t("volumes_from", "not-convertible", "-", "put the containers in one pod"),
     _t("working_dir", "converted", "workingDir"),
 )
@@ -219,8 +220,13 @@ HOST_PATHS = (
     "",
     "| `source` | the pod gets | use it when |",
     "|---|---|---|",
-    "| `emptyDir` (default) | an empty folder | the program only needs the folder to exist "
-    "(the safe default: nothing of the node is exposed) |",
+    "| `none` (written for a read-only mount or a target that is not a data folder) | no "
+    "mount: the image's own files at the path stay | the program reads configuration, "
+    "certificates or models the image already ships |",
+    "| `emptyDir` (written for a writable data folder: data, logs, cache, uploads, ...; also "
+    "the chart's default when `source` is absent) | an empty writable folder, which hides "
+    "what the image has at the path | the program only writes there, as into a fresh compose "
+    "volume |",
     "| `persistentVolumeClaim` | `claimName`, or a claim `<service>-host-<name>` the chart "
     "creates (`size`, `storageClass`) | the data must outlive the pod, or a volume you "
     "provision holds it |",

@@ -603,7 +603,7 @@ class PersistentVolume:
     ] = None
 
 
-HostMountSource = Literal["emptyDir", "persistentVolumeClaim", "hostPath"]
+HostMountSource = Literal["none", "emptyDir", "persistentVolumeClaim", "hostPath"]
 HostPathType = Literal[
     "DirectoryOrCreate", "Directory", "FileOrCreate", "File", "Socket", "CharDevice", "BlockDevice"
 ]
@@ -634,10 +634,12 @@ class HostMount:
     source: Annotated[
         HostMountSource | None,
         Meta(
-            "Where the mount comes from: `emptyDir` (an empty folder, the safe default), "
-            "`persistentVolumeClaim` (`claimName`, or a claim `<service>-host-<name>` the chart "
-            "creates) or `hostPath` (the node's own `hostPath.path`; Pod Security baseline "
-            "refuses it).",
+            "Where the mount comes from: `none` (no mount: the image's own files at the path "
+            "stay), `emptyDir` (an empty writable folder, which hides what the image has "
+            "there), `persistentVolumeClaim` (`claimName`, or a claim `<service>-host-<name>` "
+            "the chart creates) or `hostPath` (the node's own `hostPath.path`; Pod Security "
+            "baseline refuses it). kubealign writes `none` for a read-only mount and for a "
+            "target that is not a data folder, `emptyDir` for a writable data folder.",
             default="emptyDir",
         ),
     ] = None
@@ -952,7 +954,7 @@ class ServiceValues:
         dict[str, HostMount] | None,
         Meta(
             "Bind mounts of host paths outside the repository, keyed by name: never read, "
-            "mounted from the source chosen here (emptyDir by default).",
+            "mounted from the source chosen here (`none` drops the mount; no source: emptyDir).",
             key_pattern=r"^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?$",
         ),
     ] = None

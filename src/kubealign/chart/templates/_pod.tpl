@@ -323,9 +323,11 @@ spec:
 {{- $mounts = append $mounts $m -}}
 {{- end -}}
 {{- range $key, $h := $svc.hostMounts -}}
+{{- if ne ($h.source | default "emptyDir") "none" -}}
 {{- $m := dict "name" (printf "host-%s" $key) "mountPath" $h.mountPath -}}
 {{- if $h.readOnly }}{{ $_ := set $m "readOnly" true }}{{ end -}}
 {{- $mounts = append $mounts $m -}}
+{{- end -}}
 {{- end -}}
 {{- range $key, $f := $svc.configFiles -}}
 {{- $mounts = append $mounts (dict "name" "config" "mountPath" $f.mountPath "subPath" $key "readOnly" true) -}}
@@ -364,11 +366,13 @@ volumeMounts:
 {{- end -}}
 {{- end -}}
 {{- /* A host path outside the repository: kubealign read none of it; the source is the
-user's choice (values hostMounts.<name>.source), an empty folder until they choose. */ -}}
+user's choice (values hostMounts.<name>.source: none, emptyDir, a claim or the node's path). */ -}}
 {{- range $key, $h := $svc.hostMounts -}}
 {{- $vol := printf "host-%s" $key -}}
 {{- $source := $h.source | default "emptyDir" -}}
-{{- if eq $source "hostPath" -}}
+{{- if eq $source "none" -}}
+{{- /* no volume: the image's own files at the mount path stay */ -}}
+{{- else if eq $source "hostPath" -}}
 {{- $hp := $h.hostPath | default dict -}}
 {{- $spec := dict "path" (required (printf "services.%s.hostMounts.%s.hostPath.path: source hostPath needs the node's path" $name $key) $hp.path) -}}
 {{- with $hp.type }}{{ $_ := set $spec "type" . }}{{ end -}}
@@ -406,6 +410,18 @@ user's choice (values hostMounts.<name>.source), an empty folder until they choo
 {{- $volumes = append $volumes (dict "name" (printf "writable-%d" $i) "emptyDir" $ed) -}}
 {{- end -}}
 {{- $volumes = concat $volumes (include "kubealign.waitVolumes" . | fromJsonArray) -}}
+{{- /* Kubernetes refuses a pod with two volumes of one name (and a mount would read the
+wrong one): name the values keys that collide instead of leaving it to the API server. */ -}}
+{{- $seen := dict -}}
+{{- range $key, $v := $svc.persistence -}}
+{{- if and (eq $kind "StatefulSet") (not $v.claimName) }}{{ $_ := set $seen $key true }}{{ end -}}
+{{- end -}}
+{{- range $volumes -}}
+{{- if hasKey $seen .name -}}
+{{- fail (printf "services.%s: two volumes of the pod are named %q: rename the persistence or hostMounts key (hostMounts.<key> is the volume host-<key>; config, dshm, secret-N, tmpfs-N, writable-N and kubealign-wait-* are the chart's own)" $name .name) -}}
+{{- end -}}
+{{- $_ := set $seen .name true -}}
+{{- end -}}
 {{- with $volumes }}
 volumes:
   {{- toYaml . | nindent 2 }}

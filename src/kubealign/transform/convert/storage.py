@@ -45,7 +45,7 @@ def convert_storage(service: Service, ctx: ProjectContext, rec: Recorder,
 
     for index, mount in enumerate(service.volumes):
         outcome = _mount(mount, service, ctx, rec, path, persistence, config_files, tmpfs,
-                         writable, _HostMounts(host_mounts, index))
+                         writable, _HostMounts(host_mounts, index, persistence))
         notes.append(outcome[1])
         worst = _worse(worst, outcome[0])
     if service.volumes:
@@ -166,6 +166,8 @@ def _named_volume(mount: VolumeMount, service: Service, ctx: ProjectContext,
     assert mount.source is not None
     name = mount.source
     key = dns_label(name, limit=42)
+    if key not in persistence:  # the same volume mounted twice keeps its one key
+        key = _unique(key, _pod_volume_names(persistence, {}))
     users = ctx.volume_users.get(name, [service.name])
     owner = ctx.volume_owner.get(name, service.name)
     definition = ctx.volume(name)
@@ -247,23 +249,28 @@ class _HostMounts:
 
     entries: dict[str, vm.HostMount]
     index: int
+    persistence: dict[str, vm.PersistentVolume]
 
 
 def _outside(mount: VolumeMount, ctx: ProjectContext, rec: Recorder, path: str, shown: str,
              refusal: str, host: _HostMounts) -> tuple[str, str]:
     """A bind mount the boundary refused (a host path outside the repository): nothing of it
     is read; the mount stays in values as a ``hostMounts`` entry whose source the user
-    chooses, an empty folder until they do (a node's files are not ours to hand a pod)."""
+    chooses, dropped or an empty folder until they do (a node's files are not ours to hand
+    a pod)."""
     assert mount.source is not None
     name = Path(mount.target.rstrip("/")).name or "root"
-    key = _unique(dns_label(name, limit=42), set(host.entries))
+    taken = {n.removeprefix("host-") for n in _pod_volume_names(host.persistence, host.entries)
+             if n.startswith("host-")}
+    key = _unique(dns_label(name, limit=42), taken | set(host.entries))
     node_path = _node_path(mount.source, ctx.project.project_directory)
     home = _home()
     if home and mount.source.startswith(home + "/"):
         shown = "~" + mount.source[len(home):]  # as compose wrote it, not this machine's home
+    source, given = _host_default(mount)
     host.entries[key] = vm.HostMount(
         mount_path=mount.target,
-        source="emptyDir",
+        source=source,
         read_only=True if mount.read_only else None,
         host_path=vm.HostPathVolume(path=node_path),
     )
@@ -271,14 +278,32 @@ def _outside(mount: VolumeMount, ctx: ProjectContext, rec: Recorder, path: str, 
     how = (f"set {values}.source: hostPath (the node's path {values}.hostPath.path"
            + (", which you set: compose named a folder of its own machine" if not node_path
               else "") + f") or persistentVolumeClaim ({values}.claimName, or a claim the "
-           "chart creates)")
+           "chart creates)" + (", or emptyDir (an empty writable folder)"
+                               if source == "none" else ""))
     rec.finding("CNV205", Severity.MEDIUM,
-                f"{mount.target}: {shown}: {refusal}; nothing of it was read: the pod gets "
-                f"an empty folder until you {how}",
+                f"{mount.target}: {shown}: {refusal}; nothing of it was read: {given} until "
+                f"you {how}",
                 f"volumes.{host.index}", fix=how)
-    return "approximated", (f"{mount.target}: {shown}: {refusal}; nothing read: an empty "
-                            f"folder, {values}.source chooses emptyDir, a "
-                            "PersistentVolumeClaim or a hostPath")
+    return "approximated", (f"{mount.target}: {shown}: {refusal}; nothing read: "
+                            f"{values}.source {source} ({given}); it chooses none, emptyDir, "
+                            "a PersistentVolumeClaim or a hostPath")
+
+
+def _host_default(mount: VolumeMount) -> tuple[vm.HostMountSource, str]:
+    """The source a host mount gets before the user chooses one, and what the pod sees then.
+
+    An emptyDir hides whatever the image has at the mount path, and at a file's path it even
+    replaces the file with a folder: it is right only where the program writes its data (a
+    fresh compose volume is empty too). A read-only mount is something the program reads, and
+    a target that is not a data folder (configuration, certificates, a model folder the image
+    may ship) is better left to the image: ``none`` drops the mount.
+    """
+    target = mount.target.rstrip("/")
+    leaf = Path(target).name
+    file_like = "." in leaf.lstrip(".")
+    if not mount.read_only and not file_like and _DATA_WORDS.search(target):
+        return "emptyDir", "the pod gets an empty writable folder there"
+    return "none", f"the mount is left out, so the image's own files at {mount.target} stay"
 
 
 def _node_path(source: str, project_directory: str | None) -> str | None:
@@ -332,7 +357,7 @@ def _bind_dir(mount: VolumeMount, service: Service, ctx: ProjectContext, rec: Re
     written = not mount.read_only and bool(_DATA_WORDS.search(mount.target)
                                            or _DATA_WORDS.search(root.name))
     if written:
-        key = _unique(dns_label(root.name or "data", limit=42), set(persistence))
+        key = _unique(dns_label(root.name or "data", limit=42), _pod_volume_names(persistence, {}))
         persistence[key] = vm.PersistentVolume(
             mount_path=mount.target, size=ctx.options.default_volume_size,
             storage_class=ctx.options.storage_class)
@@ -393,6 +418,25 @@ def _bind_dir(mount: VolumeMount, service: Service, ctx: ProjectContext, rec: Re
         note += "; read-only now (writes do not persist)"
     return ("converted" if mount.read_only and not skipped and not binary else "approximated",
             note)
+
+
+# Volume names the chart gives a pod's other volumes (_pod.tpl, _wait.tpl): a persistence key
+# or a hostMounts key must not name the same volume, or Kubernetes refuses the pod.
+_CHART_VOLUMES = re.compile(r"^(config|dshm|kubealign-wait-.*|(secret|tmpfs|writable)-[0-9]+)$")
+
+
+def _pod_volume_names(persistence: dict[str, vm.PersistentVolume],
+                      host_entries: dict[str, vm.HostMount]) -> _Taken:
+    """The pod volume names the service's keys already use, the chart's own included."""
+    return _Taken({*persistence, *(f"host-{k}" for k in host_entries)})
+
+
+class _Taken(set[str]):
+    """A set of volume names that also holds every name the chart reserves."""
+
+    def __contains__(self, name: object) -> bool:
+        return (isinstance(name, str) and _CHART_VOLUMES.match(name) is not None) \
+            or super().__contains__(name)
 
 
 def _unique(key: str, taken: set[str]) -> str:
