@@ -124,7 +124,6 @@ def test_an_unreadable_compose_file_is_one_line(command: str) -> None:
         repo = _repo(top)
         repo.chmod(0o777)
         (repo / "compose.yaml").chmod(0)
-        # PATH, not -f: click checks a -f path itself (a usage error box, exit 2).
         args = [str(repo), "--out", str(top / "out"), "--no-render"] if command == "convert" \
             else ["--project-directory", str(repo)]
         proc = _kubealign(command, *args, cwd=top, as_nobody=os.geteuid() == 0)
@@ -134,3 +133,53 @@ def test_an_unreadable_compose_file_is_one_line(command: str) -> None:
     line = _one_line(proc, 2)
     assert "compose.yaml" in line and "Permission denied" in line, line
     assert not written
+
+
+@needs_unprivileged
+@pytest.mark.parametrize("command", ["convert", "resolve"])
+def test_an_unreadable_file_typed_with_f_is_one_line_naming_it(command: str) -> None:
+    """Not Click's usage box ("path ... is not readable"): the file and the reason, exit 2."""
+    top = Path(tempfile.mkdtemp(prefix="kubealign-perm-"))
+    try:
+        top.chmod(0o777)
+        repo = _repo(top)
+        repo.chmod(0o777)
+        (repo / "compose.yaml").chmod(0)
+        args = ["-f", "repo/compose.yaml"]
+        if command == "convert":
+            args += ["--out", str(top / "out"), "--no-render"]
+        proc = _kubealign(command, *args, cwd=top, as_nobody=os.geteuid() == 0)
+    finally:
+        shutil.rmtree(top)
+    line = _one_line(proc, 2)
+    assert line.startswith("error: ") and "repo/compose.yaml" in line, line
+    assert "Permission denied" in line and "Usage" not in proc.stderr, line
+
+
+def test_no_command_asks_click_whether_a_path_is_readable() -> None:
+    """The class behind the test above: every path option and argument of every command is
+    read by its action (one line naming the file and the reason), never checked by Click."""
+    import importlib
+
+    from kubealign.cli.commands import COMMANDS
+    from kubealign.cli.lazy import build_command
+
+    checked: list[str] = []
+    seen = 0
+
+    def walk(command: object, name: str) -> None:
+        nonlocal seen
+        for param in getattr(command, "params", ()):
+            info = getattr(getattr(param, "type_descriptor", None), "parameter_info", None)
+            if info is not None and hasattr(info, "readable"):
+                seen += 1
+                if info.readable:
+                    checked.append(f"{name} {param.name}")
+        for sub_name, sub in getattr(command, "commands", {}).items():
+            walk(sub, f"{name} {sub_name}")
+
+    for entry in COMMANDS:
+        importlib.import_module(entry.module)
+        walk(build_command(entry.name), entry.name)
+    assert seen > 10  # the walk reached the commands' parameters
+    assert checked == []

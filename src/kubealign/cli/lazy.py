@@ -77,11 +77,29 @@ def build_command(name: str) -> click.Command:
         callback_name = info.callback.__name__ if info.callback is not None else ""
         registered = info.name or typer.main.get_command_name(callback_name)
         if registered == name:
-            return typer.main.get_command_from_info(info, **options)
+            return _paths_read_by_actions(typer.main.get_command_from_info(info, **options))
     for group in app.registered_groups:
         if group.name == name or (group.typer_instance and group.typer_instance.info.name == name):
-            return typer.main.get_group_from_info(
+            return _paths_read_by_actions(typer.main.get_group_from_info(
                 group, suggest_commands=app.suggest_commands, **options
-            )
+            ))
     raise LookupError(f"command {name!r} is listed in kubealign.cli.commands but its module "
                       "does not register it")
+
+
+def _paths_read_by_actions(command: click.Command) -> click.Command:
+    """Leave the readability of path options and arguments to the action reading them.
+
+    Typer's path parameters ask Click to check that an existing path is readable, and Click
+    answers with a usage box ("Invalid value for '--file' / '-f': path ... is not readable")
+    that names no reason. The actions open the file themselves and raise a one-line error
+    naming it and the operating system's reason ("Permission denied"), exit 2.
+    """
+    for param in command.params:
+        described = getattr(param, "type_descriptor", None)
+        info = getattr(described, "parameter_info", None)
+        if getattr(info, "readable", False):
+            info.readable = False
+    for sub in getattr(command, "commands", {}).values():
+        _paths_read_by_actions(sub)
+    return command
