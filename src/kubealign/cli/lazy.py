@@ -97,7 +97,7 @@ def _paths_read_by_actions(command: click.Command) -> click.Command:
     """
     for param in command.params:
         described = getattr(param, "type_descriptor", None)
-        info = getattr(described, "parameter_info", None)
+        info: Any = getattr(described, "parameter_info", None)
         if getattr(info, "readable", False):
             info.readable = False
     for sub in getattr(command, "commands", {}).values():
