@@ -137,6 +137,31 @@ def test_a_label_with_basic_auth_of_a_known_secret_is_dropped(
     assert _api(converted)["podAnnotations"] == {"team": "platform"}
 
 
+def test_each_field_a_secret_was_taken_from_is_named_with_its_compose_line(
+        converted: tuple[ConversionResult, dict[str, Any]]) -> None:
+    result, _ = converted
+    lines = COMPOSE.splitlines()
+
+    def line_of(text: str) -> int:
+        return next(i for i, line in enumerate(lines, 1) if line.strip().startswith(text))
+
+    # absolute here, as every finding of a conversion; written files make them relative
+    where = {f.message.split("values ", 1)[1].split(":", 1)[0]: (Path(f.path or "").name, f.line)
+             for f in result.findings if f.rule == "SCV010"}
+    assert where["services.api.podAnnotations.monitor.auth"] == (
+        "compose.yaml", line_of("labels:"))
+    assert where["services.api.args"] == ("compose.yaml", line_of("command:"))
+    assert where["services.api.probes.liveness.exec.command"] == (
+        "compose.yaml", line_of("healthcheck:"))
+    # a mounted file: its own volumes/configs item
+    assert where["services.api.configFiles.app.ini"] == ("compose.yaml", line_of("- ./app.ini"))
+    assert where["services.api.configFiles.server.key"] == (
+        "compose.yaml", line_of("- ./certs/server.key"))
+    assert where["services.api.configFiles.inline"] == ("compose.yaml", line_of("- source: inline"))
+    assert len(where) >= 4 and all(
+        path == "compose.yaml" and line for path, line in where.values()), where
+
+
 def test_resolve_mask_secrets_masks_every_source(tmp_path: Path) -> None:
     root = _plant(tmp_path)
     done = subprocess.run([sys.executable, "-m", "kubealign", "resolve", "--mask-secrets",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -118,7 +119,7 @@ def convert_project(project: Project, options: ConversionOptions | None = None) 
     secrets = project_secret_values(project, ctx.options.read_bytes)
     for value, variable in ctx.secret_values.items():
         secrets.add(value, variable)
-    services = reference_conversion(project, ctx, services, secrets, findings)
+    services = reference_conversion(project, ctx, services, secrets, findings, entries)
     project_rec = Recorder(None)
     external = _external_secrets(project, ctx, project_rec)
     stores, store_ref = _secret_stores(ctx, project_rec)
@@ -401,7 +402,8 @@ def _probes_read_env(svc: Any) -> Any:
 
 def reference_conversion(project: Project, ctx: ProjectContext,
                          services: dict[str, vm.ServiceValues], secrets: SecretValues,
-                         findings: list[Finding]) -> dict[str, vm.ServiceValues]:
+                         findings: list[Finding],
+                         entries: Sequence[LedgerEntry] = ()) -> dict[str, vm.ServiceValues]:
     """Every secret value found in a service's configuration becomes a reference to its
     Secret (``$(VAR)``, a Secret file, ``$VAR`` in a probe's shell, a dropped label); each
     place is reported without showing the value. Nothing is replaced by placeholder text."""
@@ -433,10 +435,12 @@ def reference_conversion(project: Project, ctx: ProjectContext,
                                                 bind_env, bind_file)
         out[key] = _probes_read_env(referenced)
         for change in changes:
+            where = _values_origin(change.path, name, service, svc, entries)
             findings.append(Finding(
                 "SCV010", Severity.HIGH, f"a secret value appeared in values {change.path}: "
-                f"{change.how}", None, None, "read the secret from the environment or a "
-                "mounted file instead of writing it into this field", "secrets"))
+                f"{change.how}", where.path if where else None, where.line if where else None,
+                "read the secret from the environment or a mounted file instead of writing it "
+                "into this field", "secrets"))
         public = sorted(set(public_occurrences(out[key], secrets, f"services.{key}")))
         for path in public:
             findings.append(Finding(
@@ -445,6 +449,64 @@ def reference_conversion(project: Project, ctx: ProjectContext,
                 "so that secret is guessable", None, None,
                 "rotate the secret to a random value held only in the provider", "secrets"))
     return out
+
+
+# Values fields whose ledger target is not their own path (a bind-mounted file's ConfigMap
+# entry is recorded under persistence), with the compose keys that fill them.
+_VALUES_FROM: dict[str, tuple[str, ...]] = {
+    "configFiles": ("configs", "volumes"),
+    "secretFiles": ("configs", "volumes"),
+    "podAnnotations": ("labels", "annotations", "deploy.labels"),
+    "probes": ("healthcheck",),
+    "args": ("command",),
+    "command": ("entrypoint",),
+    "env": ("environment",),
+    "composedEnv": ("environment",),
+}
+
+
+def _values_origin(values_path: str, name: str, service: Service | None,
+                   svc: vm.ServiceValues,
+                   entries: Sequence[LedgerEntry]) -> SourceSpan | None:
+    """The compose line a values field of service ``name`` was converted from: a mounted
+    file's own ``volumes``/``configs`` item, else the ledger entry whose target is the longest
+    prefix of the path, else the compose key that fills the field."""
+    parts = values_path.split(".", 3)
+    if service is not None and len(parts) == 4 and parts[2] == "configFiles":
+        file = (svc.config_files or {}).get(parts[3])
+        if file is not None:
+            span = _file_origin(service, file.mount_path)
+            if span is not None:
+                return span
+    best: LedgerEntry | None = None
+    for entry in entries:
+        target = entry.target
+        if entry.service != name or entry.source is None or not target:
+            continue
+        covers = values_path == target or values_path.startswith((target + ".", target + "["))
+        if covers and (best is None or len(target) > len(best.target)):
+            best = entry
+    if best is not None:
+        return best.source
+    if service is None:
+        return None
+    field = values_path.split(".")[2] if values_path.count(".") >= 2 else ""
+    for key in _VALUES_FROM.get(field.split("[")[0], ()):
+        span = service.origin(key)
+        if span is not None:
+            return span
+    return None
+
+
+def _file_origin(service: Service, mount_path: str) -> SourceSpan | None:
+    """Where the ``volumes`` or ``configs`` item mounting a file at ``mount_path`` is written."""
+    for index, mount in enumerate(service.volumes):
+        if mount.target == mount_path:
+            return service.origin(f"volumes.{index}")
+    for index, ref in enumerate(service.configs):
+        if (ref.target or f"/{ref.source}") == mount_path:
+            return service.origin(f"configs.{index}")
+    return None
 
 
 def _carried(service: Service | None, svc: vm.ServiceValues,
