@@ -133,6 +133,41 @@ def test_a_late_failure_keeps_the_previous_output(tmp_path: Path,
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "repo"]  # no staging left
 
 
+def test_helm_refusing_a_staged_chart_names_the_output_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Real Helm, a values key the schema refuses: the message names out/chart, where the
+    file goes, not the staging folder it was rendered from (which is gone afterwards)."""
+    from kubealign.actions import convert as convert_module
+
+    original = convert_module.build_files
+
+    def misspelt(*args: object, **kwargs: object) -> dict[str, bytes | str]:
+        files: dict[str, bytes | str] = original(*args, **kwargs)  # type: ignore[arg-type]
+        files["chart/values.yaml"] = f"{files['chart/values.yaml']!s}bogusKey: 1\n"
+        return files
+
+    monkeypatch.setattr(convert_module, "build_files", misspelt)
+    monkeypatch.chdir(tmp_path)
+    repo = _repo(tmp_path)
+    with pytest.raises(HelmError) as raised:
+        convert(ConvertRequest(out=Path("out"), project_directory=repo,
+                               files=(repo / "compose.yaml",), environ={}))
+    text = str(raised.value)
+    assert "bogusKey" in text and ".staging" not in text, text
+    assert text.startswith("out/chart"), text
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["repo"]  # nothing written
+
+
+def test_a_message_about_a_staged_file_names_its_final_place(tmp_path: Path) -> None:
+    with output_session(tmp_path / "out") as session:
+        staged = session.write("chart/values.yaml", "a: 1\n")
+        assert session.final_text(f"{staged}: refused") == f"{tmp_path / 'out'}/chart/" \
+            "values.yaml: refused"
+        with pytest.raises(UsageError) as raised, output_session(tmp_path / "other") as inner:
+            raise UsageError("bad", path=inner.path("x.yaml"))
+        assert raised.value.path is not None and ".staging" not in raised.value.path
+
+
 def test_a_second_concurrent_run_fails_at_once(tmp_path: Path) -> None:
     out = tmp_path / "out"
     with output_session(out) as session:

@@ -302,7 +302,8 @@ def _convert_plan(request: PlanConvertRequest, session: OutputSession,
             except HelmError as exc:
                 # One environment Helm refuses (a schema violation, a template `fail`) must not
                 # cost the others their proof: it is reported and its files stay written.
-                outcome = dataclasses.replace(outcome, render_error=str(exc.message))
+                outcome = dataclasses.replace(outcome,
+                                              render_error=session.final_text(str(exc.message)))
         outcomes.append(outcome)
     return PlanConvertOutcome(out, plan, source.path, result, tuple(outcomes),
                               tuple(sorted(files)), tuple(extra), tuple(problems), tuple(keel),

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-from kubealign.errors import UsageError
+from kubealign.errors import KubealignError, UsageError
 
 MARKER = ".kubealign-output"
 """The file that marks a folder as kubealign's own output (first line, then one path a line)."""
@@ -194,8 +194,18 @@ class OutputSession:
 
     def __init__(self, out: Path) -> None:
         self.out = out.resolve()
+        self.given = out  # as the user typed it: what messages name
         self._staging: Path | None = None
         self.committed: tuple[str, ...] = ()
+
+    def final_text(self, text: str) -> str:
+        """``text`` naming the output folder instead of the staging folder it was staged in:
+        a message (Helm's, an OS error's) about a staged file names where the file goes."""
+        if self._staging is None:
+            return text
+        for staged in dict.fromkeys((str(self._staging.resolve()), str(self._staging))):
+            text = text.replace(staged, str(self.given))
+        return text
 
     @property
     def staging(self) -> Path:
@@ -298,6 +308,12 @@ def output_session(out: Path, *, protect: Iterable[Path] = ()) -> Iterator[Outpu
         session = OutputSession(out)
         try:
             yield session
+        except KubealignError as exc:
+            exc.message = session.final_text(exc.message)
+            exc.args = (exc.message,)
+            if exc.path is not None:
+                exc.path = session.final_text(exc.path)
+            raise
         finally:
             session.discard()
 
