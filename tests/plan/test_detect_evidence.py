@@ -170,9 +170,10 @@ def test_a_file_copied_to_the_host_under_another_name_is_the_one_the_host_runs(
     gpu = detected.environment("gpu")
     assert gpu.status is EnvironmentStatus.DEPLOYED and gpu.invoked_by == ("ops/fleet.sh:4",)
     assert not any("no compose file of the repository" in a.reason for a in detected.ambiguous)
-    # The root file is run by nothing: the host's docker-compose.yml is the copy.
+    # The root file is run by nothing, and the scripts' docker-compose.yml is the host's copy,
+    # no mention of it: dead, not 'referenced'.
     root_env = next(e for e in detected.environments if e.files == ("docker-compose.yml",))
-    assert root_env.status is not EnvironmentStatus.DEPLOYED
+    assert root_env.status is EnvironmentStatus.DEAD
 
 
 def test_a_partial_file_run_alone_is_no_environment(tmp_path: Path) -> None:

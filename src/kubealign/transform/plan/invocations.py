@@ -84,6 +84,10 @@ class InvocationScan:
     """(where, why) of invocations whose files are not in the repository."""
     live_text: dict[str, str] = field(default_factory=dict)
     """Text of the live sources (scripts, Makefiles, workflows) that mention compose."""
+    host_names: set[tuple[str, int, str]] = field(default_factory=set)
+    """(source, line, file name) where a name is the host's name of a copied file (the
+    ``docker-compose.yml`` of ``scp x.yml host:/opt/docker-compose.yml`` and of the remote
+    command that runs it): no mention of the repository's file of that name."""
 
 
 TextReader = Callable[[str], str | None]
@@ -203,6 +207,7 @@ class _RemoteCopy:
     remote_name: str
     local: str
     cwd: str
+    line: int
 
 
 def remote_copies(commands: Sequence[DeployCommand], cwd_at: Callable[[int], str]
@@ -223,7 +228,7 @@ def remote_copies(commands: Sequence[DeployCommand], cwd_at: Callable[[int], str
         for local in command.files:
             name = posixpath.basename(local.rstrip("/")) if into_folder else \
                 posixpath.basename(remote_path)
-            copies.append(_RemoteCopy(name, local, cwd_at(command.line)))
+            copies.append(_RemoteCopy(name, local, cwd_at(command.line), command.line))
     return copies
 
 
@@ -264,6 +269,10 @@ def _invocation(command: DeployCommand, source: str, cwd: str, resolver: _Resolv
         if copied and (resolved is None or resolved not in copied):
             # The host runs the file the script copied there, whatever the repository holds
             # under that name (Sophia: deployment/$compose_file -> docker-compose.yml).
+            name = posixpath.basename(word.strip().strip("'\""))
+            scan.host_names.add((source, command.line, name))
+            scan.host_names.update((source, c.line, name) for c in copies
+                                   if c.remote_name == name)
             for path in copied:
                 _record(command, source, cwd, resolver, live, scan, [path], swarm,
                         pattern=through_variable or len(copied) > 1)
@@ -402,6 +411,8 @@ def live_references(scan: InvocationScan, compose_paths: Iterable[str]
     for source, text in scan.live_text.items():
         for match in pattern.finditer(text):
             name = match.group(1)
+            if (source, text.count("\n", 0, match.start()) + 1, name) in scan.host_names:
+                continue
             candidates = by_name[name]
             start = max(0, match.start() - 200)
             before = text[start:match.start()]
