@@ -12,7 +12,7 @@ CLI asks for confirmation between the two steps for production environments.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -259,12 +259,23 @@ def _chart_name(chart: Path) -> str | None:
     return _text(data.get("name")) if isinstance(data, Mapping) else None
 
 
-def _value_files(chart: Path, environment: str) -> tuple[Path, ...]:
+def similar_names(typed: str, names: Iterable[str], limit: int = 3) -> list[str]:
+    """Names a mistyped environment probably meant: those containing what was typed
+    (``production`` -> ``root-production``), then close spellings (``prodution``)."""
+    known = sorted(names)
+    containing = [n for n in known if typed.lower() in n.lower()]
+    close = difflib.get_close_matches(typed, known, n=limit, cutoff=0.75)
+    return list(dict.fromkeys([*containing, *close]))[:limit]
+
+
+def value_files_for(chart: Path, environment: str) -> tuple[Path, ...]:
     overlays = chart_environments(chart)
     if environment not in overlays:
         names = ", ".join(overlays) or "none"
+        near = similar_names(environment, overlays)
+        hint = f" (did you mean {' or '.join(near)}?)" if near else ""
         raise UsageError(
-            f"no values-{environment}.yaml in {chart}; environments available: {names}"
+            f"no values-{environment}.yaml in {chart}; environments available: {names}{hint}"
         )
     base = [chart / name for name in _BASE_VALUES if (chart / name).is_file()][:1]
     return (*base, overlays[environment])
@@ -305,7 +316,7 @@ def prepare_deploy(
     Helm's message naming the key; invalid objects raise ``ValidationFailed`` (exit 1).
     """
     chart = find_chart(request.directory)
-    value_files = _value_files(chart, request.environment)
+    value_files = value_files_for(chart, request.environment)
     plan_path = find_plan(request.directory, request.plan)
     plan = read_plan(plan_path) if plan_path else PlanFacts(environments={})
     target = deploy_target(request, chart, plan)
