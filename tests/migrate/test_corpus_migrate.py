@@ -6,6 +6,7 @@ really runs (the five GPU instances, the Swarm production stack) and Argo CD syn
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -165,3 +166,20 @@ def test_sophia_argo_cd_syncs_only_what_is_deployed_today(
     assert not (out / "gitops" / "applications").exists()
     kept = (out / "kubealign.yaml").read_text()
     assert "status: dead" in kept and "invokedBy:" in kept
+
+
+@pytest.mark.parametrize("name", REPOSITORIES, ids=lambda n: n.split("+")[0])
+def test_the_chart_readme_installs_every_environment_and_its_links_resolve(
+    migrated: Callable[[str], MigrateOutcome], name: str
+) -> None:
+    outcome = migrated(name)
+    out = outcome.request.out
+    readme = (out / "chart" / "README.md").read_text(encoding="utf-8")
+    plan = _converted(outcome).plan
+    for env in plan.environments:
+        assert f"`kubealign deploy --env {env.name}`" in readme
+        assert f"-f chart/values.yaml -f chart/values-{env.name}.yaml" in readme
+    for link in re.findall(r"\]\(([^)#]+)\)", readme):
+        assert (out / "chart" / link).resolve().exists(), link
+    assert str(out) not in readme and str(outcome.request.path) not in readme
+    assert "src/kubealign" not in readme  # written for the user, not for kubealign's developers

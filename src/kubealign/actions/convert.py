@@ -22,6 +22,7 @@ import yaml
 
 from kubealign.actions.resolve import ResolveOptions, load_project, read_boundary
 from kubealign.emit.atomic import output_session
+from kubealign.emit.chart_readme import ChartEnvironment, chart_readme
 from kubealign.emit.ledger_report import ledger_json, ledger_markdown
 from kubealign.emit.secrets_report import secrets_markdown
 from kubealign.emit.values_yaml import render_values
@@ -153,6 +154,9 @@ def build_files(project: Project, result: ConversionResult, release: str,
     files["conversion.json"] = ledger_json(result.ledger, result.findings, root=root_hint)
     settings = {"default": secrets or SecretsSettings()}
     files["secrets.md"] = secrets_markdown(result.secrets, settings, title=title, root=root_hint)
+    files["chart/README.md"] = chart_readme(
+        release, [ChartEnvironment("default", release, "", overlay=False)], base=None,
+        settings=settings["default"], requirements=result.secrets)
     return files
 
 

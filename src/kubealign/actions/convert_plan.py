@@ -25,6 +25,7 @@ from kubealign.actions.plan import load_plan, plan_root
 from kubealign.actions.resolve import ResolveOptions, load_project
 from kubealign.actions.secrets_settings import with_repository_secrets
 from kubealign.emit.atomic import OutputSession, output_session, write_tree_atomic
+from kubealign.emit.chart_readme import ChartEnvironment, chart_readme
 from kubealign.emit.gitops_readme import gitops_readme
 from kubealign.emit.ledger_report import ledger_json, ledger_markdown
 from kubealign.emit.secrets_report import secrets_markdown
@@ -145,6 +146,12 @@ class PlanConvertOutcome:
 
 
 # --------------------------------------------------------------------------- conversion
+
+
+def _in_migration_order(plan: Plan) -> list[Environment]:
+    """The plan's environments, those of its migration order first, in that order."""
+    order = {name: index for index, name in enumerate(plan.migration_order)}
+    return sorted(plan.environments, key=lambda env: order.get(env.name, len(order)))
 
 
 def _environ(request: PlanConvertRequest) -> Mapping[str, str]:
@@ -281,6 +288,13 @@ def _convert_plan(request: PlanConvertRequest, session: OutputSession,
     extra, notes, gitops_doc = _gitops_files(plan, request, root, variants, keel)
     if gitops_doc is not None:
         files["gitops/README.md"] = gitops_doc
+    files["chart/README.md"] = chart_readme(
+        plan.release,
+        [ChartEnvironment(env.name, plan.namespace_of(env), env.status.value)
+         for env in _in_migration_order(plan)],
+        base=result.base_environment, settings=request.options.secrets,
+        requirements=requirements, node_pools=plan.node_pools,
+        selector_key=plan.node_selector_key, gitops=gitops_doc is not None)
     if request.mesh == "istio":
         for env in plan.environments:
             objects = virtual_services(result.merged(env.name), plan.namespace_of(env))

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from kubealign.transform.secrets.providers import ESO_INSTALL
+
 _STORE_KINDS = frozenset({"SecretStore", "ClusterSecretStore"})
 
 
@@ -45,9 +47,6 @@ def missing_stores_line(missing: tuple[tuple[str, str], ...], secrets_count: int
 _ESO_GROUP = "external-secrets.io"
 _ESO_PLURALS = {"ExternalSecret": "externalsecrets", "SecretStore": "secretstores",
                 "ClusterSecretStore": "clustersecretstores"}
-ESO_INSTALL = ("helm repo add external-secrets https://charts.external-secrets.io && "
-               "helm install external-secrets external-secrets/external-secrets "
-               "-n external-secrets --create-namespace")
 
 
 def missing_crds(manifests: Iterable[Mapping[str, Any]],

@@ -202,6 +202,34 @@ def render_chart(
     return _parse(texts, chosen)
 
 
+def render_notes(
+    chart_dir: Path,
+    value_files: Sequence[Path] = (),
+    *,
+    release: str = "release",
+    namespace: str = "default",
+    backend: Backend | None = None,
+) -> str:
+    """What Helm prints after installing ``chart_dir`` with ``value_files``: its
+    ``templates/NOTES.txt`` rendered by the real engine (empty when the chart has none).
+    ``helm template`` leaves the notes out, so the binary runs a client-side dry-run install,
+    which needs no cluster."""
+    if (backend or helm_backend()) == "binary":
+        command = ["helm", "install", release, str(chart_dir), "--dry-run=client",
+                   "--namespace", namespace]
+        for path in value_files:
+            command += ["--values", str(path)]
+        done = _run_helm(command, chart_dir)
+        if done.returncode != 0:
+            raise HelmError(one_line(done.stderr or done.stdout), path=chart_dir)
+        _, found, notes = done.stdout.partition("\nNOTES:\n")
+        return notes if found else ""
+    texts = _render_sdk(chart_dir, value_files, values=None, release=release,
+                        namespace=namespace, kube_version=None)
+    return next((text for path, text in sorted(texts.items())
+                 if path.endswith("/templates/NOTES.txt")), "")
+
+
 def binary_lint_command(chart_dir: Path, value_files: Sequence[Path], *, strict: bool) -> list[str]:
     """The exact ``helm lint`` command line the binary backend runs."""
     command = ["helm", "lint", str(chart_dir)]

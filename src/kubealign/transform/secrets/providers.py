@@ -17,6 +17,12 @@ from kubealign.errors import PlanError
 StoreKind = Literal["SecretStore", "ClusterSecretStore"]
 
 
+# How the External Secrets Operator and its CRDs are installed (its own Helm chart): named by
+# deploy when the cluster lacks them and by the generated chart's README.
+ESO_INSTALL = ("helm repo add external-secrets https://charts.external-secrets.io && "
+               "helm install external-secrets external-secrets/external-secrets "
+               "-n external-secrets --create-namespace")
+
 @dataclass(frozen=True, slots=True)
 class ProviderInfo:
     name: str
