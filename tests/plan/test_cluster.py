@@ -51,3 +51,31 @@ def test_too_many_gpus_for_a_node_is_reported() -> None:
     uses = [GpuUse("e", "train", 4, "t4")]
     assert capacity_problems(plan_, uses) == ["e/train asks for 4 GPUs; a t4 node has 1"]
     assert "<t4-node>" in kubectl_script(plan_, uses)
+
+
+def test_node_labels_required_by_placement_are_listed_with_the_nodes_they_need(
+        tmp_path: Path) -> None:
+    # Real (erlmcp): a Swarm monitoring stack pinned with `node.labels.erlmcp.role ==
+    # monitoring` stayed Pending on every cluster: nothing said which nodes to label.
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "docker-compose.yml").write_text(
+        "services:\n"
+        "  grafana:\n    image: grafana/grafana:11.0.0\n    deploy:\n      replicas: 2\n"
+        "      placement:\n        constraints: [node.labels.role == monitoring]\n"
+        "        max_replicas_per_node: 1\n"
+        "  loki:\n    image: grafana/loki:3.0.0\n    deploy:\n      placement:\n"
+        "        constraints: [node.labels.role == monitoring, node.role == manager]\n"
+        "  api:\n    image: acme/api:1\n    deploy:\n      placement:\n"
+        "        constraints: [node.labels.role != monitoring]\n", encoding="utf-8")
+    plan(repo)
+    outcome = cluster(repo / "kubealign.yaml", out=repo / "out", environ={})
+    inventory = yaml.safe_load(outcome.files[INVENTORY_FILE])
+    [entry] = inventory["nodeLabels"]  # `!=` needs no label: an unlabelled node satisfies it
+    assert entry["labels"] == {"role": "monitoring"}
+    assert entry["nodes"] == 2  # two replicas, at most one per node
+    assert {u["service"] for u in entry["usedBy"]} == {"grafana", "loki"}
+    script = outcome.files[SCRIPT_FILE]
+    for placeholder in entry["placeholders"]:
+        assert f"kubectl label node '{placeholder}' role=monitoring --overwrite" in script
+    assert "(at most one replica per node)" in script

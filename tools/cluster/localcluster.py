@@ -421,6 +421,19 @@ def pool_nodes(inventory: Mapping[str, Any]) -> list[tuple[str, str, dict[str, A
     return nodes
 
 
+def labelled_nodes(inventory: Mapping[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    """(placeholder, node name, Node object): an untainted CPU node for every node that
+    ``nodeLabels`` of a node-pools.yaml asks someone to label (placement constraints on
+    ``node.labels.*``); kubealign's prepare-nodes.sh labels it, as a user would."""
+    nodes: list[tuple[str, str, dict[str, Any]]] = []
+    for index, entry in enumerate(inventory.get("nodeLabels") or []):
+        for number, placeholder in enumerate(entry.get("placeholders") or [], start=1):
+            name = f"labelled-{index}-{number}"
+            nodes.append((str(placeholder), name, _node(
+                name, {"kubernetes.io/arch": "amd64", POOL_LABEL: "cpu"}, _base_capacity())))
+    return nodes
+
+
 def ensure_cpu_nodes(count: int = CPU_NODES) -> None:
     objects = [_node(f"cpu-node-{i}", {"kubernetes.io/arch": "amd64", POOL_LABEL: "cpu"},
                      _base_capacity()) for i in range(count)]
@@ -446,11 +459,14 @@ def apply_pools(pools_dir: Path) -> list[str]:
     cluster_dir = pools_dir / "cluster" if (pools_dir / "cluster").is_dir() else pools_dir
     inventory = yaml.safe_load((cluster_dir / "node-pools.yaml").read_text(encoding="utf-8"))
     nodes = pool_nodes(inventory or {})
-    _apply_nodes([obj for _, _, obj in nodes])
+    labelled = labelled_nodes(inventory or {})
+    _apply_nodes([obj for _, _, obj in (*nodes, *labelled)])
     script = (cluster_dir / "prepare-nodes.sh").read_text(encoding="utf-8")
     for pool, name, _ in nodes:
         # Pools without node names get a placeholder in the script; it names our node here.
         script = script.replace(shlex.quote(f"<{pool}-node>"), shlex.quote(name))
+    for placeholder, name, _ in labelled:
+        script = script.replace(shlex.quote(placeholder), shlex.quote(name))
     shim = Path(tempfile.mkdtemp(prefix="kubealign-kubectl-"))
     try:
         (shim / "kubectl").symlink_to(binary("kubectl"))
@@ -462,7 +478,8 @@ def apply_pools(pools_dir: Path) -> list[str]:
         shutil.rmtree(shim, ignore_errors=True)
     problems = [] if done.returncode == 0 else [
         f"prepare-nodes.sh failed ({done.returncode}): {done.stderr.strip()[-300:]}"]
-    return problems + compare_nodes(inventory or {}, nodes)
+    return problems + compare_nodes(inventory or {}, nodes) + \
+        compare_labelled(inventory or {}, labelled)
 
 
 def compare_nodes(inventory: Mapping[str, Any],
@@ -483,6 +500,21 @@ def compare_nodes(inventory: Mapping[str, Any],
         for taint in pool.get("taints") or []:
             if (taint["key"], taint.get("value"), taint["effect"]) not in taints:
                 problems.append(f"node {name}: taint {taint} missing after prepare-nodes.sh")
+    return problems
+
+
+def compare_labelled(inventory: Mapping[str, Any],
+                     nodes: Sequence[tuple[str, str, dict[str, Any]]]) -> list[str]:
+    """Every node standing for a ``nodeLabels`` placeholder carries its labels afterwards."""
+    wanted = {str(placeholder): entry.get("labels") or {}
+              for entry in inventory.get("nodeLabels") or []
+              for placeholder in entry.get("placeholders") or []}
+    problems: list[str] = []
+    for placeholder, name, _ in nodes:
+        labels = kubectl_json("get", "node", name)["metadata"].get("labels") or {}
+        problems += [f"node {name}: label {key}={value} missing after prepare-nodes.sh"
+                     for key, value in wanted[placeholder].items()
+                     if labels.get(key) != str(value)]
     return problems
 
 

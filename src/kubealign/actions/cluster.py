@@ -20,6 +20,7 @@ from kubealign.transform.cluster import (
     cluster_inventory,
     gpu_uses,
     kubectl_script,
+    label_uses,
 )
 from kubealign.transform.plan.rename import rename_services
 
@@ -37,11 +38,13 @@ class ClusterOutcome:
 
 def cluster_files(plan: Plan, projects: Mapping[str, Project]) -> dict[str, str]:
     uses = gpu_uses(plan, projects)
+    labelled = label_uses(plan, projects)
     header = ("# GPU node pools of release " + plan.release + " (from kubealign.yaml): the "
-              "labels and taints each pool's nodes need,\n# and which GPU services use it. "
-              "Apply with prepare-nodes.sh.\n")
-    return {INVENTORY_FILE: header + dump_yaml(cluster_inventory(plan, uses)),
-            SCRIPT_FILE: kubectl_script(plan, uses)}
+              "labels and taints each pool's nodes need,\n# and which GPU services use it; "
+              "nodeLabels: labels other services' placement requires.\n# Apply with "
+              "prepare-nodes.sh.\n")
+    return {INVENTORY_FILE: header + dump_yaml(cluster_inventory(plan, uses, labelled)),
+            SCRIPT_FILE: kubectl_script(plan, uses, labelled)}
 
 
 def cluster(plan_path: Path, *, out: Path | None = None,

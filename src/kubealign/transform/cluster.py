@@ -11,6 +11,7 @@ from typing import Any
 from kubealign.model.compose import Project, gpu_claim
 from kubealign.model.plan import Environment, NodePool, Plan
 from kubealign.transform.naming import service_key
+from kubealign.transform.placement import translate_constraint
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +85,60 @@ def gpu_uses(plan: Plan, projects: Mapping[str, Project]) -> list[GpuUse]:
     return uses
 
 
+@dataclass(frozen=True, slots=True)
+class LabelUse:
+    """A service whose placement requires nodes with labels no GPU pool gives (Swarm
+    ``node.labels.role == monitoring``): someone must label nodes for it, or it stays
+    Pending as its Swarm tasks would."""
+
+    environment: str
+    service: str
+    labels: tuple[tuple[str, str], ...]
+    nodes: int
+    """Nodes it needs with those labels: its replicas when at most one may run per node."""
+
+
+def label_uses(plan: Plan, projects: Mapping[str, Project]) -> list[LabelUse]:
+    """Every service of every environment that requires node labels (``==`` constraints on
+    ``node.labels.*``) that no pool of the plan puts on its nodes."""
+    pool_label_sets = [set(pool_labels(plan, pool).items()) for pool in plan.node_pools]
+    uses: list[LabelUse] = []
+    for env in plan.environments:
+        project = projects.get(env.name)
+        for service in project.services if project is not None else ():
+            placement = service.deploy.placement if service.deploy else None
+            if placement is None:
+                continue
+            required = [requirement for requirement, _ in
+                        (translate_constraint(str(c)) for c in placement.constraints)
+                        if requirement is not None and requirement.operator == "In"
+                        and not requirement.key.startswith("kubernetes.io/")]
+            labels = tuple(sorted((r.key, r.values[0]) for r in required if len(r.values) == 1))
+            if not labels or any(set(labels) <= pool for pool in pool_label_sets):
+                continue
+            one_per_node = placement.max_replicas_per_node == 1
+            replicas = service.deploy.replicas if service.deploy else None
+            uses.append(LabelUse(env.name, service.name, labels,
+                                 max(1, replicas or 1) if one_per_node else 1))
+    return uses
+
+
+def label_placeholder(labels: Sequence[tuple[str, str]], index: int) -> str:
+    """The stand-in node name of ``prepare-nodes.sh`` for the ``index``-th node (from 1) to
+    give ``labels`` (no node names are known for them)."""
+    return "<node:" + ",".join(f"{k}={v}" for k, v in labels) + f":{index}>"
+
+
+def _label_sets(uses: Sequence[LabelUse]) -> list[tuple[tuple[tuple[str, str], ...], int,
+                                                          list[LabelUse]]]:
+    """(labels, nodes needed, users) per distinct label set, sorted by labels."""
+    grouped: dict[tuple[tuple[str, str], ...], list[LabelUse]] = {}
+    for use in uses:
+        grouped.setdefault(use.labels, []).append(use)
+    return [(labels, max(u.nodes for u in users), users)
+            for labels, users in sorted(grouped.items())]
+
+
 def _taint_parts(taint: str) -> dict[str, str]:
     key_value, _, effect = taint.rpartition(":")
     key, _, value = key_value.partition("=")
@@ -99,7 +154,8 @@ def pool_labels(plan: Plan, pool: NodePool) -> dict[str, str]:
     return dict(sorted(labels.items()))
 
 
-def cluster_inventory(plan: Plan, uses: Sequence[GpuUse]) -> dict[str, Any]:
+def cluster_inventory(plan: Plan, uses: Sequence[GpuUse],
+                      labelled: Sequence[LabelUse] = ()) -> dict[str, Any]:
     pools = []
     for pool in plan.node_pools:
         users = [u for u in uses if u.pool == pool.name]
@@ -121,6 +177,12 @@ def cluster_inventory(plan: Plan, uses: Sequence[GpuUse]) -> dict[str, Any]:
     data: dict[str, Any] = {"nodeSelectorKey": plan.node_selector_key, "pools": pools}
     if unplaced:
         data["gpuServicesWithoutPool"] = unplaced
+    if labelled:
+        data["nodeLabels"] = [
+            {"labels": dict(labels), "nodes": nodes,
+             "placeholders": [label_placeholder(labels, i) for i in range(1, nodes + 1)],
+             "usedBy": [{"environment": u.environment, "service": u.service} for u in users]}
+            for labels, nodes, users in _label_sets(labelled)]
     return data
 
 
@@ -135,7 +197,8 @@ def capacity_problems(plan: Plan, uses: Sequence[GpuUse]) -> list[str]:
     return problems
 
 
-def kubectl_script(plan: Plan, uses: Sequence[GpuUse]) -> str:
+def kubectl_script(plan: Plan, uses: Sequence[GpuUse],
+                   labelled: Sequence[LabelUse] = ()) -> str:
     """Shell commands that label and taint the nodes of every pool (idempotent)."""
     lines = ["#!/bin/sh", "# Node preparation for the GPU pools of kubealign.yaml "
              f"(release {plan.release}). Safe to run again (--overwrite).", "set -eu", ""]
@@ -154,5 +217,20 @@ def kubectl_script(plan: Plan, uses: Sequence[GpuUse]) -> str:
             if pool.taint:
                 lines.append(f"kubectl taint node {shlex.quote(node)} "
                              f"{shlex.quote(pool.taint)} --overwrite")
+        lines.append("")
+    sets = _label_sets(labelled)
+    if sets:
+        lines += ["# Node labels the services' placement constraints require (Swarm",
+                  "# node.labels.*), given by no pool above. No node names are known: replace",
+                  "# each placeholder with a node of your choice, or the services stay Pending."]
+    for label_set, count, label_users in sets:
+        names = sorted({f"{u.environment}/{u.service}" for u in label_users})
+        shown = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
+        text = " ".join(shlex.quote(f"{k}={v}") for k, v in label_set)
+        lines.append(f"# {text}: {count} node(s)"
+                     + (" (at most one replica per node)" if count > 1 else "")
+                     + f"; used by {shown}")
+        lines += [f"kubectl label node {shlex.quote(label_placeholder(label_set, i))} {text} "
+                  "--overwrite" for i in range(1, count + 1)]
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
