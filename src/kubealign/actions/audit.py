@@ -33,7 +33,13 @@ from kubealign.model.findings import Finding, Severity
 from kubealign.model.inventory import Inventory
 from kubealign.rules.base import Rule
 from kubealign.rules.context import AuditContext, build_context
-from kubealign.rules.debt import action_plan, before_after, tech_debt
+from kubealign.rules.debt import (
+    action_plan,
+    before_after,
+    deploy_script_replacements,
+    script_replacements,
+    tech_debt,
+)
 from kubealign.rules.dockerfile_rules import dockerfile_groups
 from kubealign.rules.kubernetes_rules import kubernetes_section
 from kubealign.rules.liveness import liveness
@@ -146,6 +152,7 @@ def build_report(ctx: AuditContext, *, root_name: str) -> AuditReport:
         tech_debt=tech_debt(ctx),
         before_after=counts,
         script_reduction_percent=reduction,
+        script_replacements=script_replacements(deploy_script_replacements(ctx)),
         action_plan=action_plan(kept),
     )
 

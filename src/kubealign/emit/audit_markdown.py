@@ -418,7 +418,13 @@ class _Writer:
                    else "less than")
         self.add(f"Deploy scripts: **{r.script_reduction_percent:.1f}% fewer**, {verdict} "
                  f"the ~{TYPICAL_SCRIPT_REDUCTION:.0f}% a converged repository typically "
-                 "removes.", "")
+                 "removes (counted over the scripts that deploy; helpers that deploy nothing "
+                 "stay and are not counted).", "")
+        if r.script_replacements:
+            self.add("What replaces them (each script, with the command that makes it a deploy "
+                     "script, is under Technical debt to remove above):", "",
+                     *(f"- {text(item.replaced_by)}: {item.scripts} script(s)"
+                       for item in r.script_replacements), "")
 
     def action_plan(self) -> None:
         phases = self.report.action_plan
@@ -439,7 +445,7 @@ class _Writer:
 
 
 #: Names the before/after table may give deploy scripts.
-SCRIPT_KINDS = ("scripts", "deploy-script", "script")
+SCRIPT_KINDS = ("deploy-scripts", "scripts", "deploy-script", "script")
 
 
 def _script_counts(report: AuditReport) -> tuple[int, int] | None:

@@ -38,6 +38,9 @@ def footer_lines(report: AuditReport, width: int = WIDTH) -> list[str]:
         lines.append(f"{item.kind}: {item.before} -> {item.after}")
     lines.extend(wrap(f"deploy scripts: {report.script_reduction_percent:.1f}% fewer after "
                       "consolidation", width, subsequent=_CONTINUATION))
+    for replacement in report.script_replacements:
+        lines.extend(wrap(f"  replaced by {replacement.replaced_by}: {replacement.scripts}",
+                          width, subsequent=_CONTINUATION))
     return lines
 
 

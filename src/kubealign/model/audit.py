@@ -23,7 +23,7 @@ from typing import Any
 from kubealign.model.findings import Finding, Severity
 
 #: Bumped whenever the JSON contract (docs/audit-json.md) changes incompatibly.
-AUDIT_SCHEMA_VERSION = 1
+AUDIT_SCHEMA_VERSION = 2
 
 #: Field metadata: a tuple of ``(name, value)`` pairs written as a JSON object.
 AS_MAPPING: Mapping[str, bool] = {"json_mapping": True}
@@ -370,6 +370,14 @@ class BeforeAfter:
 
 
 @dataclass(frozen=True, slots=True)
+class ScriptReplacement:
+    """What takes over from a number of today's deploy scripts."""
+
+    replaced_by: str
+    scripts: int
+
+
+@dataclass(frozen=True, slots=True)
 class ActionItem:
     title: str
     detail: str
@@ -410,9 +418,13 @@ class AuditReport:
     rules: tuple[RuleMeta, ...]
     tech_debt: tuple[TechDebtItem, ...]
     before_after: tuple[BeforeAfter, ...]
-    #: (scripts before - scripts after) / scripts before, percent, one decimal.
+    #: (deploy scripts before - after) / deploy scripts before, percent, one decimal: over
+    #: the scripts that deploy (build/push images, run compose/stack/kubectl/helm, copy to
+    #: hosts, start servers), never over helpers that deploy nothing.
     script_reduction_percent: float
     action_plan: tuple[ActionPhase, ...]
+    #: What replaces the deploy scripts the consolidation removes, most scripts first.
+    script_replacements: tuple[ScriptReplacement, ...] = ()
 
     def findings_at_or_above(self, threshold: Severity) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.severity >= threshold)

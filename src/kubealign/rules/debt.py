@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from pathlib import PurePosixPath
 
 from kubealign.model.artifacts import DeployCommand, DeployKind, ScriptInfo
-from kubealign.model.audit import ActionItem, ActionPhase, BeforeAfter, TechDebtItem
+from kubealign.model.audit import (
+    ActionItem,
+    ActionPhase,
+    BeforeAfter,
+    ScriptReplacement,
+    TechDebtItem,
+)
 from kubealign.model.findings import Finding
 from kubealign.model.inventory import ArtifactKind
 from kubealign.rules.context import AuditContext
@@ -233,18 +240,44 @@ def tech_debt(ctx: AuditContext) -> tuple[TechDebtItem, ...]:
     return tuple(unique[p] for p in sorted(unique))
 
 
+def deploy_script_replacements(ctx: AuditContext) -> dict[str, str | None]:
+    """Every script that deploys -> what replaces it, None for one the chart does not
+    replace (dev containers, tests, provisioning trees keep theirs). Helpers that deploy
+    nothing (git hooks, activation, formatters) are not deploy scripts and are not here."""
+    found: dict[str, str | None] = {}
+    for path, script in ctx.scripts.items():
+        if deploy_evidence(ctx, script) is not None:
+            found[path] = _replacement(ctx, script)
+    for artifact in ctx.inventory:
+        if artifact.path not in ctx.scripts and server_launch(ctx, artifact.path) is not None:
+            found[artifact.path] = "the chart's Deployment of the service (helm upgrade / " \
+                "Argo CD sync)"
+    return {path: (None if tooling_folder(path) is not None else replacement)
+            for path, replacement in sorted(found.items())}
+
+
+def script_replacements(replacements: Mapping[str, str | None]
+                        ) -> tuple[ScriptReplacement, ...]:
+    """How many deploy scripts each replacement takes over, most first."""
+    counts = Counter(r for r in replacements.values() if r is not None)
+    return tuple(ScriptReplacement(replaced_by, n)
+                 for replaced_by, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
 def before_after(ctx: AuditContext) -> tuple[tuple[BeforeAfter, ...], float]:
     inv = ctx.inventory
     manifests = [a for a in inv if a.has(K.KUBERNETES_MANIFEST) or a.has(K.KUSTOMIZATION)]
-    scripts_before = len(ctx.scripts)
-    # One deployment entry point remains, plus scripts that deploy nothing (helpers).
-    helpers = sum(1 for s in ctx.scripts.values() if deploy_evidence(ctx, s) is None)
-    scripts_after = min(scripts_before, helpers + (1 if scripts_before > helpers else 0))
+    replacements = deploy_script_replacements(ctx)
+    scripts_before = len(replacements)
+    # What stays: the deploy scripts the chart does not replace, and one entry point (the
+    # deploy command) when any script is replaced.
+    kept = sum(1 for r in replacements.values() if r is None)
+    scripts_after = kept + (1 if scripts_before > kept else 0)
     argo = len(inv.by_kind(K.ARGOCD_APPLICATION))
     counts = (
         BeforeAfter("compose", len(ctx.compose), len(_kept_compose(ctx))),
         BeforeAfter("dockerfiles", len(ctx.dockerfiles), len(dockerfile_groups(ctx))),
-        BeforeAfter("scripts", scripts_before, scripts_after),
+        BeforeAfter("deploy-scripts", scripts_before, scripts_after),
         BeforeAfter(
             "manifests", len(manifests), min(len(manifests), max(argo, 1)) if manifests else 0
         ),
