@@ -14,6 +14,7 @@ from e2e_helpers import Kubectl
 
 from kubealign.deploy.kube_api import FIELD_MANAGER, KubeApi
 from kubealign.deploy.server_check import server_check
+from kubealign.transform.secrets.providers import SecretsSettings, provider_block
 
 
 def _deployment(name: str, **pod: Any) -> dict[str, Any]:
@@ -36,7 +37,11 @@ def _deployment(name: str, **pod: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def namespace(kubectl: Kubectl, request: pytest.FixtureRequest) -> Iterator[str]:
-    name = "srv-" + request.node.name.replace("_", "-")[5:40].strip("-").lower()
+    # One namespace per test case: a parameter's id is kept, so cases never share one that
+    # is still being deleted.
+    test, _, param = request.node.name.partition("[")
+    name = ("srv-" + test.replace("_", "-")[5:40].strip("-")
+            + (f"-{param.rstrip(']')}" if param else "")).lower()[:63].strip("-")
     kubectl("create", "namespace", name)
     yield name
     kubectl("delete", "namespace", name, "--wait=false", check=False)
@@ -122,3 +127,21 @@ def test_diff_against_live_objects(local_cluster: Path, namespace: str) -> None:
                             with_diff=True).changes
     assert change.change == "changed"
     assert "+      - image: nginx:1.28" in change.diff and "nginx:1.27" in change.diff
+
+
+@pytest.mark.parametrize("provider", ["pulumi", "vault", "aws", "gcp"])
+def test_every_provider_s_store_is_accepted_by_the_external_secrets_crds(
+        local_cluster: Path, namespace: str, provider: str) -> None:
+    # The chart's Pulumi store once used `auth.accessToken` (ESO v2.5+ only): the CRDs the
+    # cluster serves refused it ("field not declared") and no secret ever synced.
+    settings = {"pulumi": {"organization": "acme", "project": "shop", "environment": "prod"},
+                "vault": {"server": "https://vault:8200", "role": "shop"},
+                "aws": {"region": "eu-west-1"},
+                "gcp": {"project_id": "acme-prod"}}[provider]
+    block = provider_block(SecretsSettings(provider, settings))
+    assert block is not None
+    store = {"apiVersion": "external-secrets.io/v1", "kind": "SecretStore",
+             "metadata": {"name": f"{provider}-store"}, "spec": {"provider": block}}
+    check = server_check([store], namespace, kubeconfig=local_cluster)
+    assert check.rejections == (), check.rejections
+    assert check.accepted == 1

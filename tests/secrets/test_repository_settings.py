@@ -93,7 +93,7 @@ def test_the_store_renders_with_repository_keys_and_never_writes_its_own_token(
     store = values["secretStores"]["pulumi-esc"]["provider"]["pulumi"]
     assert (store["organization"], store["project"], store["environment"]) == (
         "acme", "web", "prod")
-    token_secret = store["auth"]["accessToken"]["secretRef"]["name"]
+    token_secret = store["accessToken"]["secretRef"]["name"]
     assert token_secret == "pulumi-access-token"
     assert token_secret not in values["externalSecrets"]
     assert "pulumi-access-token-app" in values["externalSecrets"]

@@ -67,12 +67,15 @@ def test_remote_keys_are_spelled_per_provider() -> None:
     assert provider_ref("gcp", path) == ProviderRef("api-db_password")
 
 
-def test_pulumi_store_block_follows_the_reference() -> None:
+def test_pulumi_store_block_is_the_one_every_v1_operator_accepts() -> None:
+    # `auth.accessToken` only exists from ESO v2.5.0: an API server with v0.16-v2.4 CRDs
+    # refused the store (seen on the local cluster: "field not declared"). The root
+    # `accessToken` is accepted by all of them, and by v2.5+ as the deprecated form.
     block = provider_block(SecretsSettings("pulumi", PULUMI, store_kind="ClusterSecretStore"))
     assert block == {"pulumi": {"organization": "acme", "project": "shop", "environment": "prod",
-                                "auth": {"accessToken": {"secretRef": {
+                                "accessToken": {"secretRef": {
                                     "name": "pulumi-access-token", "key": "token",
-                                    "namespace": "external-secrets"}}}}}
+                                    "namespace": "external-secrets"}}}}
 
 
 @pytest.mark.parametrize(("provider", "settings", "key"), [

@@ -163,8 +163,12 @@ def provider_block(settings: SecretsSettings) -> dict[str, Any] | None:
             "organization": get("organization"),
             "project": get("project"),
             "environment": get("environment"),
-            "auth": {"accessToken": {"secretRef": _secret_ref(
-                get("token_secret"), get("token_key"), settings, "token_namespace")}},
+            # The root `accessToken` is what every release serving external-secrets.io/v1
+            # accepts (v0.16 on); `auth.accessToken`, its successor, only exists from v2.5.0
+            # and an older operator's API server refuses it (field not declared), so the
+            # store would never be created.
+            "accessToken": {"secretRef": _secret_ref(
+                get("token_secret"), get("token_key"), settings, "token_namespace")},
         }
         if get("api_url"):
             block["apiUrl"] = get("api_url")
