@@ -5,13 +5,19 @@ code against a real API server."""
 from __future__ import annotations
 
 import base64
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from kubealign.deploy.kube_api import FIELD_MANAGER, ClusterUnavailable, load_credentials
+from kubealign.deploy.kube_api import (
+    FIELD_MANAGER,
+    ClusterUnavailable,
+    apply_body,
+    load_credentials,
+)
 from kubealign.deploy.server_check import _rejections, applying_manager, server_check
 
 
@@ -110,3 +116,14 @@ def test_each_cause_of_a_refusal_names_its_field() -> None:
     assert found[0].describe() == ("Deployment/web: spec.template.spec.hostAliases[0].ip: "
                                    "Invalid value: \"host-gateway\": must be a valid IP address")
     assert [r.describe() for r in _rejections("Job", "j", 500, None)] == ["Job/j: HTTP 500"]
+
+
+def test_an_apply_body_keeps_characters_outside_the_bmp_as_utf8_text() -> None:
+    # The API server reads an apply patch as YAML, which refuses the surrogate pairs
+    # json.dumps writes for an emoji ("found invalid Unicode character escape code"); seen
+    # on the local cluster with real config files (Feustey/MCP, mcp-server-langgraph).
+    obj = {"kind": "ConfigMap", "data": {"motd": "deployed \U0001F680 ╔═╗ ok"}}
+    body = apply_body(obj)
+    assert b"\\ud83d" not in body and "\U0001F680".encode() in body
+    assert json.loads(body) == obj
+    assert yaml.safe_load(body.decode("utf-8")) == obj

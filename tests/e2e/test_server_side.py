@@ -145,3 +145,12 @@ def test_every_provider_s_store_is_accepted_by_the_external_secrets_crds(
     check = server_check([store], namespace, kubeconfig=local_cluster)
     assert check.rejections == (), check.rejections
     assert check.accepted == 1
+
+
+def test_text_outside_the_bmp_reaches_the_api_server_intact(local_cluster: Path,
+                                                             namespace: str) -> None:
+    config = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "motd"},
+              "data": {"motd": "deployed \U0001F680, ╔═╗ and é"}}
+    check = server_check([config], namespace, kubeconfig=local_cluster)
+    assert check.rejections == (), check.rejections
+    assert check.accepted == 1

@@ -148,6 +148,15 @@ class Resource:
     namespaced: bool
 
 
+def apply_body(obj: Mapping[str, Any]) -> bytes:
+    """An apply patch as the API server reads it. The patch is parsed as YAML, and JSON is
+    YAML except for escapes: ``json.dumps`` writes a character outside the BMP (an emoji in a
+    config file) as a surrogate pair ``\\ud83d\\ude80``, which the YAML parser refuses
+    ("found invalid Unicode character escape code"). Written as UTF-8 text, it is the same
+    JSON and valid YAML."""
+    return json.dumps(obj, ensure_ascii=False).encode("utf-8")
+
+
 @dataclass
 class KubeApi:
     """A connection to one API server, with discovery cached per group/version."""
@@ -239,8 +248,8 @@ class KubeApi:
             {"dryRun": "All", "fieldManager": field_manager, "force": "true",
              "fieldValidation": "Strict"}
         )
-        body = json.dumps(obj).encode()
-        return self.request("PATCH", f"{path}?{query}", body, "application/apply-patch+yaml")
+        return self.request("PATCH", f"{path}?{query}", apply_body(obj),
+                            "application/apply-patch+yaml")
 
     def get(self, path: str) -> Any | None:
         status, payload = self.request("GET", path)
