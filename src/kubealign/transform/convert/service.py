@@ -18,6 +18,7 @@ from kubealign.model.compose import (
 from kubealign.model.findings import Severity
 from kubealign.model.ledger import Disposition
 from kubealign.transform import values_model as vm
+from kubealign.transform.convert.annotations import as_annotations
 from kubealign.transform.convert.context import ProjectContext
 from kubealign.transform.convert.dependencies import convert_dependencies
 from kubealign.transform.convert.implicit_ports import dockerfile_exposed
@@ -570,13 +571,16 @@ def _misc(service: Service, ctx: ProjectContext, rec: Recorder, path: str) -> di
     if service.domainname is not None:
         rec.not_convertible("domainname", "set a subdomain with a headless Service instead")
     if service.labels:
-        out["pod_annotations"] = {k: str(v) for k, v in service.labels.items()
-                                  if not k.lower().startswith(("traefik.", "keel.sh/"))}
-        if not out["pod_annotations"]:
-            del out["pod_annotations"]
-        rec.converted("labels", f"{path}.podAnnotations",
-                      "labels become pod annotations (label values allow no spaces); "
-                      "traefik.* labels drive the Ingress")
+        pod = as_annotations({k: v for k, v in service.labels.items()
+                              if not k.lower().startswith(("traefik.", "keel.sh/"))})
+        if pod.values:
+            out["pod_annotations"] = pod.values
+        note = ("labels become pod annotations (label values allow no spaces); traefik.* "
+                "labels drive the Ingress")
+        if pod.note():
+            rec.approximated("labels", f"{path}.podAnnotations", f"{note}; {pod.note()}")
+        else:
+            rec.converted("labels", f"{path}.podAnnotations", note)
     tty = service.other.get("tty")
     if tty is not None:
         out["tty"] = bool(tty)
@@ -615,9 +619,12 @@ def _misc(service: Service, ctx: ProjectContext, rec: Recorder, path: str) -> di
                                     "architecture; no node selector")
     annotations = service.other.get("annotations")
     if annotations is not None:
-        out.setdefault("pod_annotations", {}).update(
-            {str(k): str(v) for k, v in thaw(annotations).items()})
-        rec.converted("annotations", f"{path}.podAnnotations")
+        given = as_annotations({str(k): v for k, v in thaw(annotations).items()})
+        out.setdefault("pod_annotations", {}).update(given.values)
+        if given.note():
+            rec.approximated("annotations", f"{path}.podAnnotations", given.note())
+        else:
+            rec.converted("annotations", f"{path}.podAnnotations")
     if service.extensions:
         rec.ignored("x-*", f"extension fields {', '.join(sorted(service.extensions))}")
     return out

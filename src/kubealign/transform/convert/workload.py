@@ -9,6 +9,7 @@ from kubealign.model.compose import Service, gpu_claim
 from kubealign.model.findings import Severity
 from kubealign.model.source import relative_to
 from kubealign.transform import values_model as vm
+from kubealign.transform.convert.annotations import as_annotations
 from kubealign.transform.convert.context import ProjectContext
 from kubealign.transform.convert.image_user import ImageUser, built_image_user
 from kubealign.transform.convert.recorder import Recorder
@@ -146,10 +147,15 @@ def convert_workload(service: Service, ctx: ProjectContext, rec: Recorder,
             out["service"] = vm.ServiceSpec(headless=True)
         rec.converted("deploy.endpoint_mode", f"{path}.service.headless")
     if deploy is not None and deploy.labels:
-        out["annotations"] = {k: v for k, v in deploy.labels.items()
-                              if not k.lower().startswith(("traefik.", "keel.sh/"))} or None
-        rec.converted("deploy.labels", f"{path}.annotations", "service labels -> workload "
-                      "annotations; traefik.* labels drive the Ingress")
+        workload = as_annotations({k: v for k, v in deploy.labels.items()
+                                   if not k.lower().startswith(("traefik.", "keel.sh/"))})
+        out["annotations"] = workload.values or None
+        note = "service labels -> workload annotations; traefik.* labels drive the Ingress"
+        if workload.note():
+            rec.approximated("deploy.labels", f"{path}.annotations",
+                             f"{note}; {workload.note()}")
+        else:
+            rec.converted("deploy.labels", f"{path}.annotations", note)
     strategy = _strategy(service, out.get("kind"), rec, path)
     if strategy is not None:
         out["strategy"] = strategy
