@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from test_convert import convert
+
 from kubealign.model.ledger import Disposition
 from kubealign.transform.convert.annotations import as_annotations, qualified_key
-from test_convert import convert
 
 
 def test_keys_are_trimmed_and_the_invalid_ones_dropped() -> None:
