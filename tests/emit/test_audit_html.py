@@ -183,7 +183,7 @@ def test_first_screen_lists_the_first_ten_actions_in_plan_order() -> None:
     page = render_html(report)
     first = page.split('<ol class="top-actions">', 1)[1].split("</ol>", 1)[0]
     assert re.findall(r"<strong>(action \d+)</strong>", first) == [f"action {i}" for i in range(10)]
-    assert top_actions(report)[0][1] is items[0]
+    assert top_actions(report)[0].item is items[0]
 
 
 def test_long_tables_fold_short_ones_do_not() -> None:

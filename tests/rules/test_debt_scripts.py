@@ -81,3 +81,15 @@ def test_a_deploy_named_server_launcher_names_its_line(tmp_path: Path) -> None:
     reason = debt["scripts/deploy_api_server.py"].reason
     assert "scripts/deploy_api_server.py:5 `uvicorn.run(" in reason
     assert "the chart's Deployment" in reason
+
+
+def test_script_reduction_counts_deploy_scripts_only(tmp_path: Path) -> None:
+    """Hooks, activation, formatters are not deploy scripts: they are not in the before count
+    (they stay), and the report says what replaces the counted ones."""
+    report = audit(_repo(tmp_path))
+    counts = {b.kind: (b.before, b.after) for b in report.before_after}
+    assert counts["deploy-scripts"] == (4, 1)
+    assert report.script_reduction_percent == 75.0
+    replaced = {r.replaced_by: r.scripts for r in report.script_replacements}
+    assert sum(replaced.values()) == 4
+    assert replaced["the CI image build and push"] == 1

@@ -33,8 +33,9 @@ from kubealign.emit.audit_charts import (
     heatmap,
     topology,
 )
+from kubealign.emit.audit_first import FirstAction, first_actions, short_message
 from kubealign.emit.audit_markdown import SCRIPT_KINDS, differing_aspects, git_command
-from kubealign.model.audit import ActionItem, ActionPhase, AuditReport, MatrixCell
+from kubealign.model.audit import AuditReport, MatrixCell
 from kubealign.model.findings import Severity
 
 #: A table with more rows than this is folded into <details> (its summary says how many).
@@ -117,12 +118,11 @@ def _environment() -> jinja2.Environment:
     return environment
 
 
-def top_actions(report: AuditReport, limit: int = TOP_ACTIONS) -> list[tuple[ActionPhase,
-                                                                             ActionItem]]:
+def top_actions(report: AuditReport, limit: int = TOP_ACTIONS) -> list[FirstAction]:
     """The first actions of the plan, in the plan's order (its phases are already ranked:
-    immediate first)."""
-    ranked = [(phase, item) for phase in report.action_plan for item in phase.items]
-    return ranked[:limit]
+    immediate first), each with its evidence: the same list audit.md and the terminal open
+    with."""
+    return first_actions(report, limit)
 
 
 def _image(cell: MatrixCell) -> str:
@@ -158,6 +158,7 @@ def render_html(report: AuditReport, *, link_prefix: str = "") -> str:
         inline_files=_INLINE_FILES,
         inline_items=_INLINE_ITEMS,
         top_actions=top_actions(report),
+        short_message=short_message,
         action_count=sum(len(phase.items) for phase in report.action_plan),
         scripts_before_after=scripts,
         held=sum(1 for t in report.tech_debt if t.referenced_by_live),

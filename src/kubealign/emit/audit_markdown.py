@@ -13,6 +13,7 @@ import shlex
 from collections.abc import Iterable, Sequence
 from urllib.parse import quote
 
+from kubealign.emit.audit_first import evidence_text, first_actions, short_message
 from kubealign.emit.mermaid import report_flowchart
 from kubealign.model.audit import (
     CATEGORIES,
@@ -161,12 +162,32 @@ class _Writer:
             rows.append(["Deploy scripts", f"{scripts[0]} → {scripts[1]} "
                          f"(**{r.script_reduction_percent:.1f}% fewer**)"])
         self.add(*_table(["Key number", "Value"], rows))
+        self.first_page()
         self.heading(3, "The five inconsistencies")
         self.add(*_table(
             ["Inconsistency", "Findings"],
             [[_INCONSISTENCY_TITLES.get(name, text(name)), str(count)]
              for name, count in s.inconsistencies],
         ))
+
+    def first_page(self) -> None:
+        """The ten things to do, in the action plan's order, each with its evidence."""
+        actions = first_actions(self.report)
+        if not actions:
+            return
+        self.heading(3, f"The {len(actions)} things to do first")
+        for number, action in enumerate(actions, start=1):
+            finding = action.evidence
+            if finding is not None and finding.path is not None:
+                where = self.link(finding.path, finding.line)
+                proof = f"{where}: {code(finding.rule)} {text(short_message(finding.message))}"
+                if action.more:
+                    proof += f" (+{action.more} more)"
+            else:
+                proof = text(evidence_text(action))
+            self.add(f"{number}. **{text(action.item.title)}** ({text(action.phase.name)}) "
+                     f"— {proof}")
+        self.add("")
 
     # -- inventory -----------------------------------------------------------------------
 

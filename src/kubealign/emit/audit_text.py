@@ -7,6 +7,7 @@ nothing is cut off and no line is wider than :data:`~kubealign.emit.text_wrap.WI
 
 from __future__ import annotations
 
+from kubealign.emit.audit_first import evidence_text, first_actions
 from kubealign.emit.text_wrap import WIDTH, wrap
 from kubealign.model.audit import AuditReport
 from kubealign.model.findings import Finding
@@ -27,7 +28,22 @@ def header_lines(report: AuditReport, width: int = WIDTH) -> list[str]:
         *wrap(f"kubealign audit of {report.root}: {report.summary.findings_total} findings "
               f"({counts})", width, subsequent=_CONTINUATION),
         *wrap(f"strategies: {strategies}", width, subsequent=_CONTINUATION),
+        *first_page_lines(report, width),
     ]
+
+
+def first_page_lines(report: AuditReport, width: int = WIDTH) -> list[str]:
+    """The ten things to do first, in order, each with its evidence (the report's first page),
+    then the line that introduces every finding."""
+    actions = first_actions(report)
+    if not actions:
+        return []
+    lines = [f"the {len(actions)} things to do first:"]
+    for number, action in enumerate(actions, start=1):
+        lines.extend(wrap(f"{number:>2}. {action.item.title}: {evidence_text(action)}", width,
+                          subsequent=_CONTINUATION + "  "))
+    lines.append(f"all {report.summary.findings_total} findings, most severe first:")
+    return lines
 
 
 def footer_lines(report: AuditReport, width: int = WIDTH) -> list[str]:
