@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from emit.sample_report import sample_report
 from kubealign.actions.audit import audit
 from kubealign.emit.audit_first import FIRST_ACTIONS, first_actions, short_message
 from kubealign.emit.audit_html import render_html
@@ -16,7 +17,6 @@ from kubealign.emit.audit_markdown import render_markdown
 from kubealign.emit.audit_text import header_lines
 from kubealign.model.audit import ActionItem, ActionPhase
 from kubealign.model.findings import Finding, Severity
-from emit.sample_report import sample_report
 
 
 def _finding(rule: str, severity: Severity, path: str, line: int) -> Finding:
