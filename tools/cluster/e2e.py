@@ -456,10 +456,33 @@ def report(results: Sequence[RepoResult]) -> tuple[str, bool]:
            "intended nodes", ok
 
 
-def repositories(only: Sequence[str]) -> list[tuple[str, Path]]:
-    repos = [("sophia-example", ROOT / "examples" / "sophia")]
-    if CORPUS.is_dir():
-        repos += [(path.name, path) for path in sorted(CORPUS.iterdir()) if path.is_dir()]
+COMPOSE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
+
+
+def has_compose_file(folder: Path) -> bool:
+    """A compose file at the folder's top or below it (sprawl repositories keep theirs in
+    subfolders such as ``deployment/``)."""
+    if any((folder / name).is_file() for name in COMPOSE_NAMES):
+        return True
+    return any(path.is_file() for name in ("*compose*.yml", "*compose*.yaml")
+               for path in folder.rglob(name))
+
+
+def corpus_repositories(corpus: Path) -> list[tuple[str, Path]]:
+    """Each subfolder of ``corpus`` that holds a compose file is one repository; a corpus
+    folder that does not exist is the user's typo, reported by ``main``."""
+    return [(path.name, path) for path in sorted(corpus.iterdir())
+            if path.is_dir() and has_compose_file(path)]
+
+
+def repositories(only: Sequence[str],
+                 corpora: Sequence[Path] = ()) -> list[tuple[str, Path]]:
+    if corpora:
+        repos = [repo for corpus in corpora for repo in corpus_repositories(corpus)]
+    else:
+        repos = [("sophia-example", ROOT / "examples" / "sophia")]
+        if CORPUS.is_dir():
+            repos += [(path.name, path) for path in sorted(CORPUS.iterdir()) if path.is_dir()]
     if only:
         repos = [(n, p) for n, p in repos if any(o in n for o in only)]
     return repos
@@ -469,13 +492,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="kubealign end-to-end on the local cluster")
     parser.add_argument("--only", action="append", default=[],
                         help="run only repositories whose name contains this (repeatable)")
+    parser.add_argument("--corpus", action="append", default=[], type=Path,
+                        help="deploy every subfolder of this folder that holds a compose file "
+                             "(repeatable; default: examples/sophia and ../shared/corpus/sprawl)")
     parser.add_argument("--timeout", type=int, default=120, help="Helm wait per deploy")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
+    missing = [str(c) for c in args.corpus if not c.is_dir()]
+    if missing:
+        parser.error(f"--corpus: not a folder: {', '.join(missing)}")
     work = lc.state_dir() / "e2e"
     work.mkdir(parents=True, exist_ok=True)
     results = []
-    for name, path in repositories(args.only):
+    for name, path in repositories(args.only, args.corpus):
         print(f"e2e: {name} ...", file=sys.stderr, flush=True)
         results.append(run_repo(name, path, work, args.timeout))
     line, ok = report(results)
