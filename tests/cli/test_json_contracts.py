@@ -67,6 +67,7 @@ def test_migrate(migrated: tuple[Path, dict[str, Any]]) -> None:
     assert data["next"].startswith("kubealign deploy --env ")
     assert "production" in data["environments"]
     assert data["refused"] == []
+    assert data["secrets_not_connected"] is None  # the example's settings are read from it
 
 
 def test_files_migrate_writes(migrated: tuple[Path, dict[str, Any]]) -> None:

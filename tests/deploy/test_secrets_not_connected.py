@@ -3,6 +3,7 @@ open with one line naming what to set, not only secrets.md."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -48,12 +49,17 @@ def test_stores_the_release_does_not_render_are_named() -> None:
     assert stores_not_rendered(manifests[2:]) == ()
 
 
-@pytest.fixture
-def unsettled(tmp_path: Path) -> Path:
+def _unsettled_repo(tmp_path: Path) -> Path:
     repo = tmp_path / "repo"
     repo.mkdir()
     (repo / "compose.yaml").write_text(COMPOSE)
     (repo / ".env").write_text("POSTGRES_PASSWORD=Pw-4c1e-unique\n")
+    return repo
+
+
+@pytest.fixture
+def unsettled(tmp_path: Path) -> Path:
+    repo = _unsettled_repo(tmp_path)
     out = tmp_path / "out"
     code = run_cli("migrate", str(repo), "--out", str(out))
     assert code.code == 0, code.stderr
@@ -77,6 +83,12 @@ def test_migrate_and_deploy_dry_run_say_it_first(unsettled: Path, tmp_path: Path
     assert result.code == 0, result.stderr
     first = result.stderr.strip().splitlines()[0]
     assert first.startswith("secrets not connected:") and "'pulumi-esc'" in first, first
+    as_json = run_cli("deploy", "--env", "local", "--dry-run", "--dir", str(unsettled),
+                      "--format", "json")
+    assert as_json.code == 0, as_json.stderr
+    status = json.loads(as_json.stdout)["secrets_not_connected"]
+    assert status["stores"] == [{"kind": "SecretStore", "name": "pulumi-esc"}]
+    assert status["external_secrets"] >= 1 and status["message"] == first
 
 
 def test_missing_eso_crds_are_named_once_each() -> None:
@@ -119,3 +131,17 @@ def test_deploy_stops_before_helm_when_the_eso_crds_are_missing(
         assert "externalsecrets.external-secrets.io" in result.stderr
         assert "helm install external-secrets" in result.stderr
         assert "would run" not in result.stdout and "revision" not in result.stdout
+
+
+def test_migrate_json_carries_secrets_not_connected(tmp_path: Path) -> None:
+    result = run_cli("migrate", str(_unsettled_repo(tmp_path)), "--out", str(tmp_path / "out"),
+                     "--format", "json")
+    assert result.code == 0, result.stderr
+    data = json.loads(result.stdout)
+    status = data["secrets_not_connected"]
+    assert status["provider"] == "pulumi"
+    assert status["missing_settings"] == ["organization", "project", "environment"]
+    assert status["environments"] == data["environments"]
+    assert status["plan_file"].endswith("kubealign.yaml")
+    assert status["message"].startswith("secrets not connected: ")
+    assert "Pw-4c1e-unique" not in result.stdout

@@ -56,6 +56,7 @@ from kubealign.transform.gitops import (
 from kubealign.transform.mesh import MESHES, virtual_services, with_linkerd
 from kubealign.transform.plan.codec import read_plan_file
 from kubealign.transform.plan.rename import rename_services
+from kubealign.transform.secrets.providers import SecretsSettings
 from kubealign.transform.values_model import to_values
 from kubealign.validate.checks import SourcedObject, default_checks, run_checks
 from kubealign.validate.crds import crd_catalog
@@ -133,6 +134,8 @@ class PlanConvertOutcome:
     extra_problems: tuple[str, ...]
     keel: tuple[KeelWorkload, ...]
     notes: tuple[str, ...]
+    secrets: SecretsSettings | None = None
+    """The secret-provider settings every environment was converted with."""
 
     @property
     def failed(self) -> bool:
@@ -321,7 +324,7 @@ def _convert_plan(request: PlanConvertRequest, session: OutputSession,
         outcomes.append(outcome)
     return PlanConvertOutcome(out, plan, source.path, result, tuple(outcomes),
                               tuple(sorted(files)), tuple(extra), tuple(problems), tuple(keel),
-                              tuple(notes))
+                              tuple(notes), request.options.secrets)
 
 
 # --------------------------------------------------------------------------- output

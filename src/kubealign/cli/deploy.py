@@ -174,6 +174,17 @@ def _print_diff(preflight: Preflight, client: HelmClient) -> None:
             out.print(change.diff, markup=False)
 
 
+def _stores_missing(preflight: Preflight) -> dict[str, Any] | None:
+    """``secrets_not_connected`` of the JSON contract: the secret stores the release's
+    ExternalSecrets use but does not render (None when there are none)."""
+    missing = stores_not_rendered(preflight.manifests)
+    if not missing:
+        return None
+    waiting = sum(m.get("kind") == "ExternalSecret" for m in preflight.manifests)
+    return {"stores": [{"kind": kind, "name": name} for kind, name in missing],
+            "external_secrets": waiting, "message": missing_stores_line(missing, waiting)}
+
+
 def dry_run_json(preflight: Preflight, check: ServerCheck,
                  changes: Sequence[ObjectChange] | None,
                  command: list[str] | None) -> dict[str, Any]:
@@ -187,6 +198,7 @@ def dry_run_json(preflight: Preflight, check: ServerCheck,
         "production": preflight.production,
         "chart": str(preflight.chart),
         "value_files": [str(path) for path in preflight.value_files],
+        "secrets_not_connected": _stores_missing(preflight),
         "migration_order": {"order": list(preflight.order.order),
                             "position": preflight.order.position,
                             "description": preflight.order.describe()},

@@ -13,6 +13,7 @@ from kubealign.cli.base import app, diagnostic_lines, err, out
 from kubealign.cli.progress import progress
 from kubealign.errors import UsageError
 from kubealign.model.contracts import document, dumps
+from kubealign.transform.secrets.providers import check_settings
 
 _STYLES = {"done": "green", "skipped": "yellow", "failed": "bold red"}
 
@@ -39,6 +40,24 @@ def secrets_not_connected(outcome: MigrateOutcome) -> str | None:
                         "again (or kubealign convert --secrets-setting KEY=VALUE); see "
                         "secrets.md")
     return None
+
+
+def secrets_status(outcome: MigrateOutcome) -> dict[str, Any] | None:
+    """``secrets_not_connected`` of the JSON contract: None when every environment's secret
+    store is rendered; else which environments wait, for which provider settings."""
+    line = secrets_not_connected(outcome)
+    if line is None or outcome.convert is None:
+        return None
+    waiting = [env.name for env in outcome.convert.environments
+               if any(f.rule == "SCV003" for f in env.conversion.findings)]
+    settings = outcome.convert.secrets
+    check = check_settings(settings) if settings is not None else None
+    return {"provider": settings.provider if settings is not None else None,
+            "missing_settings": list(check.missing) if check is not None else [],
+            "unknown_settings": list(check.unknown) if check is not None else [],
+            "environments": waiting,
+            "plan_file": _shown(Path(outcome.convert.plan_path)),
+            "message": line}
 
 
 def print_summary(outcome: MigrateOutcome) -> None:
@@ -103,6 +122,7 @@ def migrate_json(outcome: MigrateOutcome) -> dict[str, Any]:
         "repository": _shown(outcome.request.path),
         "out": _shown(outcome.request.out),
         "ok": outcome.ok,
+        "secrets_not_connected": secrets_status(outcome),
         "steps": [{"name": step.name, "status": step.status, "summary": step.summary,
                    "artifacts": [_shown(path) for path in step.artifacts]}
                   for step in outcome.steps],
