@@ -104,11 +104,35 @@ def _signed_cert(pki: Path, name: str, subject: str, extensions: str) -> None:
              cwd=pki)
 
 
-def ensure_pki(pki: Path) -> None:
-    """CA, API server serving certificate, admin client certificate, service-account keys."""
-    if (pki / "admin.crt").is_file():
-        return
-    pki.mkdir(parents=True, exist_ok=True)
+PKI_FILES = ("ca.crt", "ca.key", "apiserver.crt", "apiserver.key", "admin.crt", "admin.key",
+             "sa.key", "sa.pub")
+# Each certificate with its key; both are issued by ca.crt.
+PKI_PAIRS = (("apiserver.crt", "apiserver.key"), ("admin.crt", "admin.key"))
+
+
+def pki_complete(pki: Path) -> bool:
+    """Every file is there, each certificate matches its key and was issued by this CA.
+
+    An interrupted generation (or an older layout) leaves files of different generations; the
+    API server then starts but every client handshake fails (KEY_VALUES_MISMATCH), so such a
+    folder is regenerated instead of trusted because one file exists.
+    """
+    if not all((pki / name).is_file() for name in PKI_FILES):
+        return False
+    for cert, key in PKI_PAIRS:
+        try:
+            ssl.create_default_context().load_cert_chain(str(pki / cert), str(pki / key))
+        except (ssl.SSLError, OSError):
+            return False
+        verified = subprocess.run(
+            ["openssl", "verify", "-CAfile", "ca.crt", cert], cwd=pki, capture_output=True,
+            check=False)
+        if verified.returncode != 0:
+            return False
+    return True
+
+
+def _generate_pki(pki: Path) -> None:
     _openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out",
              "ca.crt", "-days", "30", "-subj", "/CN=kubealign-test-ca", cwd=pki)
     _signed_cert(
@@ -126,6 +150,29 @@ def ensure_pki(pki: Path) -> None:
     )
     _openssl("genrsa", "-out", "sa.key", "2048", cwd=pki)
     _openssl("rsa", "-in", "sa.key", "-pubout", "-out", "sa.pub", cwd=pki)
+
+
+def ensure_pki(pki: Path) -> None:
+    """CA, API server serving certificate, admin client certificate, service-account keys.
+
+    Generated in a temporary folder beside ``pki`` and renamed into place, so a generation
+    killed halfway leaves no half-written ``pki``; a folder that is incomplete or mixes
+    generations (``pki_complete``) is replaced by a fresh one.
+    """
+    if pki_complete(pki):
+        return
+    pki.parent.mkdir(parents=True, exist_ok=True)
+    fresh = Path(tempfile.mkdtemp(prefix=".pki.", dir=pki.parent))
+    try:
+        _generate_pki(fresh)
+        if pki.exists():
+            stale = Path(tempfile.mkdtemp(prefix=".pki-stale.", dir=pki.parent))
+            pki.rename(stale / "pki")
+            shutil.rmtree(stale, ignore_errors=True)
+        fresh.rename(pki)
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
 
 
 # --------------------------------------------------------------------------- processes
