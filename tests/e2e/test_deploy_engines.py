@@ -60,3 +60,37 @@ def test_deploy_upgrade_rollback(engine: str, migrated: Path, local_cluster: Pat
     subprocess.run([helm, "uninstall", "sophia", "-n", ns, "--kubeconfig",
                     str(local_cluster), "--wait"], capture_output=True, check=False)
     kubectl("delete", "namespace", ns, "--wait=false")
+
+
+def _managers(kubectl: Kubectl, ns: str) -> set[str]:
+    """The field managers that applied (server-side) the Deployments of ``ns``."""
+    items = json.loads(kubectl("get", "deployments", "-n", ns, "-o", "json",
+                               "--show-managed-fields"))["items"]
+    return {entry["manager"] for item in items
+            for entry in item["metadata"].get("managedFields", [])
+            if entry.get("operation") == "Apply"}
+
+
+@pytest.mark.parametrize(("first", "second"), [("sdk", "binary"), ("binary", "sdk")])
+def test_a_release_of_one_engine_is_upgraded_by_the_other(
+        first: str, second: str, migrated: Path, local_cluster: Path, tools_bin: Path,
+        kubectl: Kubectl) -> None:
+    """Both engines apply as field manager ``helm`` (the SDK runs its writes in a child named
+    so): before, the SDK applied as ``python3`` and every field conflicted across engines."""
+    ns = f"cross-{first}-{second}"
+    common = ("--dir", str(migrated), "--namespace", ns, "--yes", "--timeout", "180")
+    _run(first, local_cluster, tools_bin, "deploy", "--env", "development",
+         "--create-namespace", *common)
+    assert _managers(kubectl, ns) == {"helm"}
+    said = _run(second, local_cluster, tools_bin, "deploy", "--env", "local", *common)
+    assert "revision 2" in said
+    _run(second, local_cluster, tools_bin, "rollback", "--env", "development", "--revision",
+         "1", *common)
+    _run(first, local_cluster, tools_bin, "deploy", "--env", "development", *common)
+    status = _run(second, local_cluster, tools_bin, "status", "--env", "development",
+                  *common[:4])
+    assert "revision 4" in status and "deployed" in status
+    assert _managers(kubectl, ns) == {"helm"}
+    subprocess.run([str(tools_bin / "helm"), "uninstall", "sophia", "-n", ns, "--kubeconfig",
+                    str(local_cluster), "--wait"], capture_output=True, check=False)
+    kubectl("delete", "namespace", ns, "--wait=false")

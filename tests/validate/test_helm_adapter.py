@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from kubealign.deploy import sdk_apply
 from kubealign.deploy.helm_adapter import (
     BinaryHelmClient,
     HelmDeployError,
@@ -134,6 +135,23 @@ def test_sdk_status_without_a_cluster_is_unreachable(unreachable_kubeconfig: Pat
         client.status(Target(release="shop", namespace="dev"))
     assert caught.value.reason == "unreachable"
     assert "127.0.0.1:1" in str(caught.value)
+
+
+def test_sdk_writes_run_in_a_child_named_helm(unreachable_kubeconfig: Path) -> None:
+    """Helm names its server-side-apply field manager after os.Args[0]: the SDK's install,
+    upgrade and rollback run in a child whose argv[0] is .../helm, as the binary applies."""
+    assert Path(sdk_apply.child_argv0()).name == "helm" == sdk_apply.FIELD_MANAGER
+    client = SdkHelmClient(kubeconfig=unreachable_kubeconfig)
+    with pytest.raises(HelmDeployError) as caught:
+        client.rollback(Target(release="shop", namespace="dev"), 1, timeout=10, wait=False)
+    assert caught.value.reason == "unreachable"
+    assert "127.0.0.1:1" in str(caught.value)
+
+
+def test_sdk_child_failure_is_one_line() -> None:
+    answer = sdk_apply.run_in_child({"op": "no-such-op", "namespace": "dev"}, timeout=60)
+    assert answer["error"].startswith("the Helm SDK process failed (exit 1): ValueError")
+    assert "\n" not in answer["error"]
 
 
 def test_sdk_dry_run_renders_offline(unreachable_kubeconfig: Path, tiny_chart: Path) -> None:

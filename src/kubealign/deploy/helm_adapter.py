@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+from kubealign.deploy.sdk_apply import run_in_child
 from kubealign.errors import DeployError, UsageError
 from kubealign.validate.helm_support import choose_backend
 
@@ -378,8 +379,6 @@ class SdkHelmClient:
         value_files: Sequence[Path],
         options: UpgradeOptions,
     ) -> ReleaseInfo:
-        import helm_python
-
         values = _sdk_values(value_files)
         common: dict[str, Any] = {
             "namespace": target.namespace,
@@ -388,25 +387,30 @@ class SdkHelmClient:
             "rollback_on_failure": options.rollback_on_failure,
         }
 
-        def act(config: Any) -> Any:
-            if options.dry_run:
-                # A client-side dry run needs no cluster: it renders what would be installed.
-                return config.install(
-                    str(chart), target.release, values, dry_run="client", **common
-                )
-            try:
-                config.history(target.release, max_revisions=1)
-            except helm_python.HelmNotFoundError:
-                return config.install(
-                    str(chart),
-                    target.release,
-                    values,
-                    create_namespace=options.create_namespace,
-                    **common,
-                )
-            return config.upgrade(str(chart), target.release, values, **common)
+        if options.dry_run:
+            # A client-side dry run needs no cluster: it renders what would be installed.
+            return release_from_sdk(self._call(
+                target, options.timeout,
+                lambda c: c.install(str(chart), target.release, values, dry_run="client",
+                                    **common)))
+        return release_from_sdk(self._apply(target, options.timeout, {
+            "op": "upgrade_install", "release": target.release, "chart": str(chart),
+            "values": values, "create_namespace": options.create_namespace, "kwargs": common,
+        }))
 
-        return release_from_sdk(self._call(target, options.timeout, act))
+    def _apply(self, target: Target, timeout: int, request: dict[str, Any]) -> Mapping[str, Any]:
+        """Install, upgrade or rollback in a child process that applies as field manager
+        ``helm``, as the binary does (deploy/sdk_apply.py says why)."""
+        request = {**request, "namespace": target.namespace, "kube_context": target.kube_context,
+                   "kubeconfig": str(self.kubeconfig) if self.kubeconfig else None}
+        try:
+            answer = run_in_child(request, timeout + _PROCESS_GRACE_SECONDS)
+        except subprocess.TimeoutExpired:
+            raise classify_failure("helm process timed out", target, timeout) from None
+        if "error" in answer:
+            raise classify_failure(str(answer["error"]), target, timeout)
+        release = answer.get("release")
+        return release if isinstance(release, Mapping) else {}
 
     def status(self, target: Target) -> ReleaseInfo:
         return release_from_sdk(self._call(target, None, lambda c: c.status(target.release)))
@@ -425,13 +429,8 @@ class SdkHelmClient:
         ]
 
     def rollback(self, target: Target, revision: int | None, *, timeout: int, wait: bool) -> None:
-        self._call(
-            target,
-            timeout,
-            lambda c: c.rollback(
-                target.release, version=revision, timeout=timeout, wait="watcher" if wait else None
-            ),
-        )
+        self._apply(target, timeout, {"op": "rollback", "release": target.release, "kwargs": {
+            "version": revision, "timeout": timeout, "wait": "watcher" if wait else None}})
 
 
 def select_helm_client() -> HelmClient:
