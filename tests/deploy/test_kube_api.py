@@ -12,13 +12,20 @@ from typing import Any
 import pytest
 import yaml
 
+from kubealign.actions.deploy import rejected
 from kubealign.deploy.kube_api import (
     FIELD_MANAGER,
     ClusterUnavailable,
     apply_body,
     load_credentials,
 )
-from kubealign.deploy.server_check import _rejections, applying_manager, server_check
+from kubealign.deploy.server_check import (
+    Rejection,
+    ServerCheck,
+    _rejections,
+    applying_manager,
+    server_check,
+)
 
 
 def _kubeconfig(path: Path, user: dict[str, Any], cluster: dict[str, Any] | None = None,
@@ -127,3 +134,15 @@ def test_an_apply_body_keeps_characters_outside_the_bmp_as_utf8_text() -> None:
     assert b"\\ud83d" not in body and "\U0001F680".encode() in body
     assert json.loads(body) == obj
     assert yaml.safe_load(body.decode("utf-8")) == obj
+
+
+def test_a_statefulset_field_that_never_changes_in_place_says_how_to_recreate_it() -> None:
+    refusal = Rejection("StatefulSet", "postgres", "spec", "Forbidden: updates to statefulset "
+                        "spec for fields other than 'replicas', 'ordinals', 'template' ... are "
+                        "forbidden")
+    check = ServerCheck(server="https://10.0.0.1:6443", rejections=(refusal,))
+    message = str(rejected(check, "shop"))
+    assert refusal.immutable_statefulset
+    assert "kubectl delete statefulset postgres -n shop --cascade=orphan" in message
+    other = Rejection("Deployment", "web", "spec.replicas", "Invalid value")
+    assert "--cascade=orphan" not in str(rejected(ServerCheck(rejections=(other,)), "shop"))

@@ -154,3 +154,23 @@ def test_text_outside_the_bmp_reaches_the_api_server_intact(local_cluster: Path,
     check = server_check([config], namespace, kubeconfig=local_cluster)
     assert check.rejections == (), check.rejections
     assert check.accepted == 1
+
+
+def test_a_changed_claim_template_is_refused_as_a_statefulset_field_fixed_in_place(
+        local_cluster: Path, namespace: str, kubectl: Kubectl) -> None:
+    # Seen upgrading real charts (Dashboard4-0, ValueCanvas, Nexus): an environment whose
+    # volume has another name changes volumeClaimTemplates, which no upgrade can apply.
+    def statefulset(claim: str) -> dict[str, Any]:
+        return {"apiVersion": "apps/v1", "kind": "StatefulSet",
+                "metadata": {"name": "db", "labels": {"app": "db"}},
+                "spec": {"serviceName": "db", "replicas": 1,
+                         "selector": {"matchLabels": {"app": "db"}},
+                         "template": {"metadata": {"labels": {"app": "db"}},
+                                      "spec": {"containers": [{"name": "db",
+                                                               "image": "postgres:16"}]}},
+                         "volumeClaimTemplates": [{"metadata": {"name": claim}, "spec": {
+                             "accessModes": ["ReadWriteOnce"],
+                             "resources": {"requests": {"storage": "1Gi"}}}}]}}
+    kubectl("apply", "-n", namespace, "-f", "-", stdin=json.dumps(statefulset("data")))
+    check = server_check([statefulset("data-production")], namespace, kubeconfig=local_cluster)
+    assert check.rejections and all(r.immutable_statefulset for r in check.rejections)

@@ -455,13 +455,24 @@ def missing_prerequisites(preflight: Preflight) -> tuple[str, ...]:
         return ()
 
 
-def rejected(check: ServerCheck) -> ValidationFailed:
-    """The deploy-stopping error for what the API server refused, first refusal named."""
+def rejected(check: ServerCheck, namespace: str) -> ValidationFailed:
+    """The deploy-stopping error for what the API server refused, first refusal named, and
+    what to do when the refusal is a StatefulSet field that never changes in place."""
     first = check.rejections[0]
-    return ValidationFailed(
-        f"the API server ({check.server}) refuses {len(check.rejections)} field(s) of the "
-        f"rendered objects; first: {first.describe()}"
-    )
+    message = (f"the API server ({check.server}) refuses {len(check.rejections)} field(s) of "
+               f"the rendered objects; first: {first.describe()}")
+    fixed = sorted({r.name for r in check.rejections if r.immutable_statefulset})
+    if fixed:
+        # Helm cannot replace a StatefulSet either; the usual way is to delete only the
+        # object (its pods and claims stay), so the upgrade creates it anew and adopts them.
+        commands = "; ".join(f"kubectl delete statefulset {name} -n {namespace} "
+                             "--cascade=orphan" for name in fixed)
+        message += (f". StatefulSet {', '.join(fixed)}: the new values change fields a "
+                    "StatefulSet never changes in place (volumeClaimTemplates, selector, "
+                    "serviceName); delete the object but keep its pods and claims ("
+                    f"{commands}), then deploy again: new pods mount claims of the new "
+                    "template, the old claims stay until you delete them")
+    return ValidationFailed(message)
 
 
 # --------------------------------------------------------------------------- diff

@@ -311,7 +311,7 @@ def deploy_command(
         check = server_side_check(preflight, with_diff=diff)
     _print_server_check(check)
     if check.rejections:
-        raise rejected(check)
+        raise rejected(check, preflight.target.namespace)
     live_diff = diff and check.skipped is None
     if live_diff and output_format == "text":
         _print_live_diff(check)

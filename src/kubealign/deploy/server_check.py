@@ -35,6 +35,13 @@ class Rejection:
         where = f" {self.field}:" if self.field else ""
         return f"{self.kind}/{self.name}:{where} {self.message}"
 
+    @property
+    def immutable_statefulset(self) -> bool:
+        """A StatefulSet whose fixed fields (volumeClaimTemplates, selector, serviceName,
+        podManagementPolicy) the new values change: no upgrade can apply it in place."""
+        return self.kind == "StatefulSet" and \
+            "updates to statefulset spec for fields other than" in self.message
+
 
 @dataclass(frozen=True, slots=True)
 class ObjectChange:
