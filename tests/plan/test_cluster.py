@@ -53,6 +53,22 @@ def test_too_many_gpus_for_a_node_is_reported() -> None:
     assert "<t4-node>" in kubectl_script(plan_, uses)
 
 
+def test_an_environment_claiming_more_gpus_than_its_pool_holds_is_reported() -> None:
+    # Real (Sophia, deployment/docker-compose-ai-core.yml): eight services x 2 replicas each
+    # claim a GPU of the one GH200 instance; on the cluster 10 of 16 pods stayed Pending.
+    plan_ = Plan(release="r", namespace="r", base="ai-core",
+                 environments=(Environment("ai-core", ("c.yaml",), ".", node_pool="gh200"),),
+                 node_pools=(NodePool("gh200", gpu="GH200", gpus_per_node=1,
+                                      nodes=("gh200-a", "gh200-b")),))
+    uses = [GpuUse("ai-core", "llm", 1, "gh200", replicas=2),
+            GpuUse("ai-core", "embed", 1, "gh200"),
+            GpuUse("ai-core", "exporter", 0, "gh200")]  # shares the node's GPUs: no claim
+    [problem] = capacity_problems(plan_, uses)
+    assert problem.startswith("ai-core claims 3 GPUs on pool gh200, whose 2 known node(s) "
+                              "hold 2: up to 1 GPU claim(s) stay Pending")
+    assert capacity_problems(plan_, uses[1:]) == []
+
+
 def test_node_labels_required_by_placement_are_listed_with_the_nodes_they_need(
         tmp_path: Path) -> None:
     # Real (erlmcp): a Swarm monitoring stack pinned with `node.labels.erlmcp.role ==

@@ -456,7 +456,9 @@ def pool_nodes(inventory: Mapping[str, Any]) -> list[tuple[str, str, dict[str, A
         names = list(pool.get("nodes") or []) or [f"{pool['name']}-node-0"]
         arch = str(pool.get("architecture") or "amd64")
         capacity = _base_capacity()
-        gpus = pool.get("gpusPerNode")
+        # A GPU pool whose count the plan does not know still has one GPU per node, as the
+        # smallest real machine of that model does (a GH200 instance: one superchip).
+        gpus = pool.get("gpusPerNode") or (1 if pool.get("gpu") else None)
         if gpus:
             capacity[GPU_RESOURCE] = str(gpus)
         for name in names:

@@ -12,6 +12,7 @@ from kubealign.actions.plan import load_plan
 from kubealign.actions.resolve import ResolveOptions, load_project
 from kubealign.emit.atomic import write_tree_atomic
 from kubealign.emit.values_yaml import dump_yaml
+from kubealign.load.boundary import ReadBoundary
 from kubealign.model.compose import Project
 from kubealign.model.plan import Plan
 from kubealign.transform.cluster import (
@@ -53,12 +54,15 @@ def cluster(plan_path: Path, *, out: Path | None = None,
     plan = source.plan
     projects: dict[str, Project] = {}
     env_vars = dict(os.environ) if environ is None else environ
+    # Loaded as migrate and convert load them: tolerant of what real repositories get wrong
+    # (each problem a finding there, not a refusal here) and inside the repository only.
+    boundary = ReadBoundary.for_project(root)
     for env in plan.environments:
         project, _ = load_project(ResolveOptions(
             files=tuple(root / f for f in env.files),
             project_directory=root / env.project_directory,
             env_files=tuple(root / e for e in env.env_files), profiles=env.profiles,
-            environ=env_vars))
+            environ=env_vars, boundary=boundary, tolerant=True, keep_inactive=True))
         projects[env.name] = rename_services(project, plan.renames(env.name),
                                              plan_path=source.path)
     files = cluster_files(plan, projects)

@@ -20,6 +20,8 @@ class GpuUse:
     service: str
     gpus: int
     pool: str | None
+    replicas: int = 1
+    """Pods of the service, each claiming ``gpus``."""
 
 
 def pool_of(plan: Plan, env: Environment, service: str) -> str | None:
@@ -80,8 +82,9 @@ def gpu_uses(plan: Plan, projects: Mapping[str, Project]) -> list[GpuUse]:
             claim = gpu_claim(service, gpus_for_all(plan, env, service.name) or 1)
             if claim is None:
                 continue
+            replicas = service.deploy.replicas if service.deploy else None
             uses.append(GpuUse(env.name, service.name, claim.count,
-                               pool_of(plan, env, service.name)))
+                               pool_of(plan, env, service.name), max(1, replicas or 1)))
     return uses
 
 
@@ -175,6 +178,9 @@ def cluster_inventory(plan: Plan, uses: Sequence[GpuUse],
     unplaced = [{"environment": u.environment, "service": u.service, "gpus": u.gpus}
                 for u in uses if u.pool is None]
     data: dict[str, Any] = {"nodeSelectorKey": plan.node_selector_key, "pools": pools}
+    problems = capacity_problems(plan, uses)
+    if problems:
+        data["capacityProblems"] = problems
     if unplaced:
         data["gpuServicesWithoutPool"] = unplaced
     if labelled:
@@ -187,13 +193,34 @@ def cluster_inventory(plan: Plan, uses: Sequence[GpuUse],
 
 
 def capacity_problems(plan: Plan, uses: Sequence[GpuUse]) -> list[str]:
-    """GPU services asking for more GPUs than one node of their pool has (never schedulable)."""
+    """GPU services asking for more GPUs than one node of their pool has (never schedulable),
+    and environments whose GPU pods together claim more GPUs than their pool's known nodes
+    hold (the rest stay Pending: Insufficient nvidia.com/gpu)."""
     problems = []
     for use in uses:
         pool = plan.pool(use.pool) if use.pool else None
         if pool is not None and pool.gpus_per_node is not None and use.gpus > pool.gpus_per_node:
             problems.append(f"{use.environment}/{use.service} asks for {use.gpus} GPUs; a "
                             f"{pool.name} node has {pool.gpus_per_node}")
+    claimed: dict[tuple[str, str], int] = {}
+    for use in uses:
+        if use.pool is not None and use.gpus > 0:
+            key = (use.environment, use.pool)
+            claimed[key] = claimed.get(key, 0) + use.gpus * use.replicas
+    for (environment, pool_name), total in sorted(claimed.items()):
+        pool = plan.pool(pool_name)
+        if pool is None or not pool.nodes:
+            continue  # no node known: nothing to compare with
+        # A node of a GPU pool has one GPU at least; the plan's count when it knows it.
+        per_node = pool.gpus_per_node or 1
+        capacity = len(pool.nodes) * per_node
+        if total > capacity:
+            held = f"hold {capacity}" if pool.gpus_per_node else f"hold {capacity} or more"
+            problems.append(
+                f"{environment} claims {total} GPUs on pool {pool.name}, whose "
+                f"{len(pool.nodes)} known node(s) {held}: up to {total - capacity} GPU "
+                "claim(s) stay Pending (Insufficient nvidia.com/gpu); let services that use "
+                "one device share it (gpu.shared: true), lower their replicas, or add nodes")
     return problems
 
 
