@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -21,17 +20,14 @@ from types import ModuleType
 import pytest
 from e2e_helpers import Kubectl
 
+from cluster_tools import cluster_tool
+
 ROOT = Path(__file__).resolve().parents[2]
 STATE = ROOT / ".cluster-pytest"
 
 
 def _localcluster() -> ModuleType:
-    sys.path.insert(0, str(ROOT / "tools" / "cluster"))
-    try:
-        import localcluster
-    finally:
-        sys.path.pop(0)
-    return localcluster
+    return cluster_tool("localcluster")
 
 
 @pytest.fixture(scope="session")

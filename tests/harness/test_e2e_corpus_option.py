@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from cluster_tools import cluster_tool
 
 
 def _e2e() -> ModuleType:
-    sys.path.insert(0, str(ROOT / "tools" / "cluster"))
-    try:
-        import e2e
-    finally:
-        sys.path.pop(0)
-    return e2e
+    return cluster_tool("e2e")
 
 
 def test_each_subfolder_with_a_compose_file_is_a_repository(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -115,42 +116,42 @@ def test_ctrl_c_is_exit_130_without_a_traceback(tmp_path: Path, delay: float) ->
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no staging left
 
 
-@needs_unprivileged
-@pytest.mark.parametrize("command", ["convert", "resolve"])
-def test_an_unreadable_compose_file_is_one_line(command: str) -> None:
+@pytest.fixture
+def unreadable_compose() -> Iterator[Path]:
+    """A world-writable folder holding ``repo/compose.yaml`` nobody may read (mode 0)."""
     top = Path(tempfile.mkdtemp(prefix="kubealign-perm-"))
     try:
         top.chmod(0o777)
         repo = _repo(top)
         repo.chmod(0o777)
         (repo / "compose.yaml").chmod(0)
-        args = [str(repo), "--out", str(top / "out"), "--no-render"] if command == "convert" \
-            else ["--project-directory", str(repo)]
-        proc = _kubealign(command, *args, cwd=top, as_nobody=os.geteuid() == 0)
-        written = (top / "out").exists()
+        yield top
     finally:
         shutil.rmtree(top)
+
+
+@needs_unprivileged
+@pytest.mark.parametrize("command", ["convert", "resolve"])
+def test_an_unreadable_compose_file_is_one_line(command: str, unreadable_compose: Path) -> None:
+    top, repo = unreadable_compose, unreadable_compose / "repo"
+    args = [str(repo), "--out", str(top / "out"), "--no-render"] if command == "convert" \
+        else ["--project-directory", str(repo)]
+    proc = _kubealign(command, *args, cwd=top, as_nobody=os.geteuid() == 0)
     line = _one_line(proc, 2)
     assert "compose.yaml" in line and "Permission denied" in line, line
-    assert not written
+    assert not (top / "out").exists()
 
 
 @needs_unprivileged
 @pytest.mark.parametrize("command", ["convert", "resolve"])
-def test_an_unreadable_file_typed_with_f_is_one_line_naming_it(command: str) -> None:
+def test_an_unreadable_file_typed_with_f_is_one_line_naming_it(command: str,
+                                                              unreadable_compose: Path) -> None:
     """Not Click's usage box ("path ... is not readable"): the file and the reason, exit 2."""
-    top = Path(tempfile.mkdtemp(prefix="kubealign-perm-"))
-    try:
-        top.chmod(0o777)
-        repo = _repo(top)
-        repo.chmod(0o777)
-        (repo / "compose.yaml").chmod(0)
-        args = ["-f", "repo/compose.yaml"]
-        if command == "convert":
-            args += ["--out", str(top / "out"), "--no-render"]
-        proc = _kubealign(command, *args, cwd=top, as_nobody=os.geteuid() == 0)
-    finally:
-        shutil.rmtree(top)
+    top = unreadable_compose
+    args = ["-f", "repo/compose.yaml"]
+    if command == "convert":
+        args += ["--out", str(top / "out"), "--no-render"]
+    proc = _kubealign(command, *args, cwd=top, as_nobody=os.geteuid() == 0)
     line = _one_line(proc, 2)
     assert line.startswith("error: ") and "repo/compose.yaml" in line, line
     assert "Permission denied" in line and "Usage" not in proc.stderr, line

@@ -8,24 +8,18 @@ failed with ssl KEY_VALUES_MISMATCH. Needs only ``openssl``.
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from cluster_tools import cluster_tool
 
 pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl is not installed")
 
 
 def _localcluster() -> ModuleType:
-    sys.path.insert(0, str(ROOT / "tools" / "cluster"))
-    try:
-        import localcluster
-    finally:
-        sys.path.pop(0)
-    return localcluster
+    return cluster_tool("localcluster")
 
 
 @pytest.fixture(scope="module")
