@@ -238,6 +238,28 @@ def test_platform_maps_to_os_and_arch_labels() -> None:
     assert platform_selector("linux") == {"kubernetes.io/os": "linux"}
     assert platform_selector("") == {}
     assert platform_selector(" / ") == {}
+    # Real (awesome-compose wasmedge-*): `platform: wasi/wasm` gave kubernetes.io/os: wasi,
+    # which no node reports; the pods stayed Pending on the local cluster.
+    assert platform_selector("wasi/wasm") == {}
+    assert platform_selector("windows/amd64") == {"kubernetes.io/os": "windows",
+                                                  "kubernetes.io/arch": "amd64"}
+
+
+def test_a_webassembly_platform_asks_for_a_runtime_class(tmp_path: Path) -> None:
+    result, values = convert(
+        """
+services:
+  server:
+    image: wasmedge/example-wasi-http:latest
+    platform: wasi/wasm
+    runtime: io.containerd.wasmedge.v1
+""",
+        tmp_path,
+    )
+    assert "nodeSelector" not in values["services"]["server"]
+    platform = next(e for e in result.ledger.entries if e.key == "platform")
+    assert platform.disposition is Disposition.APPROXIMATED
+    assert "RuntimeClass" in platform.note
 
 
 def test_host_gateway_extra_host_is_dropped_with_a_finding(tmp_path: Path) -> None:

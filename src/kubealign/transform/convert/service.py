@@ -500,6 +500,10 @@ _ARCH_ALIASES = {"x86_64": "amd64", "x86-64": "amd64", "aarch64": "arm64", "armh
                  "armel": "arm", "i386": "386", "i686": "386"}
 
 
+# The operating systems a kubelet reports as kubernetes.io/os (its GOOS).
+NODE_OPERATING_SYSTEMS = frozenset({"linux", "windows"})
+
+
 def platform_selector(platform: str) -> dict[str, str]:
     """``os[/arch[/variant]]`` as ``kubernetes.io/os``/``kubernetes.io/arch`` node labels.
 
@@ -508,6 +512,10 @@ def platform_selector(platform: str) -> dict[str, str]:
     os_name, _, rest = platform.strip().lower().partition("/")
     arch = rest.split("/", 1)[0].strip()
     selector: dict[str, str] = {}
+    if os_name.strip() and os_name.strip() not in NODE_OPERATING_SYSTEMS:
+        # `wasi/wasm` (WebAssembly) names no machine: Wasm pods run on Linux nodes through a
+        # RuntimeClass, and no kubelet ever reports kubernetes.io/os=wasi.
+        return selector
     if os_name.strip():
         selector["kubernetes.io/os"] = os_name.strip()
     if arch:
@@ -614,6 +622,13 @@ def _misc(service: Service, ctx: ProjectContext, rec: Recorder, path: str) -> di
         if selector:
             out["node_selector"] = selector
             rec.converted("platform", f"{path}.nodeSelector")
+        elif service.platform.strip().lower().split("/", 1)[0] not in ("", *sorted(
+                NODE_OPERATING_SYSTEMS)):
+            rec.approximated("platform", f"{path}.runtimeClassName",
+                             f"platform {service.platform!r} is no node operating system (no "
+                             "node reports it, so a node selector would never match); it runs "
+                             "on Linux nodes through a RuntimeClass for its runtime: set "
+                             f"{path}.runtimeClassName to one the cluster has")
         else:
             rec.ignored("platform", f"platform {service.platform!r} names no OS or "
                                     "architecture; no node selector")
