@@ -37,3 +37,13 @@ def test_a_corpus_that_is_not_a_folder_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(SystemExit) as exited:
         _e2e().main(["--corpus", str(tmp_path / "absent")])
     assert exited.value.code == 2
+
+
+def test_a_filter_that_selects_nothing_is_a_usage_error_not_a_pass(tmp_path: Path) -> None:
+    # `--corpus awesome-compose --only sophia-example` selected nothing and printed
+    # "0/0 environments deployed" with exit 0: a CI step that could never fail.
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "compose.yaml").write_text("services: {}\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as exited:
+        _e2e().main(["--corpus", str(tmp_path), "--only", "nothing-like-it"])
+    assert exited.value.code == 2

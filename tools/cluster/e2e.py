@@ -501,10 +501,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     missing = [str(c) for c in args.corpus if not c.is_dir()]
     if missing:
         parser.error(f"--corpus: not a folder: {', '.join(missing)}")
+    selected = repositories(args.only, args.corpus)
+    if not selected:
+        # "0/0 deployed" would pass: a filter that matches nothing is the user's mistake.
+        parser.error("no repository selected (check --only and --corpus)")
     work = lc.state_dir() / "e2e"
     work.mkdir(parents=True, exist_ok=True)
     results = []
-    for name, path in repositories(args.only, args.corpus):
+    for name, path in selected:
         print(f"e2e: {name} ...", file=sys.stderr, flush=True)
         results.append(run_repo(name, path, work, args.timeout))
     line, ok = report(results)
