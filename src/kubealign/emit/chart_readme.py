@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from kubealign.emit.markdown_table import table_cell
 from kubealign.model.plan import NodePool
 from kubealign.transform.secrets.inventory import SecretRequirement, requirement_order
 from kubealign.transform.secrets.providers import (
@@ -38,10 +39,6 @@ class ChartEnvironment:
     """The plan's status (deployed, documented, referenced, dead); empty without a plan."""
     overlay: bool = True
     """Whether it has a ``values-<name>.yaml`` (``kubealign convert`` alone writes none)."""
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def _secret_section(settings: SecretsSettings, requirements: Sequence[SecretRequirement],
@@ -86,8 +83,8 @@ def _secret_section(settings: SecretsSettings, requirements: Sequence[SecretRequ
     lines += ["| Kubernetes Secret | key | read by |", "|---|---|---|"]
     rows = sorted(readers.items())
     for (secret, key), services in rows[:_SECRET_ROWS]:
-        lines.append(f"| `{_cell(secret)}` | `{_cell(key)}` | "
-                     f"{_cell(', '.join(sorted(services)))} |")
+        lines.append(f"| `{table_cell(secret)}` | `{table_cell(key)}` | "
+                     f"{table_cell(', '.join(sorted(services)))} |")
     if len(rows) > _SECRET_ROWS:
         lines.append(f"| ... | {len(rows) - _SECRET_ROWS} more | |")
     lines += ["", "[../secrets.md](../secrets.md) lists every one with its provider key and the "

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from kubealign.emit.markdown_table import table_cell
 from kubealign.model.contracts import document, dumps
 from kubealign.model.findings import Finding
 from kubealign.model.ledger import Disposition, Ledger, LedgerEntry
@@ -28,10 +29,6 @@ def _text(text: str, root: str | None) -> str:
     return strip_root(text, root)
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def ledger_markdown(ledger: Ledger, findings: Sequence[Finding], *, title: str,
                     root: str | None = None) -> str:
     lines = [f"# Conversion ledger: {title}", ""]
@@ -42,7 +39,7 @@ def ledger_markdown(ledger: Ledger, findings: Sequence[Finding], *, title: str,
         lines += ["## Not convertible", "", "| service | key | why / what to do | source |",
                   "|---|---|---|---|"]
         for e in blocking:
-            note = _cell(_text(e.note, root))
+            note = table_cell(_text(e.note, root))
             lines.append(f"| {e.service or '(project)'} | `{e.key}` | {note} | "
                          f"{_where(e, root)} |")
         lines.append("")
@@ -56,14 +53,15 @@ def ledger_markdown(ledger: Ledger, findings: Sequence[Finding], *, title: str,
                         key=lambda x: (_ORDER.index(x.disposition), x.key)):
             target = f"`{e.target}`" if e.target else ""
             lines.append(f"| `{e.key}` | {e.disposition.value} | {target} | "
-                         f"{_cell(_text(e.note, root))} | "
+                         f"{table_cell(_text(e.note, root))} | "
                          f"{_where(e, root)} |")
         lines.append("")
     if findings:
         lines += ["## Findings", "", "| rule | severity | where | message |", "|---|---|---|---|"]
         for f in findings:
             where = relative_to(f.location(), root)
-            lines.append(f"| {f.rule} | {f.severity} | {where} | {_cell(_text(f.message, root))} |")
+            message = table_cell(_text(f.message, root))
+            lines.append(f"| {f.rule} | {f.severity} | {where} | {message} |")
         lines.append("")
     return "\n".join(lines)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from kubealign.emit.markdown_table import table_cell
 from kubealign.model.source import relative_to
 from kubealign.transform.secrets.inventory import SecretRequirement, requirement_order
 from kubealign.transform.secrets.providers import (
@@ -18,10 +19,6 @@ from kubealign.transform.secrets.providers import (
     store_name,
 )
 from kubealign.transform.secrets.remote_keys import provider_ref
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def _location(req: SecretRequirement, root: str | None) -> str:
@@ -40,7 +37,7 @@ def _environment_section(name: str, settings: SecretsSettings,
                   "| Secret | key | read by | from | source |", "|---|---|---|---|---|"]
         for req in requirements:
             lines.append(f"| `{req.secret_name}` | `{req.key}` | {', '.join(req.services)} | "
-                         f"{_cell(req.origin)} | {_location(req, root)} |")
+                         f"{table_cell(req.origin)} | {_location(req, root)} |")
         return [*lines, ""]
     store = store_name(settings)
     check = check_settings(settings)
@@ -56,9 +53,9 @@ def _environment_section(name: str, settings: SecretsSettings,
               "|---|---|---|---|---|---|"]
     for req in requirements:
         ref = provider_ref(settings.provider, req.remote, settings.key_prefix)
-        lines.append(f"| `{_cell(ref.key)}` | {f'`{ref.property}`' if ref.property else ''} | "
+        lines.append(f"| `{table_cell(ref.key)}` | {f'`{ref.property}`' if ref.property else ''} | "
                      f"`{req.secret_name}` / `{req.key}` | {', '.join(req.services)} | "
-                     f"{_cell(req.origin)} | {_location(req, root)} |")
+                     f"{table_cell(req.origin)} | {_location(req, root)} |")
     return [*lines, ""]
 
 

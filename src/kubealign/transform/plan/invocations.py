@@ -411,7 +411,9 @@ def live_references(scan: InvocationScan, compose_paths: Iterable[str]
     for source, text in scan.live_text.items():
         for match in pattern.finditer(text):
             name = match.group(1)
-            if (source, text.count("\n", 0, match.start()) + 1, name) in scan.host_names:
+            # Only repositories that copy compose files to hosts pay for the line count.
+            if scan.host_names and \
+                    (source, text.count("\n", 0, match.start()) + 1, name) in scan.host_names:
                 continue
             candidates = by_name[name]
             start = max(0, match.start() - 200)
