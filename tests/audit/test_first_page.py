@@ -42,6 +42,19 @@ def test_evidence_is_the_most_severe_finding_of_the_actions_rules() -> None:
     assert first[1].evidence is findings[1] and first[1].more == 0
 
 
+def test_among_equals_the_evidence_is_the_rule_the_action_names_first() -> None:
+    findings = (
+        _finding("CMP103", Severity.MEDIUM, "a.yml", 1),   # sorts first by path
+        _finding("CMP104", Severity.MEDIUM, "b.yml", 1),
+    )
+    item = ActionItem("Converge the compose variants into one chart", "one chart",
+                      ("CMP104", "CMP103"), ("a.yml", "b.yml"))
+    report = dataclasses.replace(sample_report(), findings=findings, action_plan=(
+        ActionPhase("Short-term", "Weeks 2-3", (item,)),))
+    (first,) = first_actions(report)
+    assert first.evidence is findings[1] and first.more == 1
+
+
 def test_at_most_ten_in_the_plans_order() -> None:
     items = tuple(ActionItem(f"action {n}", "do", ("STR001",), ()) for n in range(8))
     report = dataclasses.replace(sample_report(), action_plan=(
@@ -83,3 +96,13 @@ def test_sophia_first_page_fits_one_screen(corpus_dir: Path) -> None:
     for action in first:
         assert action.evidence is not None and action.evidence.path, action.item.title
         assert action.evidence.line is not None or action.evidence.path.endswith("/")
+    # Each heading fits its evidence: a tag-drift finding is no "Migrate to Kubernetes".
+    fits = {"Converge the compose variants into one chart": {"CMP103", "CMP104", "CMP105",
+                                                             "K8S003"},
+            "Retire the dead deployment trees": {"STR002", "K8S002", "K8S004"},
+            "Choose a single orchestrator": {"STR001", "STR003"}}
+    for action in first:
+        assert action.evidence is not None
+        if action.item.title in fits:
+            assert action.evidence.rule in fits[action.item.title], action.item.title
+    assert "Migrate to Kubernetes" not in {a.item.title for a in first}

@@ -28,7 +28,9 @@ def report(report_json: str) -> dict[str, Any]:
 
 
 def _at(report: dict[str, Any], rule: str) -> set[tuple[str, int | None]]:
-    return {(f["path"], f["line"]) for f in report["findings"] if f["rule"] == rule}
+    """Every place the rule's findings have (a finding is a root cause with its places)."""
+    return {(o["path"], o["line"]) for f in report["findings"] if f["rule"] == rule
+            for o in f["occurrences"]}
 
 
 def test_golden_json(report_json: str, check_golden: Callable[[Path, str], None]) -> None:

@@ -40,7 +40,7 @@ from kubealign.model.audit import (
     SuppressedFinding,
     TechDebtItem,
 )
-from kubealign.model.findings import Finding, Severity
+from kubealign.model.findings import Finding, Occurrence, Severity
 
 HOSTILE_MESSAGE = 'Image tag "latest" <script>alert("x")</script> & `tick` | pipe \'quote\''
 HOSTILE_PATH = "deployment/we<ird> & \"odd\" name.yml"
@@ -73,10 +73,25 @@ FINDINGS: tuple[Finding, ...] = (
              "documentation says Kubernetes, scripts deploy with Swarm", None, None,
              "update docs/DEPLOYMENT.md"),
 )
+#: One root cause in three places (one of them with hostile text), as the audit groups them.
+GROUPED = Finding(
+    rule="DSC001", severity=Severity.HIGH, category="service-discovery",
+    message="services reach hard-coded IP 192.0.2.10 instead of a service name",
+    path="docker-compose.cloud.yml", line=20, fix="use the service name", key="192.0.2.10",
+    occurrences=(
+        Occurrence("docker-compose.cloud.yml", 20, "service 'backend' reaches AI_URL",
+                   Severity.HIGH),
+        Occurrence(HOSTILE_PATH, 9, "service 'x' reaches " + BREAKOUT, Severity.HIGH),
+        Occurrence("scripts/deploy_enhanced_a.sh", 3, "", Severity.HIGH),
+    ),
+)
+FINDINGS = (*FINDINGS[:2], GROUPED, *FINDINGS[2:])
 
 RULES: tuple[RuleMeta, ...] = (
     RuleMeta("CMP104", "latest-tag", "medium", "compose", "Images use the mutable latest tag.",
              "docs/rules/CMP104.md"),
+    RuleMeta("DSC001", "hard-coded-ip-in-compose", "high", "service-discovery",
+             "A compose value points at a hard-coded IP address.", "docs/rules/DSC001.md"),
     RuleMeta("DKF001", "missing-healthcheck", "info", "dockerfile",
              "Dockerfile without HEALTHCHECK.", "docs/rules/DKF001.md"),
     RuleMeta("NET020", "traefik-labels-outside-deploy", "medium", "networking",
@@ -130,10 +145,11 @@ def sample_report() -> AuditReport:
         generated_from=GeneratedFrom("kubealign", "0.1.0", files_scanned=120, rules_run=42),
         summary=Summary(
             findings_total=len(FINDINGS),
+            occurrences_total=sum(len(f.places()) for f in FINDINGS),
             suppressed_total=len(SUPPRESSED),
-            by_severity=(("critical", 1), ("high", 1), ("medium", 2), ("low", 2), ("info", 1)),
+            by_severity=(("critical", 1), ("high", 2), ("medium", 2), ("low", 2), ("info", 1)),
             by_category=(("strategy", 2), ("compose", 1), ("secrets", 1), ("networking", 1),
-                         ("dockerfile", 1), ("scripts", 1)),
+                         ("service-discovery", 1), ("dockerfile", 1), ("scripts", 1)),
             inconsistencies=(("orchestration-confusion", 2), ("secret-management", 1),
                              ("service-discovery", 0), ("resource-management", 0),
                              ("networking", 1)),

@@ -19,7 +19,7 @@ SECTIONS = (
     "## Dockerfiles",
     "## Deployment scripts",
     "## Kubernetes",
-    "## Findings (7)",
+    "## Findings (8)",
     "## Technical debt to remove",
     "## Before and after",
     "## Action plan",

@@ -58,7 +58,7 @@ def test_every_finding_is_a_result_with_its_rule_and_level() -> None:
         assert result["level"] == sarif_level(finding.severity)
         _message(result["message"])
         assert finding.message in result["message"]["text"]
-        assert len(result["partialFingerprints"]["kubealignFinding/v1"]) == 32
+        assert len(result["partialFingerprints"]["kubealignFinding/v2"]) == 32
 
 
 def test_severity_mapping() -> None:

@@ -16,4 +16,4 @@ def test_equal_cpu_quantities_are_not_drift(tmp_path: Path) -> None:
     report = audit(tmp_path)
     drift = [f for f in report.findings if f.rule == "RES002"]
     assert len(drift) == 1
-    assert "4.0" not in drift[0].message and "=4" in drift[0].message
+    assert "4.0" not in drift[0].text() and "=4" in drift[0].text()

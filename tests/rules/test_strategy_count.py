@@ -19,6 +19,11 @@ def test_summary_counts_what_str001_counts(tmp_path: Path) -> None:
         "#!/bin/bash\nset -euo pipefail\nrsync -az ./ ubuntu@host.example.com:/opt/app\n",
         encoding="utf-8")
     report = audit(tmp_path)
-    str001 = [f for f in report.findings if f.rule == "STR001"]
+    (str001,) = [f for f in report.findings if f.rule == "STR001"]
     assert "ssh-scripts" in {s.name for s in report.strategies}
-    assert len(report.summary.strategies_in_use) == len(str001) == 2
+    # One finding (the repository's set of strategies) with a place per strategy.
+    assert len(report.summary.strategies_in_use) == len(str001.places()) == 2
+    assert str001.message.startswith("2 deployment strategies coexist")
+    assert report.summary.carriers == ("ssh-scripts",)
+    assert set(report.summary.live_strategies) | set(report.summary.dead_strategies) == set(
+        report.summary.strategies_in_use)

@@ -41,6 +41,7 @@ from kubealign.rules.debt import (
     tech_debt,
 )
 from kubealign.rules.dockerfile_rules import dockerfile_groups
+from kubealign.rules.grouping import group_findings
 from kubealign.rules.kubernetes_rules import kubernetes_section
 from kubealign.rules.liveness import liveness
 from kubealign.rules.registry import all_rules
@@ -61,7 +62,8 @@ def _finding_order(finding: Finding) -> tuple[int, str, int, str, str]:
 
 
 def run_rules(ctx: AuditContext, rules: Iterable[type[Rule]] | None = None) -> list[Finding]:
-    """Every finding of ``rules`` (default: all), unsuppressed, sorted, de-duplicated."""
+    """Every place ``rules`` (default: all) report, unsuppressed and not yet grouped by root
+    cause, sorted, de-duplicated."""
     found: set[Finding] = set()
     for rule_class in rules if rules is not None else all_rules():
         found.update(rule_class().check(ctx))
@@ -97,21 +99,30 @@ def _scripts(ctx: AuditContext) -> tuple[ScriptEntry, ...]:
     return tuple(entries)
 
 
+def group_by_root_cause(findings: Iterable[Finding]) -> list[Finding]:
+    """One finding per rule and root cause, with its occurrences, most severe first."""
+    return sorted(group_findings(findings), key=_finding_order)
+
+
 def _summary(findings: list[Finding], suppressed: int, ctx: AuditContext) -> Summary:
+    """Counts are of findings, i.e. root causes; ``occurrences_total`` says how many places."""
     strategies = compute_strategies(ctx)
+    competing = competing_strategies(ctx)
     by_severity = Counter(str(f.severity) for f in findings)
     by_category = Counter(f.category for f in findings)
     return Summary(
         findings_total=len(findings),
+        occurrences_total=sum(len(f.places()) for f in findings),
         suppressed_total=suppressed,
         by_severity=tuple((str(s), by_severity[str(s)]) for s in sorted(Severity, reverse=True)),
         by_category=tuple((c, by_category[c]) for c in CATEGORIES),
         inconsistencies=tuple(
             (name, sum(by_category[c] for c in cats)) for name, cats in INCONSISTENCY_CATEGORIES
         ),
-        strategies_in_use=tuple(s.name for s in competing_strategies(ctx)),
-        live_strategies=tuple(s.name for s in strategies if s.live),
-        dead_strategies=tuple(s.name for s in strategies if not s.live),
+        strategies_in_use=tuple(s.name for s in competing),
+        live_strategies=tuple(s.name for s in competing if s.live),
+        dead_strategies=tuple(s.name for s in competing if not s.live),
+        carriers=tuple(s.name for s in strategies if s not in competing),
     )
 
 
@@ -125,7 +136,9 @@ def _rule_meta(rule_ids: set[str]) -> tuple[RuleMeta, ...]:
 
 def build_report(ctx: AuditContext, *, root_name: str) -> AuditReport:
     rules = all_rules()
-    kept, suppressed = apply_suppressions(ctx, run_rules(ctx, rules))
+    # Suppressions match places; what is left is grouped into one finding per root cause.
+    places, suppressed = apply_suppressions(ctx, run_rules(ctx, rules))
+    kept = group_by_root_cause(places)
     counts, reduction = before_after(ctx)
     fired = {f.rule for f in kept} | {s.finding.rule for s in suppressed}
     return AuditReport(

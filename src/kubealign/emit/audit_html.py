@@ -33,8 +33,9 @@ from kubealign.emit.audit_charts import (
     heatmap,
     topology,
 )
-from kubealign.emit.audit_first import FirstAction, first_actions, short_message
+from kubealign.emit.audit_first import FirstAction, counts_text, first_actions, short_message
 from kubealign.emit.audit_markdown import SCRIPT_KINDS, differing_aspects, git_command
+from kubealign.emit.audit_text import places_text
 from kubealign.model.audit import AuditReport, MatrixCell
 from kubealign.model.findings import Severity
 
@@ -159,6 +160,8 @@ def render_html(report: AuditReport, *, link_prefix: str = "") -> str:
         inline_items=_INLINE_ITEMS,
         top_actions=top_actions(report),
         short_message=short_message,
+        counts_text=counts_text,
+        places_text=places_text,
         action_count=sum(len(phase.items) for phase in report.action_plan),
         scripts_before_after=scripts,
         held=sum(1 for t in report.tech_debt if t.referenced_by_live),

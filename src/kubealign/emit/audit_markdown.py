@@ -13,13 +13,14 @@ import shlex
 from collections.abc import Iterable, Sequence
 from urllib.parse import quote
 
-from kubealign.emit.audit_first import evidence_text, first_actions, short_message
+from kubealign.emit.audit_first import counts_text, evidence_text, first_actions, short_message
 from kubealign.emit.mermaid import report_flowchart
 from kubealign.model.audit import (
     CATEGORIES,
     AuditReport,
     MatrixCell,
     ServiceMatrix,
+    Strategy,
     TechDebtItem,
 )
 from kubealign.model.findings import Finding
@@ -151,10 +152,15 @@ class _Writer:
                                for name, count in s.by_severity if count)
         scripts = _script_counts(r)
         rows = [
-            ["Findings", f"{s.findings_total}" + (f" ({severities})" if severities else "")],
-            ["Suppressed findings", str(s.suppressed_total)],
+            ["Findings (root causes)",
+             f"{s.findings_total}" + (f" ({severities})" if severities else "")],
+            ["Places they show up", str(s.occurrences_total)],
+            ["Suppressed places", str(s.suppressed_total)],
             ["Live strategies", ", ".join(text(n) for n in s.live_strategies) or "none"],
             ["Dead strategies", ", ".join(text(n) for n in s.dead_strategies) or "none"],
+            *([["Carrying files to hosts (not a strategy of its own)",
+                ", ".join(_carrier(st) for st in r.strategies if st.name in s.carriers)]]
+              if s.carriers else []),
             ["Files scanned", str(r.generated_from.files_scanned)],
             ["Files to remove or move", str(len(r.tech_debt))],
         ]
@@ -180,9 +186,10 @@ class _Writer:
             finding = action.evidence
             if finding is not None and finding.path is not None:
                 where = self.link(finding.path, finding.line)
-                proof = f"{where}: {code(finding.rule)} {text(short_message(finding.message))}"
-                if action.more:
-                    proof += f" (+{action.more} more)"
+                proof = f"{where}: {code(finding.rule)} {text(short_message(finding.text()))}"
+                counts = counts_text(action)
+                if counts:
+                    proof += f" ({text(counts)})"
             else:
                 proof = text(evidence_text(action))
             self.add(f"{number}. **{text(action.item.title)}** ({text(action.phase.name)}) "
@@ -201,7 +208,9 @@ class _Writer:
         self.heading(3, "Deployment strategies")
         self.add(*_table(
             ["Strategy", "Live", "Files", "Evidence"],
-            [[text(st.name), _yes(st.live), str(len(st.files)),
+            [[text(st.name) + (" (carries files to hosts; not counted)"
+                               if st.name in r.summary.carriers else ""),
+              _yes(st.live), str(len(st.files)),
               "<br>".join(text(e) for e in st.evidence) or "—"] for st in r.strategies],
         ))
         variants = r.compose.variants
@@ -376,6 +385,9 @@ class _Writer:
         self.heading(2, f"Findings ({len(r.findings)})")
         if not r.findings:
             self.add("No findings.", "")
+        else:
+            self.add(f"One finding per rule and root cause ({r.summary.occurrences_total} places "
+                     "in all); a finding with several places lists them under its message.", "")
         known = [c for c in CATEGORIES if r.findings_in(c)]
         extra = sorted({f.category for f in r.findings} - set(CATEGORIES))
         for category in [*known, *extra]:
@@ -386,18 +398,33 @@ class _Writer:
             self.heading(3, f"Suppressed ({len(r.suppressed)})")
             self.add(*_table(
                 ["Rule", "Where", "Message", "Reason", "Suppressed at"],
-                [[code(s.finding.rule), self._where(s.finding), text(s.finding.message),
+                [[code(s.finding.rule), self._where(s.finding), text(s.finding.text()),
                   text(s.reason), self.loc(s.suppressed_at)] for s in r.suppressed],
             ))
 
     def _where(self, finding: Finding) -> str:
         return self.link(finding.path, finding.line) if finding.path else "repository"
 
+    def _places(self, finding: Finding) -> str:
+        """A group's places, folded under how many there are (a table cell, one line)."""
+        places = finding.places()
+        if len(places) < 2:
+            return ""
+        files = len(finding.files())
+        rows = []
+        for place in places:
+            where = self.link(place.path, place.line) if place.path else "repository"
+            severity = f" ({place.severity})" if place.severity != finding.severity else ""
+            rows.append(where + severity + (f": {text(place.detail)}" if place.detail else ""))
+        return (f"<details><summary>{len(places)} places in {files} "
+                f"file{'' if files == 1 else 's'}</summary>{'<br>'.join(rows)}</details>")
+
     def _finding_table(self, items: Sequence[Finding]) -> list[str]:
         return _table(
             ["Severity", "Rule", "Where", "Message", "Fix"],
             [[f"{_SEVERITY_MARK.get(str(f.severity), '')} {f.severity}", code(f.rule),
-              self._where(f), text(f.message), text(f.fix) if f.fix else "—"] for f in items],
+              self._where(f), text(f.text()) + self._places(f),
+              text(f.fix) if f.fix else "—"] for f in items],
         )
 
     # -- debt, before/after, plan --------------------------------------------------------
@@ -467,6 +494,11 @@ class _Writer:
 
 #: Names the before/after table may give deploy scripts.
 SCRIPT_KINDS = ("deploy-scripts", "scripts", "deploy-script", "script")
+
+
+def _carrier(strategy: Strategy) -> str:
+    state = "live" if strategy.live else "dead"
+    return f"{text(strategy.name)} ({state}, {len(strategy.files)} files)"
 
 
 def _script_counts(report: AuditReport) -> tuple[int, int] | None:

@@ -1,9 +1,20 @@
 """SARIF 2.1.0 for code scanning (GitHub, GitLab, Azure DevOps read it).
 
 One run whose tool driver lists every rule that produced a finding, with its documentation;
-one result per finding (suppressed findings included, each with an ``inSource`` suppression,
+one result per finding (suppressed places included, each with an ``inSource`` suppression,
 so code scanning shows them as dismissed rather than forgetting them). Paths stay relative to
 the audited root under the ``%SRCROOT%`` base, so the file is the same wherever it was made.
+
+A finding is one root cause with its places, and it is one result: its primary place is the
+result's location, every place is a ``relatedLocations`` entry (the first ones linked from
+the message, which GitHub renders as links to them). One result per occurrence was the
+alternative; GitHub code scanning opens one alert per result and lists alerts without any
+grouping, so it would show the 800 places of a repository as 800 alerts, where the report
+counts 300 things to fix. One result per root cause keeps the alert count equal to the
+report's, and its fingerprint is the rule and the root cause (not a path), so the alert stays
+open while any place is left and closes when the last is fixed, even when the primary place
+moves from one file to another. The cost: a pull request gets the annotation at the primary
+place only; the alert names every other place.
 """
 
 from __future__ import annotations
@@ -20,7 +31,12 @@ from kubealign.model.findings import Finding, Severity
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SOURCE_ROOT = "%SRCROOT%"
-_FINGERPRINT_KEY = "kubealignFinding/v1"
+#: v2: a finding is a root cause; its fingerprint is the rule and the root-cause key.
+_FINGERPRINT_KEY = "kubealignFinding/v2"
+#: Places linked from a result's message (all of them are ``relatedLocations``).
+_LINKED_PLACES = 10
+#: GitHub code scanning reads at most 1,000 related locations per result.
+_RELATED_LIMIT = 1000
 
 #: SARIF knows three problem levels; critical and high block, medium warns, the rest informs.
 _LEVELS: dict[Severity, str] = {
@@ -92,23 +108,56 @@ def _split_location(text: str) -> tuple[str, int | None]:
     return text, None
 
 
-def _fingerprint(finding: Finding) -> str:
-    # Stable across runs and line shifts: rule, file and message identify a finding.
-    key = "\x1f".join((finding.rule, finding.path or "", finding.message))
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+def _fingerprint(finding: Finding, *, place: bool = False) -> str:
+    """Stable across runs and line shifts: the rule and the root cause identify a finding (a
+    finding keyed by its place: rule, file and message); ``place`` adds the file and detail
+    (a suppressed place among the places of one root cause)."""
+    if finding.key:
+        parts = [finding.rule, finding.key]
+        if place:
+            parts += [finding.path or "", finding.detail or finding.message]
+    else:
+        parts = [finding.rule, finding.path or "", finding.message]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
 
 
-def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
+def _related(finding: Finding) -> tuple[list[dict[str, Any]], str]:
+    """The places as related locations, and the message text linking the first ones."""
+    places = [p for p in finding.places() if p.path][:_RELATED_LIMIT]
+    if len(finding.places()) < 2:
+        return [], ""
+    related = []
+    for index, place in enumerate(places, start=1):
+        location = _location(place.path or "", place.line)
+        location["id"] = index
+        note = place.detail or finding.message
+        location["message"] = {"text": note + (f" ({place.severity})"
+                                               if place.severity != finding.severity else "")}
+        related.append(location)
+    links = ", ".join(f"[{p.location()}]({i})"
+                      for i, p in enumerate(places[:_LINKED_PLACES], start=1))
+    more = len(finding.places()) - min(len(places), _LINKED_PLACES)
+    text = f" {len(finding.places())} places: {links}" + (f" and {more} more." if more else ".")
+    return related, text
+
+
+def _result(finding: Finding, rule_index: int, *, place: bool = False) -> dict[str, Any]:
+    related, places_text = ([], "") if place else _related(finding)
+    message = (finding.text() if not related else finding.message) + places_text
     result: dict[str, Any] = {
         "ruleId": finding.rule,
         "ruleIndex": rule_index,
         "level": sarif_level(finding.severity),
-        "message": {"text": finding.message + (f" Fix: {finding.fix}" if finding.fix else "")},
+        "message": {"text": message + (f" Fix: {finding.fix}" if finding.fix else "")},
     }
     if finding.path:
         result["locations"] = [_location(finding.path, finding.line)]
-    result["partialFingerprints"] = {_FINGERPRINT_KEY: _fingerprint(finding)}
-    properties: dict[str, Any] = {"severity": str(finding.severity)}
+    if related:
+        result["relatedLocations"] = related
+    result["partialFingerprints"] = {_FINGERPRINT_KEY: _fingerprint(finding, place=place)}
+    properties: dict[str, Any] = {"severity": str(finding.severity),
+                                  "rootCause": finding.key or finding.location(),
+                                  "occurrences": len(finding.places())}
     if finding.category:
         properties["category"] = finding.category
     if finding.fix:
@@ -124,7 +173,8 @@ def sarif_document(report: AuditReport) -> dict[str, Any]:
     index = {meta.id: position for position, meta in enumerate(rules)}
     results = [_result(f, index[f.rule]) for f in report.findings]
     for entry in report.suppressed:
-        result = _result(entry.finding, index[entry.finding.rule])
+        # Suppressions match places: each suppressed place is a dismissed result of its own.
+        result = _result(entry.finding, index[entry.finding.rule], place=True)
         suppression: dict[str, Any] = {"kind": "inSource", "status": "accepted",
                                        "justification": entry.reason}
         if entry.suppressed_at:

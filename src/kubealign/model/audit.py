@@ -23,7 +23,8 @@ from typing import Any
 from kubealign.model.findings import Finding, Severity
 
 #: Bumped whenever the JSON contract (docs/audit-json.md) changes incompatibly.
-AUDIT_SCHEMA_VERSION = 2
+#: 3: a finding is a root cause with its ``occurrences[]`` and ``key``; counts are of findings.
+AUDIT_SCHEMA_VERSION = 3
 
 #: Field metadata: a tuple of ``(name, value)`` pairs written as a JSON object.
 AS_MAPPING: Mapping[str, bool] = {"json_mapping": True}
@@ -69,7 +70,11 @@ class GeneratedFrom:
 
 @dataclass(frozen=True, slots=True)
 class Summary:
+    #: Findings, i.e. root causes (one rule on one cause, however many places show it).
     findings_total: int
+    #: The places of those findings (every occurrence).
+    occurrences_total: int
+    #: Suppressed occurrences.
     suppressed_total: int
     #: Every severity, highest first, zero included.
     by_severity: tuple[tuple[str, int], ...] = field(metadata=AS_MAPPING)
@@ -77,9 +82,14 @@ class Summary:
     by_category: tuple[tuple[str, int], ...] = field(metadata=AS_MAPPING)
     #: The five inconsistency categories -> number of findings.
     inconsistencies: tuple[tuple[str, int], ...] = field(metadata=AS_MAPPING)
+    #: The competing strategies, the one count STR001, the executive summary and the
+    #: terminal give; live and dead split them.
     strategies_in_use: tuple[str, ...]
     live_strategies: tuple[str, ...]
     dead_strategies: tuple[str, ...]
+    #: Ways of carrying files to hosts (``ssh-scripts``): in :attr:`AuditReport.strategies`
+    #: but no strategy of their own (they feed one), so never counted with them.
+    carriers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -338,6 +348,8 @@ class RuleMeta:
 
 @dataclass(frozen=True, slots=True)
 class SuppressedFinding:
+    #: One suppressed occurrence (suppressions match places; ``finding.key`` names its root
+    #: cause, so a partly suppressed finding can be matched with its kept places).
     finding: Finding
     reason: str
     #: Where the suppression comment is (``path:line``).
@@ -412,7 +424,8 @@ class AuditReport:
     scripts: tuple[ScriptEntry, ...]
     duplicate_groups: tuple[DuplicateGroup, ...]
     kubernetes: KubernetesSection
-    #: Sorted by severity (highest first), then path, line and rule id.
+    #: One per rule and root cause, with its occurrences; sorted by severity (highest
+    #: first), then path, line and rule id of its primary place.
     findings: tuple[Finding, ...]
     suppressed: tuple[SuppressedFinding, ...]
     rules: tuple[RuleMeta, ...]
@@ -447,10 +460,15 @@ def _finding_json(finding: Finding) -> dict[str, Any]:
         "rule": finding.rule,
         "severity": str(finding.severity),
         "category": finding.category,
+        "key": finding.key or finding.location(),
         "path": finding.path,
         "line": finding.line,
         "message": finding.message,
         "fix": finding.fix,
+        "occurrences": [
+            {"path": o.path, "line": o.line, "detail": o.detail, "severity": str(o.severity)}
+            for o in finding.places()
+        ],
     }
 
 

@@ -28,6 +28,9 @@ class Rule:
     category: ClassVar[str]
     #: Artifact kinds the rule reads (documentation and ``rules list``).
     targets: ClassVar[tuple[str, ...]] = ()
+    #: What one finding of the rule stands for, the root cause its ``key`` names ("hard-coded
+    #: IP address"); every place it shows up is an occurrence (``docs/rules/``).
+    root_cause: ClassVar[str] = "place (file and line)"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
         raise NotImplementedError
@@ -40,7 +43,12 @@ class Rule:
         *,
         fix: str | None = None,
         severity: Severity | None = None,
+        key: str = "",
+        detail: str = "",
     ) -> Finding:
+        """One place of a finding. ``key`` names its root cause (see :attr:`root_cause`;
+        "" = the place itself): places sharing a key become one finding, ``message`` is the
+        root cause's and ``detail`` what is at this place."""
         return Finding(
             rule=self.id,
             severity=severity if severity is not None else self.severity,
@@ -49,6 +57,8 @@ class Rule:
             line=line,
             fix=fix if fix is not None else self.fix_hint(),
             category=self.category,
+            key=key,
+            detail=detail,
         )
 
     @classmethod

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from pathlib import PurePosixPath
 
 from kubealign.load.dockerfile import parse_image_ref
 from kubealign.model.artifacts import DeployKind
@@ -42,11 +43,13 @@ class ComposeLoadError(Rule):
     severity = Severity.HIGH
     category = "compose"
     targets = ("compose",)
+    root_cause = "compose file"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
         for problem in ctx.problems:
             if problem.kind == "compose":
-                yield self.finding(f"cannot load: {problem.message}", problem.path, problem.line)
+                yield self.finding(f"cannot load: {problem.message}", problem.path, problem.line,
+                                   key=problem.path)
 
 
 class LatestImageTag(Rule):
@@ -65,17 +68,21 @@ class LatestImageTag(Rule):
     severity = Severity.MEDIUM
     category = "compose"
     targets = ("compose",)
+    root_cause = "image repository"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
         for service in raw_services(ctx):
             image = service.data.get("image")
             if not isinstance(image, str) or "$" in image:
                 continue
-            if parse_image_ref(image).unpinned:
+            ref = parse_image_ref(image)
+            if ref.unpinned:
                 yield self.finding(
-                    f"service {service.name!r} uses unpinned image {image!r}",
+                    f"image {ref.repository!r} is not pinned (latest or no tag)",
                     service.doc.path,
                     service.line("image"),
+                    key=ref.repository,
+                    detail=f"service {service.name!r} uses {image!r}",
                 )
 
 
@@ -99,18 +106,22 @@ class ImageTagDrift(Rule):
     severity = Severity.MEDIUM
     category = "compose"
     targets = ("compose",)
+    root_cause = "service (by image repository)"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
         for difference in differences(ctx):
             if difference.aspect != "image-tag":
                 continue
             tags = sorted({v.value for v in difference.values})
+            files = len({v.file for v in difference.values})
             for value in difference.values:
                 yield self.finding(
-                    f"service {difference.service!r} uses tag {value.value!r} here; other files "
-                    f"use {', '.join(t for t in tags if t != value.value)}",
+                    f"service {difference.service!r} runs {len(tags)} image tags in {files} "
+                    f"files: {', '.join(tags)}",
                     value.file,
                     value.line,
+                    key=difference.service,
+                    detail=f"tag {value.value!r}",
                 )
 
 
@@ -135,6 +146,7 @@ class ComposeVariant(Rule):
     severity = Severity.LOW
     category = "compose"
     targets = ("compose",)
+    root_cause = "compose file"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
         # One finding per file, naming its closest sibling (all pairs are in the report).
@@ -158,6 +170,7 @@ class ComposeVariant(Rule):
                 f"{settings:.1f}% identical settings{also}",
                 path,
                 1,
+                key=path,
             )
 
 
@@ -177,6 +190,7 @@ class ValuesOnlyVariant(Rule):
     severity = Severity.LOW
     category = "compose"
     targets = ("compose",)
+    root_cause = "pair of compose files"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
         for entry in similarity_entries(ctx):
@@ -186,6 +200,7 @@ class ValuesOnlyVariant(Rule):
                     f"({entry.settings_similarity:.1f}% identical settings)",
                     entry.right,
                     1,
+                    key=f"{entry.left} {entry.right}",
                 )
 
 
@@ -207,6 +222,7 @@ class MissingFileReference(Rule):
     severity = Severity.MEDIUM
     category = "compose"
     targets = ("compose",)
+    root_cause = "missing file, or the outermost missing folder of missing files"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
         for path in sorted(ctx.compose):
@@ -218,11 +234,34 @@ class MissingFileReference(Rule):
                 if reference.exists or reference.path.startswith(("/", "..")):
                     continue
                 span = raw.sources.nearest(reference.pointer) if raw else None
+                folder = _missing_folder(ctx, reference.path)
+                if folder is None:
+                    message = (f"{reference.path!r} is referenced but does not exist in the "
+                               "repository")
+                    detail = reference.key
+                else:
+                    # Every file under a folder that was never committed is one thing to fix.
+                    message = (f"folder {folder + '/'!r} does not exist in the repository; "
+                               "compose files reference files in it")
+                    detail = f"{reference.key} {reference.path!r}"
                 yield self.finding(
-                    f"{reference.key} {reference.path!r} does not exist in the repository",
+                    message,
                     path,
                     span.line if span else None,
+                    # A missing build context and a missing file in it share the folder.
+                    key=folder if folder is not None else reference.path.rstrip("/"),
+                    detail=detail,
                 )
+
+
+def _missing_folder(ctx: AuditContext, path: str) -> str | None:
+    """The outermost folder of ``path`` that is not in the repository (None when the file's
+    folder exists and only the file is missing)."""
+    parents = [p for p in reversed(PurePosixPath(path).parents) if str(p) != "."]
+    for parent in parents:
+        if not (ctx.root / parent).is_dir():
+            return str(parent)
+    return None
 
 
 class DockerSocketMount(Rule):
@@ -242,6 +281,7 @@ class DockerSocketMount(Rule):
     severity = Severity.HIGH
     category = "compose"
     targets = ("compose",)
+    root_cause = "service"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
         for service in raw_services(ctx):
@@ -253,6 +293,7 @@ class DockerSocketMount(Rule):
                         f"service {service.name!r} mounts the Docker socket",
                         service.doc.path,
                         service.line("volumes", index),
+                        key=service.name,
                     )
 
 
@@ -276,6 +317,7 @@ class TraefikLabelsOutsideDeploy(Rule):
     severity = Severity.HIGH
     category = "swarm"
     targets = ("swarm-stack",)
+    root_cause = "stack file"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
         for service in raw_services(ctx):
@@ -284,10 +326,11 @@ class TraefikLabelsOutsideDeploy(Rule):
             labels = [entry for entry in service.labels() if entry[0].startswith("traefik.")]
             if labels:
                 yield self.finding(
-                    f"service {service.name!r} has {len(labels)} traefik labels outside "
-                    "deploy.labels; Swarm ignores them",
+                    "traefik labels outside deploy.labels: Swarm ignores them, no route exists",
                     service.doc.path,
                     labels[0][2] or service.line("labels"),
+                    key=service.doc.path,
+                    detail=f"service {service.name!r}: {len(labels)} labels",
                 )
 
 
@@ -311,6 +354,7 @@ class SwarmKeysIgnoredByCompose(Rule):
     severity = Severity.LOW
     category = "swarm"
     targets = ("compose", "deploy-script")
+    root_cause = "compose file"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
         live = liveness(ctx)
@@ -329,6 +373,7 @@ class SwarmKeysIgnoredByCompose(Rule):
                 f"({', '.join(keys[:3])}{' …' if len(keys) > 3 else ''})",
                 path,
                 span.line if span else 1,
+                key=path,
             )
 
 
@@ -348,14 +393,17 @@ class BuildInStack(Rule):
     severity = Severity.LOW
     category = "swarm"
     targets = ("swarm-stack",)
+    root_cause = "stack file"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
         for service in raw_services(ctx):
             if service.doc.swarm and "build" in service.data:
                 yield self.finding(
-                    f"service {service.name!r} has build:, which docker stack deploy ignores",
+                    "build: in a stack file, which docker stack deploy ignores",
                     service.doc.path,
                     service.line("build"),
+                    key=service.doc.path,
+                    detail=f"service {service.name!r}",
                 )
 
 
@@ -375,12 +423,15 @@ class RestartInStack(Rule):
     severity = Severity.LOW
     category = "swarm"
     targets = ("swarm-stack",)
+    root_cause = "stack file"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
         for service in raw_services(ctx):
             if service.doc.swarm and "restart" in service.data:
                 yield self.finding(
-                    f"service {service.name!r} has restart:, which Swarm ignores",
+                    "restart: in a stack file, which Swarm ignores",
                     service.doc.path,
                     service.line("restart"),
+                    key=service.doc.path,
+                    detail=f"service {service.name!r}",
                 )

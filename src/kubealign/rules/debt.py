@@ -326,11 +326,19 @@ _PHASES: tuple[tuple[str, str, tuple[tuple[str, str, tuple[str, ...]], ...]], ..
         "Short-term",
         "Weeks 2-3",
         (
+            # Each title names what its first rules find: the first page shows the most
+            # severe finding of an action, the first-named rule's among equals.
             (
-                "Migrate to Kubernetes",
-                "Convert the compose variants to one chart with values per "
-                "environment (kubealign convert); retire the dead trees.",
-                ("STR002", "CMP103", "CMP104", "CMP105", "K8S002", "K8S003", "K8S004"),
+                "Converge the compose variants into one chart",
+                "One chart with a values file per environment (kubealign convert) replaces "
+                "the copies and their drifting tags and settings.",
+                ("CMP104", "CMP105", "CMP103", "K8S003"),
+            ),
+            (
+                "Retire the dead deployment trees",
+                "Delete (or wire into GitOps) the strategies, manifests and charts nothing "
+                "deploys.",
+                ("STR002", "K8S002", "K8S004"),
             ),
             (
                 "Implement GitOps",
@@ -348,8 +356,9 @@ _PHASES: tuple[tuple[str, str, tuple[tuple[str, str, tuple[str, ...]], ...]], ..
                 ("SH002", "SH003", "SH004", "SH005"),
             ),
             (
-                "Align service names",
-                "One name per service so DNS works the same everywhere.",
+                "Align service names and namespaces",
+                "One name per service and one namespace per environment, so DNS works the "
+                "same everywhere.",
                 ("DSC003", "DSC004", "K8S001"),
             ),
         ),
@@ -399,7 +408,8 @@ def action_plan(findings: Iterable[Finding]) -> tuple[ActionPhase, ...]:
             fired = [r for r in rules if r in by_rule]
             if not fired:
                 continue
-            paths = sorted({f.path for r in fired for f in by_rule[r] if f.path})
+            paths = sorted({o.path for r in fired for f in by_rule[r] for o in f.places()
+                            if o.path})
             chosen.append(ActionItem(title, detail, tuple(fired), tuple(paths)))
         phases.append(ActionPhase(name, horizon, tuple(chosen)))
     return tuple(phases)

@@ -35,17 +35,20 @@ class HardCodedIpInCompose(Rule):
     severity = Severity.HIGH
     category = "service-discovery"
     targets = ("compose",)
+    root_cause = "hard-coded IP address"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
         for service in raw_services(ctx):
             for name, value in sorted(service.environment().items()):
                 for match in IPV4.finditer(str(value or "")):
                     if is_routable_ip(match.group(1)):
+                        ip = match.group(1)
                         yield self.finding(
-                            f"service {service.name!r} reaches {name} at hard-coded IP "
-                            f"{match.group(1)} instead of a service name",
+                            f"services reach hard-coded IP {ip} instead of a service name",
                             service.doc.path,
                             service.env_line(name),
+                            key=ip,
+                            detail=f"service {service.name!r} reaches {name}",
                         )
 
 
@@ -66,6 +69,7 @@ class HardCodedHostInScript(Rule):
     severity = Severity.MEDIUM
     category = "service-discovery"
     targets = ("deploy-script", "ci-workflow")
+    root_cause = "host (IP address or DNS name)"
 
     def _hosts(self, path: str, hosts: tuple[HostRef, ...]) -> Iterator[Finding]:
         seen: set[str] = set()
@@ -73,7 +77,8 @@ class HardCodedHostInScript(Rule):
             if host.value in seen or host.value in _LOCAL:
                 continue
             seen.add(host.value)
-            yield self.finding(f"hard-coded {host.kind.value} {host.value}", path, host.line)
+            yield self.finding(f"hard-coded {host.kind.value} {host.value}", path, host.line,
+                               key=host.value)
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
         for path, script in sorted(ctx.scripts.items()):
@@ -100,6 +105,7 @@ class ServiceRenamedAcrossFiles(Rule):
     severity = Severity.MEDIUM
     category = "service-discovery"
     targets = ("compose",)
+    root_cause = "image repository"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
         facts = compose_facts(ctx)
@@ -115,9 +121,11 @@ class ServiceRenamedAcrossFiles(Rule):
             for name, places in sorted(variants.items()):
                 for path, line in places:
                     yield self.finding(
-                        f"image {key!r} is service {name!r} here; names across files: {summary}",
+                        f"image {key!r} runs under {len(variants)} service names: {summary}",
                         path,
                         line,
+                        key=key,
+                        detail=f"service {name!r}",
                     )
 
 
@@ -137,6 +145,7 @@ class UrlToUndefinedService(Rule):
     severity = Severity.MEDIUM
     category = "service-discovery"
     targets = ("compose",)
+    root_cause = "host name called"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
         for service in raw_services(ctx):
@@ -152,8 +161,9 @@ class UrlToUndefinedService(Rule):
                 if host in defined or host in _LOCAL or "." in host or "$" in host:
                     continue
                 yield self.finding(
-                    f"service {service.name!r}: {name} calls {host!r}, which this file does "
-                    "not define",
+                    f"URLs call {host!r}, which the calling compose file does not define",
                     service.doc.path,
                     service.env_line(name),
+                    key=host,
+                    detail=f"service {service.name!r}: {name}",
                 )

@@ -148,6 +148,7 @@ class RunsAsRoot(Rule):
     severity = Severity.MEDIUM
     category = "dockerfile"
     targets = ("dockerfile",)
+    root_cause = "Dockerfile"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
         for path, info in sorted(ctx.dockerfiles.items()):
@@ -157,6 +158,7 @@ class RunsAsRoot(Rule):
                     f"final stage runs as {info.effective_user}",
                     path,
                     final.user_line or final.line,
+                    key=path,
                 )
 
 
@@ -176,12 +178,14 @@ class UnpinnedBaseImage(Rule):
     severity = Severity.MEDIUM
     category = "dockerfile"
     targets = ("dockerfile",)
+    root_cause = "base image"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
         for path, info in sorted(ctx.dockerfiles.items()):
             for stage in info.unpinned_bases:
                 yield self.finding(
-                    f"base image {stage.base.text!r} is not pinned", path, stage.line
+                    f"base image {stage.base.text!r} is not pinned", path, stage.line,
+                    key=stage.base.text,
                 )
 
 
@@ -202,11 +206,12 @@ class MissingHealthcheck(Rule):
     severity = Severity.LOW
     category = "dockerfile"
     targets = ("dockerfile",)
+    root_cause = "Dockerfile"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
         for path, info in sorted(ctx.dockerfiles.items()):
             if info.healthcheck.value == "absent" and info.stages:
-                yield self.finding("no HEALTHCHECK", path, info.final_stage.line)
+                yield self.finding("no HEALTHCHECK", path, info.final_stage.line, key=path)
 
 
 class DockerfileVariants(Rule):
@@ -226,19 +231,25 @@ class DockerfileVariants(Rule):
     severity = Severity.MEDIUM
     category = "dockerfile"
     targets = ("dockerfile",)
+    root_cause = "service (its Dockerfiles become one)"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
         for group in dockerfile_groups(ctx):
             if len(group.variants) < 2:
                 continue
             others = [v.path for v in group.variants if v.path != group.recommended]
-            aspects = sorted({d.aspect for d in group.differences})
             for path in others:
+                pair = {path, group.recommended}
+                aspects = sorted({d.aspect for d in group.differences
+                                  if {d.left, d.right} == pair})
                 yield self.finding(
-                    f"variant of {group.recommended} for {group.service!r} "
-                    f"(differences: {', '.join(aspects) or 'none'}); {group.recommendation}",
+                    f"{len(group.variants)} Dockerfiles for {group.service!r}: "
+                    f"{group.recommendation}",
                     path,
                     1,
+                    key=group.service,
+                    detail=f"variant of {group.recommended} "
+                    f"(differences: {', '.join(aspects) or 'none'})",
                 )
 
 
@@ -258,6 +269,7 @@ class DockerfileNotBuilt(Rule):
     severity = Severity.LOW
     category = "dockerfile"
     targets = ("dockerfile",)
+    root_cause = "Dockerfile"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
         live = liveness(ctx)
@@ -267,4 +279,4 @@ class DockerfileNotBuilt(Rule):
                 note = (
                     f" (only dead files use it: {', '.join(sorted(set(users)))})" if users else ""
                 )
-                yield self.finding(f"not built by any live path{note}", path, 1)
+                yield self.finding(f"not built by any live path{note}", path, 1, key=path)

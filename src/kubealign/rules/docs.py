@@ -25,6 +25,7 @@ def _rule_page(rule: type[Rule]) -> str:
         f"- Severity: **{rule.severity}**",
         f"- Category: `{rule.category}`",
         f"- Targets: {', '.join(f'`{t}`' for t in rule.targets) or '-'}",
+        f"- One finding per {rule.root_cause}; every place it shows up is an occurrence of it",
         "",
         body.split("\n\n", 1)[0],
         "",
@@ -40,8 +41,10 @@ def _rule_page(rule: type[Rule]) -> str:
     lines += [
         "## Suppress",
         "",
-        f"`# kubealign: ignore={rule.id} <reason>` on the line or the line above, or "
-        f"`# kubealign: ignore-file={rule.id} <reason>` anywhere in the file.",
+        f"`# kubealign: ignore={rule.id} <reason>` on the line or the line above silences that "
+        f"place, `# kubealign: ignore-file={rule.id} <reason>` anywhere in a file its places "
+        f"there, `# kubealign: ignore-group={rule.id} <reason>` at any one place the finding "
+        "with all its places.",
         "",
     ]
     return "\n".join(lines)

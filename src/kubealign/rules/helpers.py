@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import Any
 
+from kubealign.load.dockerfile import parse_image_ref
 from kubealign.load.yaml_safe import LoadedYaml
 from kubealign.model.source import pointer
 from kubealign.rules.context import AuditContext, ComposeDoc
@@ -20,6 +22,11 @@ WORKLOAD_KINDS = frozenset(
 def is_routable_ip(value: str) -> bool:
     octets = [int(p) for p in value.split(".")]
     return max(octets) <= 255 and octets[0] not in {0, 127} and value != "255.255.255.255"
+
+
+def image_repository_name(image: str) -> str:
+    """``registry/org/app:1.2`` -> ``app``: how services are matched across files."""
+    return PurePosixPath(parse_image_ref(image).repository).name
 
 
 def line_of(raw: LoadedYaml | None, *tokens: str | int) -> int | None:

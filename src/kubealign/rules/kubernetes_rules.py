@@ -191,6 +191,7 @@ class ConflictingNamespaces(Rule):
     severity = Severity.MEDIUM
     category = "kubernetes"
     targets = ("kubernetes-manifest", "kustomization")
+    root_cause = "workload"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
         overrides = _kustomize_namespaces(ctx)
@@ -210,11 +211,13 @@ class ConflictingNamespaces(Rule):
             if len(namespaces) < 2:
                 continue
             listing = ", ".join(f"{ns} ({p})" for ns, (p, _) in sorted(namespaces.items()))
-            for _namespace, (path, line) in sorted(namespaces.items()):
+            for namespace, (path, line) in sorted(namespaces.items()):
                 yield self.finding(
                     f"workload {name!r} is placed in {len(namespaces)} namespaces: {listing}",
                     path,
                     line,
+                    key=name,
+                    detail=f"namespace {namespace}",
                 )
 
 
@@ -234,16 +237,20 @@ class ManifestNotApplied(Rule):
     severity = Severity.LOW
     category = "kubernetes"
     targets = ("kubernetes-manifest",)
+    root_cause = "folder of manifests (one abandoned tree, applied or deleted together)"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
         for entry in kubernetes_section(ctx).manifests:
             if not entry.applied:
+                parent = str(PurePosixPath(entry.path).parent)
+                folder = "the repository root" if parent == "." else f"{parent}/"
                 yield self.finding(
-                    f"not applied by any live path ({', '.join(entry.objects[:4])}"
-                    + (" …" if len(entry.objects) > 4 else "")
-                    + ")",
+                    f"manifests in {folder} are applied by no live path",
                     entry.path,
                     1,
+                    key=f"{parent}/",
+                    detail=", ".join(entry.objects[:4])
+                    + (" …" if len(entry.objects) > 4 else ""),
                 )
 
 
@@ -267,15 +274,18 @@ class ComposeDrift(Rule):
     severity = Severity.MEDIUM
     category = "kubernetes"
     targets = ("kubernetes-manifest", "compose")
+    root_cause = "service and setting"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
         for entry in drift_entries(ctx):
             yield self.finding(
-                f"{entry.service} {entry.aspect} is {entry.manifest_value!r} here but "
-                f"{entry.compose_value!r} in {entry.compose_file}"
-                + (f":{entry.compose_line}" if entry.compose_line else ""),
+                f"{entry.service} {entry.aspect} differs between Kubernetes and compose",
                 entry.manifest_file,
                 entry.manifest_line,
+                key=f"{entry.service} {entry.aspect}",
+                detail=f"{entry.manifest_value!r} here but {entry.compose_value!r} in "
+                f"{entry.compose_file}"
+                + (f":{entry.compose_line}" if entry.compose_line else ""),
             )
 
 
@@ -296,13 +306,15 @@ class HelmChartNotInstalled(Rule):
     severity = Severity.MEDIUM
     category = "kubernetes"
     targets = ("helm-chart",)
+    root_cause = "chart"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
         for chart in chart_entries(ctx):
             if not chart.installed:
                 path = f"{chart.directory}/Chart.yaml" if chart.directory else "Chart.yaml"
                 yield self.finding(
-                    f"chart {chart.name or chart.directory!r} is never installed", path, 1
+                    f"chart {chart.name or chart.directory!r} is never installed", path, 1,
+                    key=chart.directory,
                 )
 
 
@@ -322,13 +334,16 @@ class KeelAnnotations(Rule):
     severity = Severity.LOW
     category = "kubernetes"
     targets = ("kubernetes-manifest",)
+    root_cause = "manifest file"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
         for annotation in keel_annotations(ctx):
             yield self.finding(
-                f"{annotation.workload} is auto-updated by Keel (policy {annotation.policy})",
+                "workloads are auto-updated by Keel, outside Git",
                 annotation.path,
                 annotation.line,
+                key=annotation.path,
+                detail=f"{annotation.workload} (policy {annotation.policy})",
             )
 
 
@@ -348,14 +363,20 @@ class LatestTagInManifest(Rule):
     severity = Severity.MEDIUM
     category = "kubernetes"
     targets = ("kubernetes-manifest",)
+    root_cause = "image repository"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
         for obj in manifest_objects(ctx):
             for tokens, container in obj.containers():
                 image = container.get("image")
-                if isinstance(image, str) and "$" not in image and parse_image_ref(image).unpinned:
+                if not isinstance(image, str) or "$" in image:
+                    continue
+                ref = parse_image_ref(image)
+                if ref.unpinned:
                     yield self.finding(
-                        f"{obj.kind} {obj.name!r} runs unpinned image {image!r}",
+                        f"image {ref.repository!r} is not pinned (latest or no tag)",
                         obj.path,
                         obj.line(*tokens, "image"),
+                        key=ref.repository,
+                        detail=f"{obj.kind} {obj.name!r} runs {image!r}",
                     )

@@ -7,12 +7,15 @@ no finding at all. A value that asks to be changed (``ChangeThisPassword123``) i
 default, worth fixing but not a leak. Anything under docs/, examples/ or tests/ is example
 material and is reported low.
 
-The value is only classified here, never kept or shown: findings carry the masked preview.
+The value is only classified here, never kept or shown: findings carry the masked preview,
+and :func:`fingerprint` names a value (so its copies are one credential to rotate) without
+revealing it.
 """
 
 from __future__ import annotations
 
 import enum
+import hashlib
 import re
 from pathlib import PurePosixPath
 
@@ -89,3 +92,17 @@ def token_value(lines: tuple[str, ...], token: TokenFinding) -> str | None:
             best = (distance, text[start:end])
         start = text.find(prefix, start + 1)
     return best[1] if best is not None else None
+
+
+#: Domain separation for :func:`fingerprint`: the digest is of this prefix and the value, so
+#: a table of plain SHA-256 digests of common passwords does not match it.
+_FINGERPRINT_DOMAIN = b"kubealign/committed-credential\x00"
+
+
+def fingerprint(value: str) -> str:
+    """A short, stable name of a credential's value: ``sha256:`` and 12 hex digits of the
+    domain-separated digest. Equal values have equal fingerprints; the value is not
+    recoverable from it (48 bits name a value among a repository's few, they do not
+    narrow a guess at a strong one; a weak one is in the repository anyway)."""
+    digest = hashlib.sha256(_FINGERPRINT_DOMAIN + value.encode("utf-8")).hexdigest()
+    return f"sha256:{digest[:12]}"

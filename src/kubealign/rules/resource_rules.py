@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 from kubealign.model.findings import Finding, Severity
 from kubealign.rules.base import Rule
 from kubealign.rules.context import AuditContext
-from kubealign.rules.helpers import manifest_objects, raw_services
+from kubealign.rules.helpers import image_repository_name, manifest_objects, raw_services
 from kubealign.rules.variants import compose_facts, compose_role, differences
 
 _GPU_ENV = {"NVIDIA_VISIBLE_DEVICES", "CUDA_VISIBLE_DEVICES"}
@@ -31,6 +31,7 @@ class MissingMemoryLimit(Rule):
     severity = Severity.MEDIUM
     category = "resources"
     targets = ("compose", "kubernetes-manifest")
+    root_cause = "service (by image repository)"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
         facts = compose_facts(ctx)
@@ -40,18 +41,25 @@ class MissingMemoryLimit(Rule):
             for fact in sorted(facts[path].values(), key=lambda f: f.name):
                 if fact.values["memory"] is None:
                     yield self.finding(
-                        f"service {fact.name!r} has no memory limit", path, fact.line
+                        f"{fact.key!r} has no memory limit", path, fact.line, key=fact.key,
+                        detail=f"service {fact.name!r}",
                     )
         for obj in manifest_objects(ctx):
             for tokens, container in obj.containers():
                 resources = container.get("resources")
                 limits = resources.get("limits") if isinstance(resources, Mapping) else None
                 if not (isinstance(limits, Mapping) and "memory" in limits):
+                    # Keyed like compose services (by image repository), so a service without
+                    # a limit anywhere is one finding whichever files run it.
+                    image = container.get("image")
+                    key = (image_repository_name(image) if isinstance(image, str) and image
+                           else f"{obj.name}/{container.get('name')}")
                     yield self.finding(
-                        f"{obj.kind} {obj.name!r} container {container.get('name')!r} has no "
-                        "memory limit",
+                        f"{key!r} has no memory limit",
                         obj.path,
                         obj.line(*tokens),
+                        key=key,
+                        detail=f"{obj.kind} {obj.name!r} container {container.get('name')!r}",
                     )
 
 
@@ -71,6 +79,7 @@ class ResourceLimitsDiffer(Rule):
     severity = Severity.LOW
     category = "resources"
     targets = ("compose",)
+    root_cause = "service (by image repository)"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
         for difference in differences(ctx):
@@ -79,9 +88,11 @@ class ResourceLimitsDiffer(Rule):
             summary = ", ".join(f"{v.file}={v.value}" for v in difference.values)
             first = difference.values[0]
             yield self.finding(
-                f"service {difference.service!r} {difference.aspect} limit differs: {summary}",
+                f"service {difference.service!r} is sized differently across files",
                 first.file,
                 first.line,
+                key=difference.service,
+                detail=f"{difference.aspect} limit: {summary}",
             )
 
 
@@ -102,6 +113,7 @@ class GpuRequestedInconsistently(Rule):
     severity = Severity.MEDIUM
     category = "gpu"
     targets = ("compose",)
+    root_cause = "service (by image repository)"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
         for difference in differences(ctx):
@@ -113,10 +125,12 @@ class GpuRequestedInconsistently(Rule):
                 continue
             for value in without:
                 yield self.finding(
-                    f"service {difference.service!r} requests no GPU here but "
-                    f"{', '.join(f'{v.file} ({v.value})' for v in with_gpu)} do",
+                    f"service {difference.service!r} requests GPUs only in "
+                    f"{', '.join(f'{v.file} ({v.value})' for v in with_gpu)}",
                     value.file,
                     value.line,
+                    key=difference.service,
+                    detail="no GPU here",
                 )
 
 
@@ -137,6 +151,7 @@ class GpuEnvWithoutReservation(Rule):
     severity = Severity.MEDIUM
     category = "gpu"
     targets = ("compose",)
+    root_cause = "service"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
         facts = compose_facts(ctx)
@@ -154,9 +169,11 @@ class GpuEnvWithoutReservation(Rule):
             fact = by_name.get(service.name)
             if fact is not None and fact.values["gpus"] is None:
                 yield self.finding(
-                    f"service {service.name!r} sets {names[0]} but reserves no GPU",
+                    f"service {service.name!r} selects GPUs by environment but reserves none",
                     service.doc.path,
                     service.env_line(names[0]),
+                    key=service.name,
+                    detail=f"sets {names[0]}",
                 )
 
 
@@ -176,6 +193,7 @@ class MixedIngressControllers(Rule):
     severity = Severity.MEDIUM
     category = "networking"
     targets = ("compose", "kubernetes-manifest")
+    root_cause = "ingress class"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
         traefik = [
@@ -199,10 +217,12 @@ class MixedIngressControllers(Rule):
             if klass is None or "traefik" in str(klass):
                 continue
             yield self.finding(
-                f"Ingress {obj.name!r} uses class {klass!r} while compose routes with Traefik "
+                f"Ingresses use class {klass!r} while compose routes with Traefik "
                 f"({first_traefik})",
                 obj.path,
                 obj.line("spec", "ingressClassName") or obj.line("metadata"),
+                key=str(klass),
+                detail=f"Ingress {obj.name!r}",
             )
 
 
@@ -223,23 +243,27 @@ class HostNetworking(Rule):
     severity = Severity.MEDIUM
     category = "networking"
     targets = ("compose",)
+    root_cause = "service"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
         for service in raw_services(ctx):
             if service.data.get("network_mode") == "host":
                 yield self.finding(
-                    f"service {service.name!r} uses network_mode: host",
+                    f"service {service.name!r} uses host networking",
                     service.doc.path,
                     service.line("network_mode"),
+                    key=service.name,
+                    detail="network_mode: host",
                 )
             ports = service.data.get("ports")
             for index, port in enumerate(ports if isinstance(ports, list) else []):
                 if isinstance(port, Mapping) and port.get("mode") == "host":
                     yield self.finding(
-                        f"service {service.name!r} publishes port {port.get('target')} "
-                        "in host mode",
+                        f"service {service.name!r} uses host networking",
                         service.doc.path,
                         service.line("ports", index),
+                        key=service.name,
+                        detail=f"publishes port {port.get('target')} in host mode",
                     )
 
 
@@ -260,6 +284,7 @@ class OverlayNetworks(Rule):
     severity = Severity.LOW
     category = "networking"
     targets = ("swarm-stack",)
+    root_cause = "repository (the overlay isolation to rewrite as NetworkPolicies)"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
         for path in sorted(ctx.compose):
@@ -270,8 +295,10 @@ class OverlayNetworks(Rule):
             if overlays:
                 first = overlays[0].origin
                 yield self.finding(
-                    f"{len(overlays)} overlay networks ({', '.join(n.name for n in overlays)}) "
-                    "need NetworkPolicies in Kubernetes",
+                    "overlay networks isolate services: Kubernetes needs NetworkPolicies for it",
                     path,
                     first.line if first else None,
+                    key="overlay-networks",
+                    detail=f"{len(overlays)} overlay networks "
+                    f"({', '.join(n.name for n in overlays)})",
                 )

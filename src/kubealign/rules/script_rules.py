@@ -77,6 +77,7 @@ class MissingStrictMode(Rule):
     severity = Severity.LOW
     category = "scripts"
     targets = ("deploy-script",)
+    root_cause = "repository (one sweep: every kept shell script starts the same way)"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
         for path, script in sorted(ctx.scripts.items()):
@@ -92,7 +93,8 @@ class MissingStrictMode(Rule):
                 if not on
             ]
             yield self.finding(
-                f"missing {' '.join(missing)} (set -euo pipefail)", path, script.strict.line or 1
+                "shell scripts run without set -euo pipefail", path,
+                script.strict.line or 1, key="strict-mode", detail=f"missing {' '.join(missing)}",
             )
 
 
@@ -117,13 +119,16 @@ class DirectSshDeployment(Rule):
     severity = Severity.MEDIUM
     category = "scripts"
     targets = ("deploy-script",)
+    root_cause = "repository (its one push-over-ssh deployment path, whatever the script)"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
         for path, script in sorted(ctx.scripts.items()):
             line = _first(script, _SSH)
             if line is not None:
                 count = sum(1 for c in script.deploy_commands if c.kind in _SSH)
-                yield self.finding(f"{count} ssh/scp/rsync deployment commands", path, line)
+                yield self.finding("scripts deploy to hosts over ssh/scp/rsync", path, line,
+                                   key="push-over-ssh",
+                                   detail=f"{count} ssh/scp/rsync deployment commands")
 
 
 class ManualDockerCommands(Rule):
@@ -143,12 +148,16 @@ class ManualDockerCommands(Rule):
     severity = Severity.MEDIUM
     category = "scripts"
     targets = ("deploy-script",)
+    root_cause = "command kind (docker run, docker service update…)"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
         for path, script in sorted(ctx.scripts.items()):
             for command in script.deploy_commands:
                 if command.kind in _MANUAL:
-                    yield self.finding(f"manual {command.kind.value}", path, command.line)
+                    yield self.finding(
+                        f"scripts run {command.kind.value} by hand, outside the orchestrator",
+                        path, command.line, key=command.kind.value,
+                    )
 
 
 class NearDuplicateScripts(Rule):
@@ -170,16 +179,17 @@ class NearDuplicateScripts(Rule):
     severity = Severity.LOW
     category = "scripts"
     targets = ("deploy-script",)
+    root_cause = "group of near-duplicate scripts"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
         for group in duplicate_groups(ctx):
             for path in group.scripts:
-                others = [p for p in group.scripts if p != path]
                 yield self.finding(
-                    f"near-duplicate of {', '.join(others)} (group {group.id}, "
+                    f"{len(group.scripts)} near-duplicate scripts (group {group.id}, "
                     f">= {group.similarity:.1f}% similar)",
                     path,
                     1,
+                    key=f"group {group.id}",
                 )
 
 
@@ -199,9 +209,11 @@ class DeadDeployScript(Rule):
     severity = Severity.INFO
     category = "debt"
     targets = ("deploy-script",)
+    root_cause = "repository (one clean-up: the technical-debt list removes them)"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
         live = liveness(ctx)
         for path in sorted(ctx.scripts):
             if not live.is_live(path):
-                yield self.finding("not run by CI, a Makefile target or a live script", path, 1)
+                yield self.finding("deploy scripts nothing runs (no CI job, Makefile target or "
+                                   "live script)", path, 1, key="dead-scripts")

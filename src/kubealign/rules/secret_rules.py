@@ -15,7 +15,13 @@ from kubealign.model.inventory import ArtifactKind
 from kubealign.rules.base import Rule
 from kubealign.rules.context import AuditContext
 from kubealign.rules.helpers import manifest_objects, raw_services
-from kubealign.rules.literal_kind import LiteralKind, classify, is_example_path, token_value
+from kubealign.rules.literal_kind import (
+    LiteralKind,
+    classify,
+    fingerprint,
+    is_example_path,
+    token_value,
+)
 from kubealign.rules.variants import service_key
 
 _FILE_SUFFIXES = ("_FILE", "__FILE", "_PATH")
@@ -40,7 +46,9 @@ class CommittedCredential(Rule):
     known token formats and for secret-named variables assigned a literal value. Placeholders
     (``your_token_here``, ``dummy_…``, ``<key>``, a file path) are not credentials and are not
     reported; a default that asks to be changed (``changeme``…) is medium; a literal in docs,
-    examples or tests is low.
+    examples or tests is low. Copies of one value, wherever they are, are one finding: one
+    credential to rotate, named by a fingerprint of the value (``sha256:`` and 12 hex digits),
+    never by the value.
 
     Why:
         Anything committed is readable by everyone with clone access, forever (history keeps
@@ -56,6 +64,7 @@ class CommittedCredential(Rule):
     severity = Severity.CRITICAL
     category = "secrets"
     targets = ("deploy-script", "ci-workflow", "dockerfile", "compose")
+    root_cause = "credential value (by its fingerprint, never the value): one credential to rotate"
 
     def _severity(self, path: str, value: str | None, *, known_format: bool = False
                   ) -> Severity | None:
@@ -74,11 +83,14 @@ class CommittedCredential(Rule):
     def _tokens(self, ctx: AuditContext, path: str,
                 tokens: tuple[TokenFinding, ...]) -> Iterator[Finding]:
         for token in tokens:
-            severity = self._severity(path, token_value(ctx.lines(path), token),
-                                      known_format=token.kind not in _GENERIC_KINDS)
+            value = token_value(ctx.lines(path), token)
+            severity = self._severity(path, value, known_format=token.kind not in _GENERIC_KINDS)
             if severity is not None:
-                yield self.finding(f"literal {token.kind} ({token.preview}) committed", path,
-                                   token.line, severity=severity)
+                # A value that cannot be read back is its own root cause (keyed by place).
+                yield self.finding(f"committed credential ({token.preview})", path,
+                                   token.line, severity=severity,
+                                   key=fingerprint(value) if value else "",
+                                   detail=f"literal {token.kind}")
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
         for path, script in sorted(ctx.scripts.items()):
@@ -94,11 +106,12 @@ class CommittedCredential(Rule):
                 severity = self._severity(service.doc.path, str(value))
                 if _is_literal_secret(name, value) and severity is not None:
                     yield self.finding(
-                        f"service {service.name!r} sets {name} to a literal "
-                        f"({mask_preview(str(value))})",
+                        f"committed credential ({mask_preview(str(value))})",
                         service.doc.path,
                         service.env_line(name),
                         severity=severity,
+                        key=fingerprint(str(value)),
+                        detail=f"service {service.name!r} sets {name} to it",
                     )
 
 
@@ -119,6 +132,7 @@ class KubernetesSecretCommitted(Rule):
     severity = Severity.HIGH
     category = "secrets"
     targets = ("kubernetes-manifest",)
+    root_cause = "manifest file (its Secrets are rotated and the file deleted together)"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
         for obj in manifest_objects(ctx):
@@ -128,10 +142,12 @@ class KubernetesSecretCommitted(Rule):
                 values = obj.data.get(key)
                 if isinstance(values, Mapping) and values:
                     yield self.finding(
-                        f"Secret {obj.name!r} commits {len(values)} values in {key} "
-                        f"({', '.join(sorted(map(str, values)))})",
+                        "Kubernetes Secrets commit their values (base64 is no encryption)",
                         obj.path,
                         obj.line(key),
+                        key=obj.path,
+                        detail=f"Secret {obj.name!r}: {len(values)} values in {key} "
+                        f"({', '.join(sorted(map(str, values)))})",
                     )
 
 
@@ -155,6 +171,7 @@ class MixedSecretMechanisms(Rule):
     severity = Severity.MEDIUM
     category = "secrets"
     targets = ("compose", "kubernetes-manifest")
+    root_cause = "service"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
         mechanisms: dict[str, dict[str, tuple[str, int | None]]] = {}
@@ -197,7 +214,8 @@ class MixedSecretMechanisms(Rule):
             )
             first_path, first_line = sorted(found.values(), key=lambda v: (v[0], v[1] or 0))[0]
             yield self.finding(
-                f"service {key!r} gets secrets {len(found)} ways: {where}", first_path, first_line
+                f"service {key!r} gets secrets {len(found)} ways: {where}", first_path,
+                first_line, key=key,
             )
 
 
@@ -218,17 +236,23 @@ class SecretInDockerfile(Rule):
     severity = Severity.MEDIUM
     category = "secrets"
     targets = ("dockerfile",)
+    root_cause = "secret variable name"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
         for path, info in sorted(ctx.dockerfiles.items()):
             for arg in info.args:
                 if is_secret_name(arg.name):
                     yield self.finding(
-                        f"ARG {arg.name} passes a secret into the build", path, arg.line
+                        f"{arg.name} reaches the image as a build ARG or ENV (kept in its "
+                        "history)", path, arg.line, key=arg.name,
+                        detail=f"ARG {arg.name} passes it into the build",
                     )
             for name, _value, line in info.env:
                 if is_secret_name(name) and not name.endswith(_FILE_SUFFIXES):
-                    yield self.finding(f"ENV {name} bakes a secret into the image", path, line)
+                    yield self.finding(
+                        f"{name} reaches the image as a build ARG or ENV (kept in its history)",
+                        path, line, key=name, detail=f"ENV {name} bakes it into the image",
+                    )
 
 
 class EnvFileWithSecrets(Rule):
@@ -249,6 +273,7 @@ class EnvFileWithSecrets(Rule):
     severity = Severity.MEDIUM
     category = "secrets"
     targets = ("env-file",)
+    root_cause = "env file"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
         for artifact in ctx.inventory.by_kind(ArtifactKind.ENV_FILE):

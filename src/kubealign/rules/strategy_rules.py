@@ -49,6 +49,7 @@ class MultipleStrategies(Rule):
     severity = Severity.HIGH
     category = "strategy"
     targets = ("compose", "swarm-stack", "kubernetes-manifest", "helm-chart", "deploy-script")
+    root_cause = "repository (its set of strategies)"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
         strategies = list(competing_strategies(ctx))
@@ -57,10 +58,11 @@ class MultipleStrategies(Rule):
         names = ", ".join(f"{s.name} ({'live' if s.live else 'dead'})" for s in strategies)
         for strategy in strategies:
             yield self.finding(
-                f"{len(strategies)} deployment strategies coexist: {names}; "
-                f"{strategy.name} spans {len(strategy.files)} files",
+                f"{len(strategies)} deployment strategies coexist: {names}",
                 strategy.files[0],
                 1,
+                key="strategies",
+                detail=f"{strategy.name} spans {len(strategy.files)} files",
             )
 
 
@@ -83,6 +85,7 @@ class DeadStrategy(Rule):
     severity = Severity.MEDIUM
     category = "strategy"
     targets = ("kubernetes-manifest", "helm-chart", "kustomization", "argocd-application")
+    root_cause = "strategy"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
         for strategy in compute_strategies(ctx):
@@ -92,6 +95,7 @@ class DeadStrategy(Rule):
                     "is reached from CI, a Makefile target or a script they run",
                     strategy.files[0],
                     1,
+                    key=strategy.name,
                 )
 
 
@@ -115,6 +119,7 @@ class DocsContradictReality(Rule):
     severity = Severity.HIGH
     category = "strategy"
     targets = ("docs",)
+    root_cause = "claim (the strategy the docs name, or the live file they call deprecated)"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
         strategies = compute_strategies(ctx)
@@ -129,10 +134,11 @@ class DocsContradictReality(Rule):
                     wanted = _STRATEGY_OF_WORD.get(word, (word,))
                     if not live_names.intersection(wanted):
                         yield self.finding(
-                            f"docs say production uses {match.group(1)}, but no live path "
+                            f"docs say production uses {wanted[0]}, but no live path "
                             f"deploys with it (live: {', '.join(sorted(live_names)) or 'none'})",
                             artifact.path,
                             number,
+                            key=f"uses {wanted[0]}",
                         )
                 if _DEPRECATED.search(text):
                     for path in live_files:
@@ -142,6 +148,7 @@ class DocsContradictReality(Rule):
                                 f"({live.evidence(path)})",
                                 artifact.path,
                                 number,
+                                key=f"deprecated {path}",
                             )
 
 
@@ -161,6 +168,7 @@ class DisabledDeployJob(Rule):
     severity = Severity.LOW
     category = "strategy"
     targets = ("ci-workflow",)
+    root_cause = "CI job"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
         for path, workflow in sorted(ctx.workflows.items()):
@@ -173,4 +181,5 @@ class DisabledDeployJob(Rule):
                         + (f": {job.disabled_reason}" if job.disabled_reason else ""),
                         path,
                         job.line,
+                        key=f"{path} {job.name}",
                     )
