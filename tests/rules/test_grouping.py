@@ -12,14 +12,7 @@ from kubealign.actions.audit import RENDERERS, audit
 from kubealign.model.audit import AuditReport
 from kubealign.model.findings import Finding, Occurrence, Severity
 from kubealign.rules.grouping import group_findings
-
-
-def _repo(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
+from repo_files import write_files as _repo
 
 
 def _compose(env: dict[str, str], comment: str = "") -> str:
