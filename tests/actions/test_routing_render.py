@@ -37,13 +37,13 @@ volumes:
   pgdata: {}
 """)
     assert routing_defects(outcome) == []
-    assert "db-pgdata" in _objects(outcome, "PersistentVolumeClaim")
+    assert "db-data" in _objects(outcome, "PersistentVolumeClaim")
     statefulset = _objects(outcome, "StatefulSet")["db"]
     assert "volumeClaimTemplates" not in statefulset["spec"]
     for workload in (statefulset, _objects(outcome, "Deployment")["exporter"]):
         claims = {v["persistentVolumeClaim"]["claimName"] for v in
                   workload["spec"]["template"]["spec"]["volumes"] if "persistentVolumeClaim" in v}
-        assert claims == {"db-pgdata"}
+        assert claims == {"db-data"}
 
 
 def test_names_other_services_use_resolve_and_config_folders_arrive(tmp_path: Path) -> None:

@@ -114,7 +114,7 @@ volumes:
     )
     assert values["services"]["postgres"]["kind"] == "StatefulSet"
     assert values["services"]["postgres"]["persistence"] == {
-        "pgdata": {"mountPath": "/var/lib/postgresql/data", "size": "1Gi"}}
+        "data": {"mountPath": "/var/lib/postgresql/data", "size": "1Gi"}}
     assert values["services"]["traefik"]["enabled"] is False
     assert result.roles["traefik"].replaced
     assert any(f.rule == "CNV201" for f in result.findings)
@@ -513,7 +513,7 @@ volumes: {shared: {}}
         assert values["web"].get("enabled") is None
         if not active:
             # the enabled service owns the shared claim, never the disabled one
-            assert values["debug"]["persistence"]["shared"]["claimName"] == "web-shared"
+            assert values["debug"]["persistence"]["data"]["claimName"] == "web-srv"
             note = next(e.note for e in result.ledger.entries
                         if e.service == "debug" and e.key == "profiles")
             assert "not active" in note and "--profile debug" in note

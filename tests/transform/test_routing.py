@@ -176,11 +176,12 @@ def test_a_shared_volume_is_one_claim_for_every_user(tmp_path: Path) -> None:
     result, values = convert(SHARED_WITH_STATEFULSET, tmp_path)
     db, exporter = values["services"]["db"], values["services"]["exporter"]
     assert db["kind"] == "StatefulSet"
-    assert db["persistence"]["pgdata"]["claimName"] == "db-pgdata"
-    assert exporter["persistence"]["pgdata"]["claimName"] == "db-pgdata"
-    assert db["persistence"]["pgdata"]["accessModes"] == ["ReadWriteMany"]
+    # The owner's claim, named after its mount; each user mounts it under its own key.
+    assert db["persistence"]["data"]["claimName"] == "db-data"
+    assert exporter["persistence"]["data"]["claimName"] == "db-data"
+    assert db["persistence"]["data"]["accessModes"] == ["ReadWriteMany"]
     [top] = [e for e in result.ledger.entries if not e.service and e.key == "volumes"]
-    assert "one PersistentVolumeClaim 'db-pgdata' created by db" in top.note
+    assert "one PersistentVolumeClaim 'db-data' created by db" in top.note
 
 
 def test_a_single_statefulset_volume_is_its_claim_template(tmp_path: Path) -> None:
@@ -192,9 +193,51 @@ services:
 volumes:
   pgdata: {}
 """, tmp_path)
-    assert "claimName" not in values["services"]["db"]["persistence"]["pgdata"]
+    assert "claimName" not in values["services"]["db"]["persistence"]["data"]
     [top] = [e for e in result.ledger.entries if not e.service and e.key == "volumes"]
     assert "volumeClaimTemplate of StatefulSet db" in top.note
+
+
+
+def test_a_claim_is_named_after_its_mount_not_the_compose_volume(tmp_path: Path) -> None:
+    """Variants of one repository name the database volume differently (``pgdata`` here,
+    ``postgres_data_production`` there) but mount it where the image keeps its data: the
+    claim key is the same in both, so an upgrade from one environment's values to the
+    other's keeps the StatefulSet's volumeClaimTemplates (Kubernetes refuses to change them)."""
+    keys = []
+    for index, volume in enumerate(("pgdata", "postgres_data_production")):
+        folder = tmp_path / str(index)
+        folder.mkdir()
+        _, values = convert(f"""
+services:
+  db:
+    image: postgres:16
+    volumes: ["{volume}:/var/lib/postgresql/data", "{volume}-logs:/var/log/postgresql/"]
+volumes:
+  {volume}: {{}}
+  {volume}-logs: {{}}
+""", folder)
+        keys.append(sorted(values["services"]["db"]["persistence"]))
+    assert keys[0] == keys[1] == ["data", "postgresql"]
+
+
+def test_two_volumes_mounted_at_same_named_folders_get_distinct_keys(tmp_path: Path) -> None:
+    result, values = convert("""
+services:
+  app:
+    image: ghcr.io/acme/app:1
+    volumes: ["cache:/app/data", "store:/srv/data", "cache:/opt/data"]
+volumes:
+  cache: {}
+  store: {}
+""", tmp_path)
+    persistence = values["services"]["app"]["persistence"]
+    assert sorted(persistence) == ["data", "data-2"]
+    assert persistence["data"]["mountPath"] == "/app/data"  # not overwritten by /opt/data
+    assert persistence["data-2"]["mountPath"] == "/srv/data"
+    [entry] = [e for e in result.ledger.entries if e.service == "app" and e.key == "volumes"]
+    assert entry.disposition.value == "not-convertible"
+    assert "/opt/data: volume 'cache' is already mounted at /app/data" in entry.note
 
 
 # --- bind-mounted folders -----------------------------------------------------------------

@@ -9,6 +9,7 @@ from functools import cached_property
 from kubealign.model.compose import Project, SecretDefinition, Volume
 from kubealign.transform.convert.implicit_ports import PortReferences
 from kubealign.transform.convert.options import ConversionOptions
+from kubealign.transform.convert.volume_keys import named_volume_keys
 from kubealign.transform.naming import dns_label, service_key
 from kubealign.transform.secrets.providers import bootstrap_secrets
 from kubealign.transform.secrets.remote_keys import (
@@ -35,6 +36,8 @@ class ProjectContext:
     keys: dict[str, str] = field(default_factory=dict)  # compose service -> values key
     volume_owner: dict[str, str] = field(default_factory=dict)  # named volume -> owning service
     volume_users: dict[str, list[str]] = field(default_factory=dict)
+    volume_keys: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Service -> named volume -> its persistence key (volume_keys.py)."""
     secret_targets: dict[str, SecretTarget] = field(default_factory=dict)
     env_secrets: dict[tuple[str, str], SecretTarget] = field(default_factory=dict)
     secret_values: dict[str, str] = field(default_factory=dict)
@@ -48,6 +51,7 @@ class ProjectContext:
 
     def __post_init__(self) -> None:
         self.keys = {s.name: service_key(s.name) for s in self.project.services}
+        self.volume_keys = {s.name: named_volume_keys(s) for s in self.project.services}
         for service in self.project.services:
             for mount in service.volumes:
                 if mount.type == "volume" and mount.source:

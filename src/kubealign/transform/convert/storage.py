@@ -24,6 +24,11 @@ from kubealign.model.source import relative_to
 from kubealign.transform import values_model as vm
 from kubealign.transform.convert.context import ProjectContext
 from kubealign.transform.convert.recorder import Recorder
+from kubealign.transform.convert.volume_keys import (
+    TakenNames,
+    persistence_key,
+    unique_name,
+)
 from kubealign.transform.naming import dns_label
 from kubealign.transform.quantities import bytes_to_quantity
 
@@ -165,9 +170,14 @@ def _named_volume(mount: VolumeMount, service: Service, ctx: ProjectContext,
                   persistence: dict[str, vm.PersistentVolume]) -> tuple[str, str]:
     assert mount.source is not None
     name = mount.source
-    key = dns_label(name, limit=42)
-    if key not in persistence:  # the same volume mounted twice keeps its one key
-        key = _unique(key, _pod_volume_names(persistence, {}))
+    key = ctx.volume_keys[service.name][name]
+    if key in persistence:
+        # A persistence entry has one mountPath: a second mount of the volume is said, not
+        # written over the first.
+        return "not-convertible", (f"{mount.target}: volume {name!r} is already mounted at "
+                                   f"{persistence[key].mount_path} ({key}); a second mount of "
+                                   "one claim in one container is not in the chart: point the "
+                                   "program at one path, or mount a subPath of it")
     users = ctx.volume_users.get(name, [service.name])
     owner = ctx.volume_owner.get(name, service.name)
     definition = ctx.volume(name)
@@ -199,13 +209,13 @@ def _named_volume(mount: VolumeMount, service: Service, ctx: ProjectContext,
                                 f"{', '.join(sorted(users))}: one claim {claim!r} created by "
                                 f"{owner}, ReadWriteMany (a storage class that supports it, "
                                 "or accessModes [ReadWriteOnce] with the pods on one node)")
-    return "converted", f"{mount.target}: volume {name!r} -> PersistentVolumeClaim"
+    return "converted", f"{mount.target}: volume {name!r} -> PersistentVolumeClaim ({key})"
 
 
 def shared_claim_name(ctx: ProjectContext, volume: str) -> str:
-    """The one claim every user of a shared named volume mounts."""
+    """The one claim every user of a shared named volume mounts: the owner's own."""
     owner = ctx.volume_owner[volume]
-    return f"{ctx.key_of(owner)}-{dns_label(volume, limit=42)}"
+    return f"{ctx.key_of(owner)}-{ctx.volume_keys[owner][volume]}"
 
 
 def _bind(mount: VolumeMount, service: Service, ctx: ProjectContext, rec: Recorder,
@@ -262,7 +272,7 @@ def _outside(mount: VolumeMount, ctx: ProjectContext, rec: Recorder, path: str, 
     name = Path(mount.target.rstrip("/")).name or "root"
     taken = {n.removeprefix("host-") for n in _pod_volume_names(host.persistence, host.entries)
              if n.startswith("host-")}
-    key = _unique(dns_label(name, limit=42), taken | set(host.entries))
+    key = unique_name(dns_label(name, limit=42), taken | set(host.entries))
     node_path = _node_path(mount.source, ctx.project.project_directory)
     home = _home()
     if home and mount.source.startswith(home + "/"):
@@ -357,7 +367,9 @@ def _bind_dir(mount: VolumeMount, service: Service, ctx: ProjectContext, rec: Re
     written = not mount.read_only and bool(_DATA_WORDS.search(mount.target)
                                            or _DATA_WORDS.search(root.name))
     if written:
-        key = _unique(dns_label(root.name or "data", limit=42), _pod_volume_names(persistence, {}))
+        # Named volumes' keys are fixed for the whole service first (volume_keys).
+        taken = _pod_volume_names(persistence, {}) | set(ctx.volume_keys[service.name].values())
+        key = unique_name(persistence_key(mount.target), taken)
         persistence[key] = vm.PersistentVolume(
             mount_path=mount.target, size=ctx.options.default_volume_size,
             storage_class=ctx.options.storage_class)
@@ -420,30 +432,10 @@ def _bind_dir(mount: VolumeMount, service: Service, ctx: ProjectContext, rec: Re
             note)
 
 
-# Volume names the chart gives a pod's other volumes (_pod.tpl, _wait.tpl): a persistence key
-# or a hostMounts key must not name the same volume, or Kubernetes refuses the pod.
-_CHART_VOLUMES = re.compile(r"^(config|dshm|kubealign-wait-.*|(secret|tmpfs|writable)-[0-9]+)$")
-
-
 def _pod_volume_names(persistence: dict[str, vm.PersistentVolume],
-                      host_entries: dict[str, vm.HostMount]) -> _Taken:
+                      host_entries: dict[str, vm.HostMount]) -> TakenNames:
     """The pod volume names the service's keys already use, the chart's own included."""
-    return _Taken({*persistence, *(f"host-{k}" for k in host_entries)})
-
-
-class _Taken(set[str]):
-    """A set of volume names that also holds every name the chart reserves."""
-
-    def __contains__(self, name: object) -> bool:
-        return (isinstance(name, str) and _CHART_VOLUMES.match(name) is not None) \
-            or super().__contains__(name)
-
-
-def _unique(key: str, taken: set[str]) -> str:
-    candidate, n = key, 2
-    while candidate in taken:
-        candidate, n = f"{key}-{n}", n + 1
-    return candidate
+    return TakenNames({*persistence, *(f"host-{k}" for k in host_entries)})
 
 
 def _is_binary(data: bytes) -> bool:
