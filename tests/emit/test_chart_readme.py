@@ -66,9 +66,18 @@ def test_gpu_pools_give_label_taint_and_the_script_that_sets_them() -> None:
              NodePool("a10", gpu="A10", label="a10-pool")]
     text = chart_readme("shop", ENVS, base=None, settings=PULUMI, requirements=[],
                         node_pools=pools, selector_key="gpu-type")
-    assert "| `gh200` | GH200 | 1 | `gh200` | `nvidia.com/gpu=true:NoSchedule` |" in text
-    assert "| `a10` | A10 | ? | `a10-pool` | - |" in text
+    assert "| `gh200` | GH200 | 1 | `gh200` | `nvidia.com/gpu=true:NoSchedule` | 1 |" in text
+    assert "| `a10` | A10 | ? | `a10-pool` | - | 1 |" in text
     assert "(../cluster/prepare-nodes.sh)" in text
+    assert "gpu-sharing.yaml" not in text
+
+
+def test_a_time_sliced_pool_says_its_pods_per_gpu_and_the_device_plugin_config() -> None:
+    pools = [NodePool("gh200", gpu="GH200", gpus_per_node=1)]
+    text = chart_readme("shop", ENVS, base=None, settings=PULUMI, requirements=[],
+                        node_pools=pools, time_slicing={"gh200": 3})
+    assert "| `gh200` | GH200 | 1 | `gh200` | - | 3 |" in text
+    assert "[../cluster/gpu-sharing.yaml](../cluster/gpu-sharing.yaml)" in text
 
 
 def test_a_chart_without_overlays_installs_with_values_yaml_alone() -> None:

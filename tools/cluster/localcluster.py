@@ -527,8 +527,48 @@ def apply_pools(pools_dir: Path) -> list[str]:
         shutil.rmtree(shim, ignore_errors=True)
     problems = [] if done.returncode == 0 else [
         f"prepare-nodes.sh failed ({done.returncode}): {done.stderr.strip()[-300:]}"]
+    problems += share_gpus(cluster_dir / "gpu-sharing.yaml", nodes)
     return problems + compare_nodes(inventory or {}, nodes) + \
         compare_labelled(inventory or {}, labelled)
+
+
+SHARING_LABEL = "nvidia.com/device-plugin.config"
+
+
+def share_gpus(config_file: Path, nodes: Sequence[tuple[str, str, dict[str, Any]]]) -> list[str]:
+    """The simulated NVIDIA device plugin with time-slicing: a node labelled
+    ``nvidia.com/device-plugin.config=<key>`` advertises each of its GPUs ``replicas`` times,
+    as the key of kubealign's gpu-sharing.yaml says (what the real plugin reads from that
+    ConfigMap). Returns the problems: a label naming no key, a key with no replicas."""
+    if not config_file.is_file():
+        return []
+    config = yaml.safe_load(config_file.read_text(encoding="utf-8")) or {}
+    keys = config.get("data") or {}
+    problems: list[str] = []
+    for _pool, name, obj in nodes:
+        live = kubectl_json("get", "node", name)
+        key = (live["metadata"].get("labels") or {}).get(SHARING_LABEL)
+        if key is None:
+            continue
+        if key not in keys:
+            problems.append(f"node {name}: {SHARING_LABEL}={key} names no key of "
+                            f"{config_file.name}")
+            continue
+        resources = ((yaml.safe_load(keys[key]) or {}).get("sharing", {})
+                     .get("timeSlicing", {}).get("resources") or [])
+        replicas = next((int(r["replicas"]) for r in resources
+                         if r.get("name") == GPU_RESOURCE), None)
+        gpus = obj["status"]["capacity"].get(GPU_RESOURCE)
+        if replicas is None or gpus is None:
+            problems.append(f"node {name}: key {key} of {config_file.name} has no "
+                            f"{GPU_RESOURCE} replicas, or the node no GPU")
+            continue
+        shared = str(int(gpus) * replicas)
+        patch = json.dumps({"status": {"capacity": {GPU_RESOURCE: shared},
+                                       "allocatable": {GPU_RESOURCE: shared}}})
+        kubectl("patch", "node", name, "--subresource", "status", "--type", "merge",
+                "-p", patch)
+    return problems
 
 
 def compare_nodes(inventory: Mapping[str, Any],

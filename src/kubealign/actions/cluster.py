@@ -23,6 +23,13 @@ from kubealign.transform.cluster import (
     kubectl_script,
     label_uses,
 )
+from kubealign.transform.gpu_sharing import (
+    SHARING_FILE,
+    SHARING_HEADER,
+    GpuSharing,
+    gpu_sharing,
+    sharing_config,
+)
 from kubealign.transform.plan.rename import rename_services
 
 INVENTORY_FILE = "cluster/node-pools.yaml"
@@ -35,6 +42,7 @@ class ClusterOutcome:
     uses: tuple[GpuUse, ...]
     files: dict[str, str]
     problems: tuple[str, ...]
+    sharing: tuple[GpuSharing, ...] = ()
 
 
 def cluster_files(plan: Plan, projects: Mapping[str, Project]) -> dict[str, str]:
@@ -44,8 +52,12 @@ def cluster_files(plan: Plan, projects: Mapping[str, Project]) -> dict[str, str]
               "labels and taints each pool's nodes need,\n# and which GPU services use it; "
               "nodeLabels: labels other services' placement requires.\n# Apply with "
               "prepare-nodes.sh.\n")
-    return {INVENTORY_FILE: header + dump_yaml(cluster_inventory(plan, uses, labelled)),
-            SCRIPT_FILE: kubectl_script(plan, uses, labelled)}
+    files = {INVENTORY_FILE: header + dump_yaml(cluster_inventory(plan, uses, labelled)),
+             SCRIPT_FILE: kubectl_script(plan, uses, labelled)}
+    sharing = gpu_sharing(plan, uses)
+    if sharing:
+        files[SHARING_FILE] = SHARING_HEADER + dump_yaml(sharing_config(sharing))
+    return files
 
 
 def cluster(plan_path: Path, *, out: Path | None = None,
@@ -69,4 +81,5 @@ def cluster(plan_path: Path, *, out: Path | None = None,
     if out is not None:
         write_tree_atomic(out, files, protect=[root])
     uses = tuple(gpu_uses(plan, projects))
-    return ClusterOutcome(plan, uses, files, tuple(capacity_problems(plan, uses)))
+    return ClusterOutcome(plan, uses, files, tuple(capacity_problems(plan, uses)),
+                          tuple(gpu_sharing(plan, uses).values()))

@@ -36,7 +36,7 @@ from kubealign.model.compose import Project
 from kubealign.model.findings import Finding, Severity
 from kubealign.model.inventory import Inventory
 from kubealign.model.plan import Environment, Plan, PlanSource
-from kubealign.transform.cluster import apply_node_pools, environment_gpus_for_all
+from kubealign.transform.cluster import apply_node_pools, environment_gpus_for_all, gpu_uses
 from kubealign.transform.consolidate import (
     Consolidation,
     consolidate,
@@ -53,6 +53,7 @@ from kubealign.transform.gitops import (
     application_set,
     image_updater,
 )
+from kubealign.transform.gpu_sharing import gpu_sharing
 from kubealign.transform.mesh import MESHES, virtual_services, with_linkerd
 from kubealign.transform.plan.codec import read_plan_file
 from kubealign.transform.plan.rename import rename_services
@@ -286,7 +287,8 @@ def _convert_plan(request: PlanConvertRequest, session: OutputSession,
     files["secrets.md"] = secrets_markdown(
         requirements, dict.fromkeys(converted, request.options.secrets),
         title=f"{plan.release}", root=str(root))
-    files.update(cluster_files(plan, {n: p for n, (p, _, _) in converted.items()}))
+    projects = {n: p for n, (p, _, _) in converted.items()}
+    files.update(cluster_files(plan, projects))
     keel = _keel_workloads(root, request.inventory)
     extra, notes, gitops_doc = _gitops_files(plan, request, root, variants, keel)
     if gitops_doc is not None:
@@ -297,7 +299,9 @@ def _convert_plan(request: PlanConvertRequest, session: OutputSession,
          for env in _in_migration_order(plan)],
         base=result.base_environment, settings=request.options.secrets,
         requirements=requirements, node_pools=plan.node_pools,
-        selector_key=plan.node_selector_key, gitops=gitops_doc is not None)
+        selector_key=plan.node_selector_key, gitops=gitops_doc is not None,
+        time_slicing={name: entry.replicas for name, entry in
+                      gpu_sharing(plan, gpu_uses(plan, projects)).items()})
     if request.mesh == "istio":
         for env in plan.environments:
             objects = virtual_services(result.merged(env.name), plan.namespace_of(env))

@@ -10,7 +10,7 @@ reach this file either.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from kubealign.emit.markdown_table import table_cell
@@ -92,7 +92,8 @@ def _secret_section(settings: SecretsSettings, requirements: Sequence[SecretRequ
     return lines
 
 
-def _gpu_section(pools: Sequence[NodePool], selector_key: str) -> list[str]:
+def _gpu_section(pools: Sequence[NodePool], selector_key: str,
+                 time_slicing: Mapping[str, int]) -> list[str]:
     if not pools:
         return []
     lines = ["### GPU nodes", "",
@@ -101,10 +102,17 @@ def _gpu_section(pools: Sequence[NodePool], selector_key: str) -> list[str]:
              "`nvidia.com/gpu`, and the label and taint below; "
              "[../cluster/prepare-nodes.sh](../cluster/prepare-nodes.sh) sets them on the "
              "nodes the repository names (`kubectl` context of the target cluster).", "",
-             f"| pool | GPU | per node | label `{selector_key}` | taint |", "|---|---|---|---|---|"]
+             f"| pool | GPU | per node | label `{selector_key}` | taint | pods per GPU |",
+             "|---|---|---|---|---|---|"]
     for pool in pools:
         lines.append(f"| `{pool.name}` | {pool.gpu or '?'} | {pool.gpus_per_node or '?'} | "
-                     f"`{pool.selector_value}` | {f'`{pool.taint}`' if pool.taint else '-'} |")
+                     f"`{pool.selector_value}` | {f'`{pool.taint}`' if pool.taint else '-'} | "
+                     f"{time_slicing.get(pool.name, 1)} |")
+    if time_slicing:
+        lines += ["", "A pool serving more than one pod per GPU uses the device plugin's "
+                  "time-slicing: apply [../cluster/gpu-sharing.yaml](../cluster/gpu-sharing.yaml) "
+                  "and point the GPU operator at it (the file says how); "
+                  "[../cluster/node-pools.yaml](../cluster/node-pools.yaml) says why."]
     return [*lines, ""]
 
 
@@ -112,7 +120,7 @@ def chart_readme(release: str, environments: Sequence[ChartEnvironment], *,
                  base: str | None, settings: SecretsSettings,
                  requirements: Sequence[SecretRequirement],
                  node_pools: Sequence[NodePool] = (), selector_key: str = "gpu-type",
-                 gitops: bool = False) -> str:
+                 gitops: bool = False, time_slicing: Mapping[str, int] | None = None) -> str:
     """Markdown for ``chart/README.md``; links are relative to the chart folder."""
     lines = [f"# {release}", "",
              "One Helm chart for every environment of the repository. `values.yaml` holds "
@@ -124,7 +132,7 @@ def chart_readme(release: str, environments: Sequence[ChartEnvironment], *,
              "change the values, not the templates.", ""]
     namespaces = [env.namespace for env in environments]
     before = [*_secret_section(settings, requirements, namespaces),
-              *_gpu_section(node_pools, selector_key)]
+              *_gpu_section(node_pools, selector_key, time_slicing or {})]
     if before:
         lines += ["## Before the first install", "", *before]
     lines += ["## Install", "",

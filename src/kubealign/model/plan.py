@@ -88,6 +88,10 @@ class NodePool:
     nodes: tuple[str, ...] = ()
     """Host names known to belong to the pool."""
     architecture: str | None = None
+    time_slicing: int | None = None
+    """Pods each GPU of the pool serves (the NVIDIA device plugin's
+    ``sharing.timeSlicing`` replicas): the user's choice; absent, ``kubealign cluster``
+    proposes it only where the repository shows services sharing one device."""
 
     @property
     def selector_value(self) -> str:

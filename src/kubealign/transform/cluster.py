@@ -8,8 +8,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from kubealign.model.compose import Project, gpu_claim
+from kubealign.model.compose import Project, Service, gpu_claim
 from kubealign.model.plan import Environment, NodePool, Plan
+from kubealign.transform.gpu_sharing import (
+    CONFIG_LABEL,
+    CONFIG_MAP,
+    CONFIG_NAMESPACE,
+    gpu_sharing,
+    physical_gpus,
+)
 from kubealign.transform.naming import service_key
 from kubealign.transform.placement import translate_constraint
 
@@ -22,6 +29,21 @@ class GpuUse:
     pool: str | None
     replicas: int = 1
     """Pods of the service, each claiming ``gpus``."""
+    pinned_device: str | None = None
+    """The one device index the service pins (``CUDA_VISIBLE_DEVICES=0``), if it does."""
+
+
+# Variables with which a program picks its GPU by index; one index means one device.
+_DEVICE_VARIABLES = ("CUDA_VISIBLE_DEVICES", "NVIDIA_VISIBLE_DEVICES")
+
+
+def pinned_device(service: Service) -> str | None:
+    """The single device index ``service`` pins its GPU work to, or None."""
+    for variable in _DEVICE_VARIABLES:
+        value = (service.environment.get(variable) or "").strip()
+        if value.isdigit():
+            return value
+    return None
 
 
 def pool_of(plan: Plan, env: Environment, service: str) -> str | None:
@@ -84,7 +106,8 @@ def gpu_uses(plan: Plan, projects: Mapping[str, Project]) -> list[GpuUse]:
                 continue
             replicas = service.deploy.replicas if service.deploy else None
             uses.append(GpuUse(env.name, service.name, claim.count,
-                               pool_of(plan, env, service.name), max(1, replicas or 1)))
+                               pool_of(plan, env, service.name), max(1, replicas or 1),
+                               pinned_device(service)))
     return uses
 
 
@@ -160,8 +183,10 @@ def pool_labels(plan: Plan, pool: NodePool) -> dict[str, str]:
 def cluster_inventory(plan: Plan, uses: Sequence[GpuUse],
                       labelled: Sequence[LabelUse] = ()) -> dict[str, Any]:
     pools = []
+    sharing = gpu_sharing(plan, uses)
     for pool in plan.node_pools:
         users = [u for u in uses if u.pool == pool.name]
+        shared = sharing.get(pool.name)
         entry: dict[str, Any] = {
             "name": pool.name,
             "gpu": pool.gpu,
@@ -173,6 +198,11 @@ def cluster_inventory(plan: Plan, uses: Sequence[GpuUse],
             "expectedGpuProduct": pool.product,
             "usedBy": [{"environment": u.environment, "service": u.service, "gpus": u.gpus}
                        for u in users],
+            "timeSlicing": None if shared is None else {
+                "replicas": shared.replicas, "proposed": shared.proposed,
+                "reason": shared.reason,
+                "config": f"{CONFIG_NAMESPACE}/{CONFIG_MAP} key {pool.name} (gpu-sharing.yaml)",
+                "nodeLabel": f"{CONFIG_LABEL}={pool.name}"},
         }
         pools.append({k: v for k, v in entry.items() if v is not None})
     unplaced = [{"environment": u.environment, "service": u.service, "gpus": u.gpus}
@@ -202,6 +232,7 @@ def capacity_problems(plan: Plan, uses: Sequence[GpuUse]) -> list[str]:
         if pool is not None and pool.gpus_per_node is not None and use.gpus > pool.gpus_per_node:
             problems.append(f"{use.environment}/{use.service} asks for {use.gpus} GPUs; a "
                             f"{pool.name} node has {pool.gpus_per_node}")
+    sharing = gpu_sharing(plan, uses)
     claimed: dict[tuple[str, str], int] = {}
     for use in uses:
         if use.pool is not None and use.gpus > 0:
@@ -211,11 +242,14 @@ def capacity_problems(plan: Plan, uses: Sequence[GpuUse]) -> list[str]:
         pool = plan.pool(pool_name)
         if pool is None or not pool.nodes:
             continue  # no node known: nothing to compare with
-        # A node of a GPU pool has one GPU at least; the plan's count when it knows it.
-        per_node = pool.gpus_per_node or 1
-        capacity = len(pool.nodes) * per_node
+        # A node of a GPU pool has one GPU at least; the plan's count when it knows it; each
+        # serves as many pods as its time-slicing says.
+        shared = sharing.get(pool_name)
+        capacity = physical_gpus(pool) * (shared.replicas if shared else 1)
         if total > capacity:
             held = f"hold {capacity}" if pool.gpus_per_node else f"hold {capacity} or more"
+            if shared:
+                held += f" with time-slicing x{shared.replicas}"
             problems.append(
                 f"{environment} claims {total} GPUs on pool {pool.name}, whose "
                 f"{len(pool.nodes)} known node(s) {held}: up to {total - capacity} GPU "
@@ -229,6 +263,7 @@ def kubectl_script(plan: Plan, uses: Sequence[GpuUse],
     """Shell commands that label and taint the nodes of every pool (idempotent)."""
     lines = ["#!/bin/sh", "# Node preparation for the GPU pools of kubealign.yaml "
              f"(release {plan.release}). Safe to run again (--overwrite).", "set -eu", ""]
+    sharing = gpu_sharing(plan, uses)
     for pool in plan.node_pools:
         users = sorted({f"{u.environment}/{u.service}" for u in uses if u.pool == pool.name})
         lines.append(f"# pool {pool.name}: {pool.gpu or 'GPU'}"
@@ -239,11 +274,20 @@ def kubectl_script(plan: Plan, uses: Sequence[GpuUse],
         if not pool.nodes:
             lines.append("# no node names known: replace the placeholder")
         labels = " ".join(shlex.quote(f"{k}={v}") for k, v in pool_labels(plan, pool).items())
+        shared = sharing.get(pool.name)
+        if shared is not None:
+            lines.append(f"# time-slicing x{shared.replicas}"
+                         + (" (proposed)" if shared.proposed else "")
+                         + ": the device plugin reads its key of gpu-sharing.yaml (apply it "
+                         "and point the GPU operator at it first)")
         for node in nodes:
             lines.append(f"kubectl label node {shlex.quote(node)} {labels} --overwrite")
             if pool.taint:
                 lines.append(f"kubectl taint node {shlex.quote(node)} "
                              f"{shlex.quote(pool.taint)} --overwrite")
+            if pool.name in sharing:
+                lines.append(f"kubectl label node {shlex.quote(node)} "
+                             f"{shlex.quote(f'{CONFIG_LABEL}={pool.name}')} --overwrite")
         lines.append("")
     sets = _label_sets(labelled)
     if sets:

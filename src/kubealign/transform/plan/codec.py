@@ -95,6 +95,7 @@ def _pool_data(pool: NodePool) -> dict[str, Any]:
         "labels": dict(pool.labels) or None,
         "nodes": list(pool.nodes) or None,
         "architecture": pool.architecture,
+        "timeSlicing": pool.time_slicing,
     })
 
 
@@ -286,7 +287,7 @@ def _environment(r: _Reader, name: str, value: Any, ptr: str) -> Environment:
 
 
 _POOL_KEYS = ("gpu", "gpusPerNode", "label", "product", "taint", "labels", "nodes",
-              "architecture")
+              "architecture", "timeSlicing")
 
 
 def _pool(r: _Reader, name: str, value: Any, ptr: str) -> NodePool:
@@ -306,6 +307,7 @@ def _pool(r: _Reader, name: str, value: Any, ptr: str) -> NodePool:
         taint=str(taint) if taint else None, labels=labels,
         nodes=r.strings(data.get("nodes"), f"{ptr}/nodes"),
         architecture=r.text(data.get("architecture"), f"{ptr}/architecture"),
+        time_slicing=r.integer(data.get("timeSlicing"), f"{ptr}/timeSlicing"),
     )
 
 
