@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -184,6 +185,31 @@ def _pending_reason(namespace: str, pod: str) -> str:
     messages = [e.get("message", "") for e in events.get("items") or []
                 if e.get("reason") in ("FailedScheduling", "FailedCreate", "FailedMount")]
     return messages[-1][:300] if messages else "no scheduling event"
+
+
+# What controllers append to a workload's name: a ReplicaSet hash and a pod suffix
+# (Deployments), a pod suffix (DaemonSets, Jobs), an ordinal (StatefulSets).
+_POD_SUFFIX = re.compile(r"(-[a-z0-9]{6,10})?-[a-z0-9]{5}$|-[0-9]+$")
+
+
+def namespace_warnings(namespace: str, limit: int = 5) -> list[str]:
+    """The namespace's distinct warning events (why pods stayed Pending, failed to mount or
+    to be created), newest last. Events outlive the objects, so they still say why after a
+    failed install was rolled back and its pods are gone."""
+    events = lc.kubectl_json("get", "events", "-n", namespace,
+                             "--field-selector", "type=Warning")
+    seen: dict[tuple[str, str, str], str] = {}
+    for event in events.get("items") or []:
+        involved = event.get("involvedObject") or {}
+        kind, name = str(involved.get("kind", "")), str(involved.get("name", ""))
+        if kind == "Pod":  # one line per workload, not per pod: drop the pod-name suffixes
+            name = _POD_SUFFIX.sub("", name)
+        key = (kind, name, str(event.get("reason", "")))
+        seen[key] = one_line(str(event.get("message", "")), 200)
+    lines = [f"{kind}/{name} {reason}: {message}"
+             for (kind, name, reason), message in sorted(seen.items())]
+    return lines[:limit] + ([f"... and {len(lines) - limit} more warning(s)"]
+                            if len(lines) > limit else [])
 
 
 def check_environment(result: EnvResult, chart: Path, release: str,
@@ -354,6 +380,8 @@ def run_repo(name: str, source: Path, work: Path, timeout: int) -> RepoResult:
         if done.returncode != 0:
             env_result.problems.append(f"deploy exit {done.returncode}: "
                                        f"{one_line(done.stderr or done.stdout)}")
+            env_result.problems += [f"event: {w}"
+                                    for w in namespace_warnings(env_result.namespace)]
         status = helm_status(release, env_result.namespace)
         env_result.deployed = done.returncode == 0 and status == "deployed"
         if done.returncode == 0 and status != "deployed":
