@@ -33,3 +33,22 @@ def test_the_rule_out_agrees_with_the_patterns_on_text_without_needles() -> None
     text = "deploy the api with docker stack deploy -c docker-compose.cloud.yml sophia"
     assert not any(n in text.lower() for n in NEEDLES)
     assert not any(re.search(m.pattern, text) for m in GPU_MODELS)
+
+
+def test_a_pool_node_is_a_word_written_as_a_machine() -> None:
+    """Real (Sophia): every hyphenated word on a line naming GH200 became a node to label:
+    the region `us-east-3`, the SSH key `lynn-sophia-key-fixed`, the prose word
+    `executive-grade`, the label value `large-inference`."""
+    from kubealign.transform.plan.pools import hostnames, is_host_on_line
+
+    row = "| sophia-ai-core | 192.222.58.232 | GH200 (96GB) | us-east-3 | AI/ML processing |"
+    assert [h for h in hostnames(row) if is_host_on_line(h, row)] == ["sophia-ai-core"]
+    label = "kubectl label node sophia-ai-core gpu=gh200 workload=training,large-inference"
+    assert [h for h in hostnames(label) if is_host_on_line(h, label)] == ["sophia-ai-core"]
+    for text in ('"instance_type_name": "gpu_1x_gh200", "ssh_key_names": ["lynn-sophia-key"]',
+                 "We need executive-grade visibility on the GH200 deployment."):
+        assert [h for h in hostnames(text) if is_host_on_line(h, text)] == []
+    assert is_host_on_line("gpu-box-1", "ssh ubuntu@gpu-box-1 nvidia-smi  # A100")
+    assert is_host_on_line("gpu-box-1", "INSTANCE=gpu-box-1 (A100)")
+    assert not is_host_on_line("gpu-box-1", "gpu-box-1 trains on an A100")
+    assert is_host_on_line("gpu-box-1", "instance: gpu-box-1 (A100)")

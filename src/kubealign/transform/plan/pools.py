@@ -17,6 +17,10 @@ GPU_TAINT = "nvidia.com/gpu=true:NoSchedule"
 _HOST = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)+$")
 _FILE_SUFFIXES = (".yml", ".yaml", ".sh", ".py", ".md", ".env", ".json", ".txt", ".conf")
 _ARM = re.compile(r"\b(arm64|aarch64)\b", re.IGNORECASE)
+_IPV4 = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b")
+# Cloud regions and zones (us-east-3, europe-west4-a) sit in the same table rows as hosts.
+_REGION = re.compile(r"^(?:us|eu|ap|sa|ca|me|af|il|mx|asia|europe|northamerica|southamerica|"
+                     r"australia)-[a-z]+-?\d+(?:-[a-z])?$")
 
 
 @dataclass
@@ -69,6 +73,19 @@ def _host_models(lines: Sequence[TextLine]) -> dict[str, list[tuple[GpuModel, in
         for host in hostnames(line.text):
             hosts.setdefault(host, []).append((model, count, line))
     return hosts
+
+
+def is_host_on_line(host: str, text: str) -> bool:
+    """Whether ``text`` writes ``host`` as a machine: in a row that also gives an IP address
+    (an inventory table), or as the target of ``node``, ``@``, ``hostname``, ``host`` or
+    ``instance``. A hyphenated word beside a GPU model is not a machine by itself: prose
+    (``executive-grade``), label values (``large-inference``), key names and regions are not."""
+    if _REGION.match(host):
+        return False
+    if _IPV4.search(text):
+        return True
+    return re.search(r"(?:\bnode\s+|@|\bhost(?:name)?\s*[=:]?\s*|\binstance[=:\s]+)"
+                     + re.escape(host) + r"\b", text, re.IGNORECASE) is not None
 
 
 Mention = tuple[GpuModel, int | None, str]
@@ -247,6 +264,8 @@ def assign_pools(environments: Sequence[DetectedEnvironment], projects: Mapping[
                 pool(env_model).arm.append(f"{env.name}/{service.name}")
     for host, mentions in sorted(hosts.items()):
         ids = sorted({m.id for m, _, _ in mentions})
+        if not any(is_host_on_line(host, line.text) for _, _, line in mentions):
+            continue  # never written as a machine: not a node of any pool
         if len(ids) == 1 and ids[0] in facts:
             entry = facts[ids[0]]
             entry.nodes.add(host)
