@@ -39,3 +39,14 @@ def test_warnings_are_one_line_per_workload_and_reason(monkeypatch: pytest.Monke
     ]
     assert asked == [("get", "events", "-n", "ns", "--field-selector", "type=Warning")]
     assert e2e.namespace_warnings("ns", limit=1)[-1] == "... and 2 more warning(s)"
+
+
+def test_labelled_nodes_get_the_gpus_their_entry_asks_for() -> None:
+    lc = cluster_tool("localcluster")
+    nodes = lc.labelled_nodes({"nodeLabels": [
+        {"labels": {"gpu": "true"}, "nodes": 2, "gpusPerNode": 1,
+         "placeholders": ["<node:gpu=true:1>", "<node:gpu=true:2>"]},
+        {"labels": {"ssd": "true"}, "nodes": 1, "placeholders": ["<node:ssd=true:1>"]}]})
+    capacity = {name: obj["status"]["capacity"].get("nvidia.com/gpu")
+                for _, name, obj in nodes}
+    assert capacity == {"labelled-0-1": "1", "labelled-0-2": "1", "labelled-1-1": None}

@@ -95,3 +95,30 @@ def test_node_labels_required_by_placement_are_listed_with_the_nodes_they_need(
     for placeholder in entry["placeholders"]:
         assert f"kubectl label node '{placeholder}' role=monitoring --overwrite" in script
     assert "(at most one replica per node)" in script
+
+
+def test_labelled_nodes_of_gpu_services_have_gpus(tmp_path: Path) -> None:
+    # Real (Sophia, docker-compose.enhanced.yml): a GPU service of 2 replicas placed with
+    # `node.labels.gpu == true`, in an environment with no GPU pool: the labelled node the
+    # inventory asked for had no GPU, and both pods stayed Pending (Insufficient nvidia.com/gpu).
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "docker-compose.yml").write_text(
+        "services:\n"
+        "  cortex:\n    image: acme/cortex:1\n    deploy:\n      replicas: 2\n"
+        "      placement:\n        constraints: [node.labels.gpu == true]\n"
+        "      resources:\n        reservations:\n          devices:\n"
+        "            - {driver: nvidia, count: 1, capabilities: [gpu]}\n"
+        "  cache:\n    image: redis:7\n    deploy:\n      placement:\n"
+        "        constraints: [node.labels.ssd == true]\n", encoding="utf-8")
+    plan(repo)
+    outcome = cluster(repo / "kubealign.yaml", out=repo / "out", environ={})
+    entries = {tuple(e["labels"].items()): e
+               for e in yaml.safe_load(outcome.files[INVENTORY_FILE])["nodeLabels"]}
+    gpu = entries[(("gpu", "true"),)]
+    assert (gpu["nodes"], gpu["gpusPerNode"]) == (2, 1)  # a node per GPU pod, each with a GPU
+    assert gpu["usedBy"] == [{"environment": gpu["usedBy"][0]["environment"],
+                              "service": "cortex", "gpus": 1}]
+    ssd = entries[(("ssd", "true"),)]
+    assert "gpusPerNode" not in ssd and ssd["nodes"] == 1
+    assert "gpu=true: 2 node(s) with 1 GPU(s) each" in outcome.files[SCRIPT_FILE]

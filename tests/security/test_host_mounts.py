@@ -188,15 +188,15 @@ services:
   api:
     image: acme/api:1.0
     volumes:
-      - host-logs:/data
+      - data:/srv/host-logs
       - /var/log:/logs
-      - config:/config
-      - tmpfs-0:/scratch
+      - settings:/config
+      - scratch:/tmp/tmpfs-0
       - ./app.conf:/etc/app.conf:ro
 volumes:
-  host-logs: {}
-  config: {}
-  tmpfs-0: {}
+  data: {}
+  settings: {}
+  scratch: {}
 """
 
 
@@ -216,6 +216,7 @@ def test_converted_volume_names_are_unique_and_deterministic(tmp_path: Path) -> 
     values = yaml.safe_load(runs[0])
     svc = values["services"]["api"]
     # the chart names hostMounts.<k> host-<k> and owns config and tmpfs-N: no key takes them
+    # (a claim's key comes from where it is mounted)
     assert set(svc["persistence"]) == {"host-logs", "config-2", "tmpfs-0-2"}
     assert set(svc["hostMounts"]) == {"logs-2"}
     rendered = render_chart(CHART_DIR, values=values, release="demo", namespace="apps",

@@ -471,15 +471,19 @@ def pool_nodes(inventory: Mapping[str, Any]) -> list[tuple[str, str, dict[str, A
 
 
 def labelled_nodes(inventory: Mapping[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
-    """(placeholder, node name, Node object): an untainted CPU node for every node that
+    """(placeholder, node name, Node object): an untainted node for every node that
     ``nodeLabels`` of a node-pools.yaml asks someone to label (placement constraints on
-    ``node.labels.*``); kubealign's prepare-nodes.sh labels it, as a user would."""
+    ``node.labels.*``), with the GPUs the entry says its nodes need; kubealign's
+    prepare-nodes.sh labels it, as a user would."""
     nodes: list[tuple[str, str, dict[str, Any]]] = []
     for index, entry in enumerate(inventory.get("nodeLabels") or []):
+        capacity = _base_capacity()
+        if entry.get("gpusPerNode"):  # GPU services select these nodes: they have GPUs
+            capacity[GPU_RESOURCE] = str(entry["gpusPerNode"])
         for number, placeholder in enumerate(entry.get("placeholders") or [], start=1):
             name = f"labelled-{index}-{number}"
             nodes.append((str(placeholder), name, _node(
-                name, {"kubernetes.io/arch": "amd64", POOL_LABEL: "cpu"}, _base_capacity())))
+                name, {"kubernetes.io/arch": "amd64", POOL_LABEL: "cpu"}, capacity)))
     return nodes
 
 

@@ -121,7 +121,11 @@ class LabelUse:
     service: str
     labels: tuple[tuple[str, str], ...]
     nodes: int
-    """Nodes it needs with those labels: its replicas when at most one may run per node."""
+    """Nodes it needs with those labels: its replicas when at most one may run per node, or
+    when each pod claims GPUs."""
+    gpus: int = 0
+    """GPUs each pod claims: the labelled nodes must have them (``node.labels.gpu == true``
+    on a GPU service of an environment with no GPU pool)."""
 
 
 def label_uses(plan: Plan, projects: Mapping[str, Project]) -> list[LabelUse]:
@@ -143,9 +147,13 @@ def label_uses(plan: Plan, projects: Mapping[str, Project]) -> list[LabelUse]:
             if not labels or any(set(labels) <= pool for pool in pool_label_sets):
                 continue
             one_per_node = placement.max_replicas_per_node == 1
-            replicas = service.deploy.replicas if service.deploy else None
+            replicas = max(1, (service.deploy.replicas if service.deploy else None) or 1)
+            claim = gpu_claim(service, gpus_for_all(plan, env, service.name) or 1)
+            gpus = claim.count if claim is not None else 0
+            # A pod claiming GPUs needs a node of its own unless the node's GPU count is
+            # known, and nothing says it here: one labelled node per GPU pod.
             uses.append(LabelUse(env.name, service.name, labels,
-                                 max(1, replicas or 1) if one_per_node else 1))
+                                 replicas if one_per_node or gpus else 1, gpus))
     return uses
 
 
@@ -163,6 +171,11 @@ def _label_sets(uses: Sequence[LabelUse]) -> list[tuple[tuple[tuple[str, str], .
         grouped.setdefault(use.labels, []).append(use)
     return [(labels, max(u.nodes for u in users), users)
             for labels, users in sorted(grouped.items())]
+
+
+def _label_gpus(users: Sequence[LabelUse]) -> int:
+    """GPUs each labelled node must have for the label set's GPU users (0: none)."""
+    return max((u.gpus for u in users), default=0)
 
 
 def _taint_parts(taint: str) -> dict[str, str]:
@@ -216,8 +229,10 @@ def cluster_inventory(plan: Plan, uses: Sequence[GpuUse],
     if labelled:
         data["nodeLabels"] = [
             {"labels": dict(labels), "nodes": nodes,
+             **({"gpusPerNode": _label_gpus(users)} if _label_gpus(users) else {}),
              "placeholders": [label_placeholder(labels, i) for i in range(1, nodes + 1)],
-             "usedBy": [{"environment": u.environment, "service": u.service} for u in users]}
+             "usedBy": [{"environment": u.environment, "service": u.service,
+                         **({"gpus": u.gpus} if u.gpus else {})} for u in users]}
             for labels, nodes, users in _label_sets(labelled)]
     return data
 
@@ -298,8 +313,10 @@ def kubectl_script(plan: Plan, uses: Sequence[GpuUse],
         names = sorted({f"{u.environment}/{u.service}" for u in label_users})
         shown = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
         text = " ".join(shlex.quote(f"{k}={v}") for k, v in label_set)
+        gpus = _label_gpus(label_users)
         lines.append(f"# {text}: {count} node(s)"
-                     + (" (at most one replica per node)" if count > 1 else "")
+                     + (f" with {gpus} GPU(s) each (their pods claim GPUs)" if gpus else "")
+                     + (" (at most one replica per node)" if count > 1 and not gpus else "")
                      + f"; used by {shown}")
         lines += [f"kubectl label node {shlex.quote(label_placeholder(label_set, i))} {text} "
                   "--overwrite" for i in range(1, count + 1)]
