@@ -258,7 +258,49 @@ def _github_job(
         disabled_reason="if: false" if disabled else None,
         needs=tuple(_strings(job.get("needs"))),
         environment=str(environment) if environment is not None else None,
+        cluster_access=_github_cluster_access(job, workflow_env),
     )
+
+
+#: What gives kubectl or helm a cluster on a GitHub-hosted runner, which has none: a
+#: kubeconfig (file, variable, flag), a context or credentials set, a credentials action, a
+#: throw-away cluster, or the API server and token on the command line.
+_CLUSTER_ACCESS = re.compile(
+    r"kube_?config|\.kube/|kube[-_]?context|kube[-_]?api|kube[-_]?token"
+    r"|kubectl\s+config\s+(?:set|use)|set-context|set-cluster|get-credentials"
+    r"|get-gke-credentials|update-kubeconfig|kubernetes\s+cluster\s+kubeconfig"
+    r"|\bkind\s+create\s+cluster|\bk3d\s+cluster\s+create|\bminikube\s+start"
+    r"|--server[= ]|--token[= ]",
+    re.IGNORECASE,
+)
+_HOSTED_RUNNER = re.compile(r"(?:ubuntu|windows|macos)-", re.IGNORECASE)
+
+
+def _github_cluster_access(job: Mapping[str, Any], workflow_env: Mapping[str, str]) -> bool:
+    """Whether anything in the job can point kubectl at a cluster. A self-hosted runner (or
+    one we cannot name) may hold a kubeconfig of its own, so only a GitHub-hosted runner
+    whose job sets none is without a cluster; shell comments set nothing (``# this would
+    normally use kubeconfig from secrets`` above an ``echo``)."""
+    runs_on = " ".join(_strings(job.get("runs-on")))
+    if not runs_on or "${{" in runs_on or not _HOSTED_RUNNER.match(runs_on):
+        return True
+    texts = list(workflow_env) + [_without_comments(t) for t in _all_strings(job)]
+    return any(_CLUSTER_ACCESS.search(text) for text in texts)
+
+
+def _all_strings(value: Any) -> list[str]:
+    """Every key and string value below ``value``."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, Mapping):
+        return [s for k, v in value.items() for s in [str(k), *_all_strings(v)]]
+    if isinstance(value, list):
+        return [s for v in value for s in _all_strings(v)]
+    return []
+
+
+def _without_comments(text: str) -> str:
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
 
 
 def _github_step(

@@ -244,6 +244,9 @@ class CiJob:
     needs: tuple[str, ...] = ()
     environment: str | None = None
     stage: str | None = None  # GitLab
+    #: False when nothing in the job gives kubectl or helm a cluster (no kubeconfig,
+    #: context, credentials action or self-hosted runner): its cluster commands reach none.
+    cluster_access: bool = True
 
 
 @dataclass(frozen=True, slots=True)

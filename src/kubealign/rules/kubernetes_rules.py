@@ -19,6 +19,7 @@ from kubealign.model.inventory import ArtifactKind
 from kubealign.rules.base import Rule
 from kubealign.rules.context import AuditContext
 from kubealign.rules.helpers import WORKLOAD_KINDS, ManifestObject, manifest_objects
+from kubealign.rules.kustomize import kustomize_facts
 from kubealign.rules.liveness import liveness
 from kubealign.rules.variants import compose_facts
 
@@ -194,15 +195,18 @@ class ConflictingNamespaces(Rule):
     root_cause = "workload"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
-        overrides = _kustomize_namespaces(ctx)
+        kustomized = kustomize_facts(ctx)
         placed: dict[str, dict[str, tuple[str, int | None]]] = {}
         for obj in manifest_objects(ctx):
-            if obj.kind not in WORKLOAD_KINDS:
-                continue
+            if obj.kind not in WORKLOAD_KINDS or obj.path in kustomized.patches:
+                continue  # a patch changes a workload placed elsewhere
             namespace = obj.namespace or "default"
-            directory = str(PurePosixPath(obj.path).parent)
-            if directory in overrides:
-                namespace = overrides[directory][0]
+            placement = kustomized.placements.get(obj.path)
+            if placement is not None:
+                single = placement.single()
+                if single is None:
+                    continue  # overlays place one base in each environment's namespace
+                namespace = single[0]
             placed.setdefault(obj.name, {}).setdefault(
                 namespace, (obj.path, obj.line("metadata", "namespace") or obj.line("metadata"))
             )

@@ -24,6 +24,13 @@ from kubealign.rules.context import AuditContext
 K = ArtifactKind
 _VARIABLE = re.compile(r"\$\{[^}]*\}|\$\(?[A-Za-z_][A-Za-z0-9_]*\)?")
 _MIN_LITERAL_CHARS = 4
+_GLOB = re.compile(r"[*?]")
+#: Commands that act on a cluster, which a CI job must connect to first.
+CLUSTER_KINDS = frozenset({
+    DeployKind.KUBECTL_APPLY, DeployKind.KUBECTL_DELETE, DeployKind.KUBECTL_SET_IMAGE,
+    DeployKind.KUBECTL_CREATE_SECRET, DeployKind.KUBECTL_ROLLOUT, DeployKind.KUBECTL_OTHER,
+    DeployKind.HELM_UPGRADE, DeployKind.HELM_INSTALL, DeployKind.HELM_OTHER,
+})
 # Kinds whose ``files`` are read on another machine or are not repository paths.
 _REMOTE_ONLY = frozenset({DeployKind.SSH})
 
@@ -46,6 +53,8 @@ class Liveness:
     roots: tuple[str, ...] = ()
     #: Live path -> the edge that first reached it (None for a root).
     reached: dict[str, Edge | None] = field(default_factory=dict)
+    #: kubectl/helm commands of CI jobs that never give them a cluster: no edges.
+    clusterless: list[Edge] = field(default_factory=list)
 
     def is_live(self, path: str) -> bool:
         return path in self.reached
@@ -105,7 +114,11 @@ class PathResolver:
             found.append(path)
         return found
 
-    def resolve(self, word: str, base_dirs: Sequence[str]) -> tuple[str, ...]:
+    def resolve(
+        self, word: str, base_dirs: Sequence[str], *, globs: bool = False
+    ) -> tuple[str, ...]:
+        """``globs``: expand ``*``/``?`` as the shell does (a command's file arguments); a
+        glob merely written in a script's text names no file."""
         word = word.strip("'\"")
         if not word or word in {"-", ".", "./"} or "://" in word:
             return ()
@@ -116,6 +129,8 @@ class PathResolver:
             return ()
         if "$" in word:
             return self._pattern(word, base_dirs)
+        if globs and _GLOB.search(word):
+            return self._glob(word, base_dirs)
         for base in (*base_dirs, ""):
             candidate = posixpath.normpath(posixpath.join(base, word)) if base else word
             if candidate in self._set:
@@ -125,6 +140,26 @@ class PathResolver:
                 return (candidate.rstrip("/") + "/",)
         if "/" not in word and "." in word:
             return tuple(self._by_name.get(word, ()))
+        return ()
+
+    def kustomization_in(self, directory: str) -> str | None:
+        for name in ("kustomization.yaml", "kustomization.yml", "Kustomization"):
+            if directory.rstrip("/") + "/" + name in self._set:
+                return directory.rstrip("/") + "/" + name
+        return None
+
+    def _glob(self, word: str, base_dirs: Sequence[str]) -> tuple[str, ...]:
+        """A shell glob (``k8s/mcp-*-deployment.yaml``): the files it matches, where ``*``
+        stays inside one folder as the shell's does."""
+        for base in (*base_dirs, ""):
+            full = posixpath.join(base, word) if base else word
+            pattern = re.compile(
+                "".join("[^/]*" if c == "*" else "[^/]" if c == "?" else re.escape(c)
+                        for c in full) + "/?"
+            )
+            found = [p for p in self.paths if pattern.fullmatch(p)]
+            if found:
+                return tuple(found)
         return ()
 
     def _pattern(self, word: str, base_dirs: Sequence[str]) -> tuple[str, ...]:
@@ -153,8 +188,15 @@ def _command_edges(
     for command in commands:
         if command.function in dead_functions or command.kind in _REMOTE_ONLY:
             continue
+        built = {v for k, v in command.params if k == "kustomization"}
+        if command.kind is DeployKind.KUSTOMIZE_BUILD:
+            built.update(command.files)
         for word in command.files:
-            for target in resolver.resolve(word, base_dirs):
+            for found in resolver.resolve(word, base_dirs, globs=True):
+                # ``kubectl apply -k dir`` builds dir's kustomization, not every file the
+                # folder holds.
+                built_file = resolver.kustomization_in(found) if word in built else None
+                target = built_file or found
                 edges.append(Edge(source, command.line, target, command.kind.value))
     for call in calls:
         for target in resolver.resolve(call.target, base_dirs):
@@ -170,9 +212,23 @@ def _kustomize_edges(ctx: AuditContext, resolver: PathResolver) -> list[Edge]:
             continue
         directory = posixpath.dirname(artifact.path)
         for entry in (*info.resources, *info.components, *info.patches):
-            for target in resolver.resolve(entry, (directory,)):
+            # Kustomize reads every entry relative to the kustomization's folder, so
+            # ``../base`` is joined there first; only a path leaving the repository is dropped.
+            joined = kustomize_path(directory, entry)
+            if joined is None:
+                continue
+            for target in resolver.resolve(joined, (), globs=True):
                 edges.append(Edge(artifact.path, None, target, "kustomize resource"))
     return edges
+
+
+def kustomize_path(directory: str, entry: str) -> str | None:
+    """A kustomization's entry as a repository path, None for a URL or a path outside."""
+    if "://" in entry or entry.startswith(("/", "github.com/", "git@")):
+        return None
+    joined = posixpath.normpath(posixpath.join(directory, entry)) if directory else entry
+    joined = posixpath.normpath(joined)
+    return None if joined == ".." or joined.startswith("../") else joined
 
 
 def _compose_edges(ctx: AuditContext) -> list[Edge]:
@@ -209,9 +265,16 @@ def build_liveness(ctx: AuditContext) -> Liveness:
         roots.append(path)
         dead = frozenset(job.name for job in workflow.jobs if job.disabled)
         live_calls = [c for c in workflow.calls if not _call_in_dead_job(workflow, c, dead)]
-        all_edges += _command_edges(
-            path, workflow.deploy_commands, live_calls, resolver, ("",), dead
-        )
+        clusterless = frozenset(j.name for j in workflow.jobs if not j.cluster_access)
+        commands = []
+        for command in workflow.deploy_commands:
+            if command.function in clusterless and command.kind in CLUSTER_KINDS:
+                graph.clusterless += [Edge(path, command.line, t, command.kind.value)
+                                      for w in command.files
+                                      for t in resolver.resolve(w, ("",), globs=True)]
+            else:
+                commands.append(command)
+        all_edges += _command_edges(path, commands, live_calls, resolver, ("",), dead)
     for path, makefile in ctx.makefiles.items():
         roots.append(path)
         base = posixpath.dirname(path)

@@ -25,6 +25,15 @@ def _strategy(name: str, files: Iterable[str], live: Liveness) -> Strategy | Non
         evidence = (
             f"no CI workflow, Makefile target or live script reaches any of {len(paths)} files",
         )
+        unconnected = sorted({f"{e.source}:{e.line}" for e in live.clusterless
+                              if any(e.target == p or (e.target.endswith("/")
+                                                       and p.startswith(e.target))
+                                     for p in paths)})
+        if unconnected:
+            evidence += (
+                f"{', '.join(unconnected[:3])} applies them, but that job never gives kubectl "
+                "a cluster (no kubeconfig, context or credentials is set)",
+            )
     return Strategy(name=name, files=paths, live=bool(live_paths), evidence=evidence)
 
 
