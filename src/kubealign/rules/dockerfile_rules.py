@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import posixpath
+import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
@@ -38,8 +39,8 @@ def _compose_builds(ctx: AuditContext) -> dict[str, str]:
     return found
 
 
-def _group_key(ctx: AuditContext, path: str) -> str:
-    """The service a Dockerfile builds: compose ``build:``, ``docker build -t``, else its folder."""
+def _built_key(ctx: AuditContext, path: str) -> str | None:
+    """The service a Dockerfile is built for: compose ``build:`` or ``docker build -t``."""
     compose_key = ctx.analysis("compose-builds", _compose_builds).get(path)
     if compose_key is not None:
         return compose_key
@@ -62,18 +63,60 @@ def _group_key(ctx: AuditContext, path: str) -> str:
                     and "$" not in tag.split("/")[-1].split(":")[0]
                 ):
                     return PurePosixPath(tag.split(":")[0]).name
-    directory = posixpath.dirname(path)
-    if directory and PurePosixPath(directory).name not in {"docker", "build", "dockerfiles"}:
-        return PurePosixPath(directory).name
-    return "app"
+    return None
+
+
+_GENERIC_FOLDERS = frozenset({"docker", "build", "dockerfiles"})
+_COPY = re.compile(r"^\s*(?:COPY|ADD)\s+(?P<args>.+)$", re.IGNORECASE)
+
+
+def _copied_folders(ctx: AuditContext, path: str) -> frozenset[str]:
+    """The source folders a Dockerfile copies from its context (``COPY backend/ ...``):
+    what application it packages. ``COPY . .``, single files and ``--from`` copies say
+    nothing about that."""
+    found: set[str] = set()
+    for text in ctx.lines(path):
+        match = _COPY.match(text)
+        if match is None or "--from" in match.group("args"):
+            continue
+        words = [w for w in match.group("args").split() if not w.startswith("--")]
+        for word in words[:-1]:
+            source = word.strip("\"'[],").removeprefix("./")
+            if "/" in source and not source.startswith(("/", "$", "..")):
+                found.add(source.split("/", 1)[0])
+    return frozenset(found)
+
+
+def _group_keys(ctx: AuditContext) -> dict[str, str]:
+    """Dockerfile -> the service it builds. Variants are Dockerfiles of one service: the
+    one compose or a build command names; else one whose application folders (``COPY
+    backend/``) are those of exactly one named service's Dockerfiles; else its folder's
+    name (``docker/``, ``build/`` and the root name no service: "app")."""
+    built = {p: k for p in sorted(ctx.dockerfiles) if (k := _built_key(ctx, p)) is not None}
+    folders_of: dict[str, set[str]] = {}
+    for path, key in built.items():
+        folders_of.setdefault(key, set()).update(_copied_folders(ctx, path))
+    keys = dict(built)
+    for path in sorted(ctx.dockerfiles):
+        if path in keys:
+            continue
+        directory = posixpath.dirname(path)
+        if directory and PurePosixPath(directory).name not in _GENERIC_FOLDERS:
+            keys[path] = PurePosixPath(directory).name
+            continue
+        copied = _copied_folders(ctx, path)
+        sharing = [k for k, f in sorted(folders_of.items()) if copied & f]
+        keys[path] = sharing[0] if len(sharing) == 1 else "app"
+    return keys
 
 
 def dockerfile_groups(ctx: AuditContext) -> tuple[DockerfileGroup, ...]:
     def compute(c: AuditContext) -> tuple[DockerfileGroup, ...]:
         live = liveness(c)
         groups: dict[str, list[str]] = {}
+        keys = _group_keys(c)
         for path in sorted(c.dockerfiles):
-            groups.setdefault(_group_key(c, path), []).append(path)
+            groups.setdefault(keys[path], []).append(path)
         result = []
         for key in sorted(groups):
             paths = groups[key]
