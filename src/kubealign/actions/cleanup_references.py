@@ -34,6 +34,8 @@ _GLOB_WORD = re.compile(r"[\w.${}()/@+-]*[*?][\w.${}()/*?@+-]*")
 #: script or Makefile is in, or a root: dropped before matching.
 _PREFIX = re.compile(r"^(?:\$\((?:[^()]|\([^()]*\))*\)|\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*)/")
 _CD = re.compile(r"\b(?:cd|pushd|-C|--directory[= ])\s*([\w./'\"-]+)")
+_MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
+_RECURSIVE = re.compile(r"(?:^|\s)(?:-R|--recursive(?:=true)?)(?=$|\s)")
 _WILDCARD = re.compile(r"\$\(wildcard\s+([^)]*)\)")
 
 
@@ -262,18 +264,25 @@ def references(tree: WorkTreeText, target: str, ignore: Iterable[str] = ()) -> l
             if name in line and _refers(source, line, target):
                 found[source] = Reference(source, number)
                 break
-    for folder in _folders(target):
+    for depth, folder in enumerate(_folders(target)):
         # A folder is used whole by ``kubectl apply -f dir``, ``-k dir`` or ``COPY dir``; a
         # path filter or a working directory names it without reading every file in it.
+        # ``kubectl -f dir`` reads dir's own files, its subfolders only with ``-R``.
+        flags = "-f|-k|--filename|--kustomize|COPY|ADD" if depth == 0 else "COPY|ADD|-f|--filename"
         uses = re.compile(
-            rf"(?:-f|-k|--filename|--kustomize|COPY|ADD)[\s=]+(?:--\S+\s+)*[\"']?(?:\./)?"
+            rf"(?:{flags})[\s=]+(?:--\S+\s+)*[\"']?(?:\./)?"
             rf"{re.escape(folder)}/?(?=$|[\s\"');&|])"
         )
         for source in sorted(tree.texts):
             if source in skipped or source in found or folder not in tree.joined[source]:
                 continue
             for number, line in enumerate(tree.texts[source], start=1):
-                if folder in line and uses.search(line):
+                match = uses.search(line) if folder in line else None
+                if match is None:
+                    continue
+                copied = match.group(0).startswith(("COPY", "ADD"))
+                if copied or (target.endswith(_MANIFEST_SUFFIXES) and (
+                        depth == 0 or _RECURSIVE.search(line))):
                     found[source] = Reference(source, number)
                     break
     for source, number, word in tree.globs:

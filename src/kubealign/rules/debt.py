@@ -111,10 +111,40 @@ def _deploys(ctx: AuditContext, script: ScriptInfo, command: DeployCommand) -> b
     return not (kind in _COMPOSE_RUNS and _local_compose(ctx, script, command))
 
 
+#: Cloud command-line tools and the verbs with which they create or change infrastructure.
+_CLOUD_CLIS = frozenset({"az", "gcloud", "aws", "eksctl", "doctl", "oci", "ibmcloud"})
+_PROVISIONING_VERBS = frozenset({"create", "add", "update", "attach", "assign", "register",
+                                 "enable", "set-iam-policy", "create-cluster", "run-instances"})
+_PROVISIONING_TOOLS = {DeployKind.TERRAFORM: "apply", DeployKind.PULUMI: "up"}
+#: Commands that carry the application to its hosts: a script running one ships it.
+_SHIPPING = frozenset({DeployKind.SSH, DeployKind.SCP, DeployKind.RSYNC,
+                       DeployKind.STACK_DEPLOY, DeployKind.COMPOSE_UP,
+                       DeployKind.DOCKER_SERVICE_CREATE, DeployKind.DOCKER_SERVICE_UPDATE})
+
+
+def provisions_cloud(script: ScriptInfo) -> bool:
+    """The script creates cloud infrastructure (``az aks nodepool add``, ``az acr create``,
+    ``terraform apply``, ``eksctl create cluster``) and carries the application to no host:
+    it builds the cluster the chart runs on, which the chart does not replace, even when it
+    also applies a manifest or installs a cluster add-on on the way. A script that
+    provisions an instance and then ships the application to it over ssh is deployment."""
+    if any(c.kind in _SHIPPING for c in script.deploy_commands):
+        return False
+    if any(c.kind in _PROVISIONING_TOOLS and c.param("subcommand") == _PROVISIONING_TOOLS[c.kind]
+           for c in script.deploy_commands):
+        return True
+    for command in script.commands:
+        words = command.words
+        if words and PurePosixPath(words[0]).name in _CLOUD_CLIS and any(
+                w in _PROVISIONING_VERBS for w in words[1:6]):
+            return True
+    return False
+
+
 def deploying_commands(ctx: AuditContext, script: ScriptInfo) -> tuple[DeployCommand, ...]:
     """The commands of ``script`` that ship or start a deployment; none for tooling (hooks,
     tests, checks, backups, provisioning) and for scripts that only build images locally."""
-    if tooling_reason(script.path) is not None:
+    if tooling_reason(script.path) is not None or provisions_cloud(script):
         return ()
     commands = tuple(c for c in script.deploy_commands if _deploys(ctx, script, c))
     if commands and all(

@@ -142,6 +142,12 @@ class PathResolver:
             return tuple(self._by_name.get(word, ()))
         return ()
 
+    def manifests_in(self, directory: str) -> tuple[str, ...]:
+        """The manifests directly in ``directory`` (what ``kubectl -f DIR`` reads)."""
+        prefix = directory.rstrip("/") + "/"
+        return tuple(p for p in self.under(directory) if "/" not in p[len(prefix):]
+                     and p.endswith((".yaml", ".yml", ".json")))
+
     def kustomization_in(self, directory: str) -> str | None:
         for name in ("kustomization.yaml", "kustomization.yml", "Kustomization"):
             if directory.rstrip("/") + "/" + name in self._set:
@@ -194,10 +200,16 @@ def _command_edges(
         for word in command.files:
             for found in resolver.resolve(word, base_dirs, globs=True):
                 # ``kubectl apply -k dir`` builds dir's kustomization, not every file the
-                # folder holds.
+                # folder holds; ``kubectl apply -f dir`` reads the folder's own manifests,
+                # its subfolders only with ``-R``.
                 built_file = resolver.kustomization_in(found) if word in built else None
-                target = built_file or found
-                edges.append(Edge(source, command.line, target, command.kind.value))
+                if built_file is not None:
+                    targets: Sequence[str] = (built_file,)
+                elif found.endswith("/") and _flat_kubectl(command):
+                    targets = resolver.manifests_in(found)
+                else:
+                    targets = (found,)
+                edges += [Edge(source, command.line, t, command.kind.value) for t in targets]
     for call in calls:
         for target in resolver.resolve(call.target, base_dirs):
             edges.append(Edge(source, call.line, target, f"runs ({call.mode})"))
@@ -229,6 +241,15 @@ def kustomize_path(directory: str, entry: str) -> str | None:
     joined = posixpath.normpath(posixpath.join(directory, entry)) if directory else entry
     joined = posixpath.normpath(joined)
     return None if joined == ".." or joined.startswith("../") else joined
+
+
+def _flat_kubectl(command: DeployCommand) -> bool:
+    """A kubectl command reading its ``-f`` folders without ``-R``/``--recursive``."""
+    if not command.kind.value.startswith("kubectl-") or not command.argv:
+        return False
+    if PurePosixPath(command.argv[0]).name != "kubectl":
+        return False
+    return not any(a in {"-R", "--recursive", "--recursive=true"} for a in command.argv)
 
 
 def _compose_edges(ctx: AuditContext) -> list[Edge]:
@@ -289,7 +310,11 @@ def build_liveness(ctx: AuditContext) -> Liveness:
         if artifact is not None and artifact.script is not None:
             for reference in artifact.script.references:
                 for target in resolver.resolve(reference, bases):
-                    all_edges.append(Edge(path, None, target, "named"))
+                    # A folder merely named (``cd scripts/``, an echo, a comment) runs none
+                    # of its files; commands that use a folder (kubectl apply -f k8s/,
+                    # rsync) are edges of their own.
+                    if not target.endswith("/"):
+                        all_edges.append(Edge(path, None, target, "named"))
     all_edges += _compose_edges(ctx)
     all_edges += _kustomize_edges(ctx, resolver)
     all_edges += _argo_edges(ctx, resolver)

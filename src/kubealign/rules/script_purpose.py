@@ -18,7 +18,7 @@ _TOOLING_FOLDERS = frozenset({
     ".githooks", ".husky", "githooks", "git-hooks", ".git-hooks",
     ".devcontainer", ".vscode", ".idea", ".cursor",
     "terraform", "packer", "ansible", "pulumi", "tests", "test", "e2e", "benchmarks",
-    "bench", "examples",
+    "bench", "examples", "testing", "docs", "doc",
 })
 
 #: Hook names git runs; a file with one of these names is a hook wherever it is kept.
