@@ -37,6 +37,7 @@ from kubealign.rules.debt import (
     action_plan,
     before_after,
     deploy_script_replacements,
+    kept_files,
     script_replacements,
     tech_debt,
 )
@@ -167,6 +168,7 @@ def build_report(ctx: AuditContext, *, root_name: str) -> AuditReport:
         script_reduction_percent=reduction,
         script_replacements=script_replacements(deploy_script_replacements(ctx)),
         action_plan=action_plan(kept),
+        kept=kept_files(ctx),
     )
 
 

@@ -25,7 +25,7 @@ from kubealign.actions.cleanup_references import (
     runner_kind,
 )
 from kubealign.errors import KubealignError
-from kubealign.model.audit import AuditReport, TechDebtItem
+from kubealign.model.audit import AuditReport, KeptFile, TechDebtItem
 
 _GIT_TIMEOUT_SECONDS = 60
 
@@ -69,6 +69,8 @@ class CleanupPlan:
     root: str
     steps: tuple[CleanupStep, ...]
     held_back: tuple[HeldBack, ...]
+    #: Application configuration the new path keeps, never touched.
+    kept: tuple[KeptFile, ...] = ()
 
     def script(self) -> str:
         """The plan as a shell script: each command after a comment with its reason."""
@@ -81,6 +83,9 @@ class CleanupPlan:
             lines.append("# held back (not touched by --apply):")
             lines.extend(f"#   {_one_line(h.path)}: {_one_line(h.why_not)}"
                          for h in self.held_back)
+        if self.kept:
+            lines.append("# kept (the new path keeps them as they are):")
+            lines.extend(f"#   {_one_line(k.path)}: {_one_line(k.reason)}" for k in self.kept)
         return "\n".join(lines) + "\n"
 
 
@@ -237,7 +242,8 @@ def plan_cleanup(report: AuditReport, root: Path) -> CleanupPlan:
         steps.append(CleanupStep(operation, item.path, item.destination, item.reason,
                                  directory=directory))
     steps = _hold_back_used(report, steps, root, tree, held)
-    return CleanupPlan(report.root, tuple(steps), tuple(sorted(held, key=lambda h: h.path)))
+    return CleanupPlan(report.root, tuple(steps), tuple(sorted(held, key=lambda h: h.path)),
+                       report.kept)
 
 
 # --------------------------------------------------------------------------- applying

@@ -434,6 +434,7 @@ class _Writer:
         self.heading(2, "Technical debt to remove")
         if not r.tech_debt:
             self.add("Nothing to remove.", "")
+            self.kept()
             return
         ready = [item for item in r.tech_debt if not item.referenced_by_live]
         held = [item for item in r.tech_debt if item.referenced_by_live]
@@ -451,6 +452,14 @@ class _Writer:
                   "<br>".join(self.loc(ref) for ref in i.referenced_by) or "—"]
                  for i in held],
             ))
+        self.kept()
+
+    def kept(self) -> None:
+        if not self.report.kept:
+            return
+        self.heading(3, "Kept as it is")
+        self.add(*_table(["File", "What it is"],
+                         [[self.link(k.path), text(k.reason)] for k in self.report.kept]))
 
     def before_after(self) -> None:
         r = self.report

@@ -373,6 +373,14 @@ class TechDebtItem:
 
 
 @dataclass(frozen=True, slots=True)
+class KeptFile:
+    """A file the new path keeps as it is (application configuration), and what it is."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class BeforeAfter:
     """Deployment files of one kind today and after the consolidation."""
 
@@ -438,6 +446,8 @@ class AuditReport:
     action_plan: tuple[ActionPhase, ...]
     #: What replaces the deploy scripts the consolidation removes, most scripts first.
     script_replacements: tuple[ScriptReplacement, ...] = ()
+    #: Application configuration the new path keeps (never in ``tech_debt``).
+    kept: tuple[KeptFile, ...] = ()
 
     def findings_at_or_above(self, threshold: Severity) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.severity >= threshold)

@@ -13,11 +13,13 @@ from kubealign.model.audit import (
     ActionItem,
     ActionPhase,
     BeforeAfter,
+    KeptFile,
     ScriptReplacement,
     TechDebtItem,
 )
 from kubealign.model.findings import Finding
 from kubealign.model.inventory import ArtifactKind
+from kubealign.rules.app_config import app_configs
 from kubealign.rules.context import AuditContext
 from kubealign.rules.dockerfile_rules import dockerfile_groups
 from kubealign.rules.liveness import liveness
@@ -265,9 +267,26 @@ def tech_debt(ctx: AuditContext) -> tuple[TechDebtItem, ...]:
             items.append(
                 _item(ctx, path, "undeployed hand-written chart: replaced by the generated chart")
             )
+    for registry in app_configs(ctx).registries:
+        items.append(_item(
+            ctx, registry.path,
+            f"service registry ({registry.evidence()}): replaced by Kubernetes Services (each "
+            "service's DNS name) and the chart's values",
+        ))
     # Dev containers, tests, provisioning trees: tooling the chart does not replace.
     unique = {i.path: i for i in items if tooling_folder(i.path) is None}
     return tuple(unique[p] for p in sorted(unique))
+
+
+def kept_files(ctx: AuditContext) -> tuple[KeptFile, ...]:
+    """Application configuration the new path keeps as it is: the LLM gateway's providers,
+    models and routing are what the application does, not how it is deployed."""
+    return tuple(
+        KeptFile(g.path, "LLM gateway configuration (model providers, models and routing: "
+                 f"{', '.join(g.keys[:4])}): the application's own settings; the new path "
+                 "keeps the file as it is")
+        for g in app_configs(ctx).gateways
+    )
 
 
 def deploy_script_replacements(ctx: AuditContext) -> dict[str, str | None]:
