@@ -88,8 +88,10 @@ def test_k8s001_still_sees_a_real_conflict(tmp_path: Path) -> None:
     files = dict(_FILES)
     files["k8s/manual/worker.yaml"] = _deployment("worker", "app-staging")
     root = write_files(tmp_path, files)
-    conflicts = sorted(f.path for f in audit(root).findings if f.rule == "K8S001")
-    assert conflicts == ["k8s/base/worker.yaml", "k8s/manual/worker.yaml"]
+    conflicts = [f for f in audit(root).findings if f.rule == "K8S001"]
+    places = sorted({o.path for f in conflicts for o in f.occurrences}
+                    | {f.path for f in conflicts})
+    assert places == ["k8s/base/worker.yaml", "k8s/manual/worker.yaml"]
 
 
 def test_overlays_place_a_base_in_each_environment(tmp_path: Path) -> None:
