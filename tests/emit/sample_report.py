@@ -174,11 +174,11 @@ def sample_report() -> AuditReport:
             variants=(
                 ComposeVariant("deployment/docker-compose-ai-core.yml", "instance", "deployment",
                                ("backend",), False, False, ("docker-compose.cloud.yml",),
-                               "ai-core", 60),
+                               ("ai-core",), None, 60),
                 ComposeVariant("docker-compose.cloud.yml", "stack", ".",
-                               SERVICES, True, True, (), "cloud", 474),
+                               SERVICES, True, True, (), ("cloud",), None, 474),
                 ComposeVariant(HOSTILE_PATH, "variant", "deployment", SERVICES, False, False,
-                               ("docker-compose.cloud.yml",), "production", 90,
+                               ("docker-compose.cloud.yml",), ("production",), None, 90,
                                load_error=None),
             ),
             similarity=(

@@ -86,7 +86,8 @@ def test_matrix_marks_only_the_settings_that_differ() -> None:
     text = render_markdown(sample_report())
     backend = next(line for line in text.splitlines() if line.startswith("| **backend** |"))
     frontend = next(line for line in text.splitlines() if line.startswith("| **frontend** |"))
-    assert "**:latest**" in backend and "**replicas 3**" in backend
+    # The image is the cell's detail; its tag differs, so it is marked.
+    assert "**scoobyjava15/sophia-backend:latest**" in backend and "**replicas 3**" in backend
     assert "cpus 1.0" in backend and "**cpus" not in backend
     assert "**" not in frontend.replace("**frontend**", "")
     assert frontend.count("| — |") == 1

@@ -6,6 +6,7 @@ really runs (the five GPU instances, the Swarm production stack) and Argo CD syn
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from collections.abc import Callable
@@ -183,3 +184,32 @@ def test_the_chart_readme_installs_every_environment_and_its_links_resolve(
         assert (out / "chart" / link).resolve().exists(), link
     assert str(out) not in readme and str(outcome.request.path) not in readme
     assert "src/kubealign" not in readme  # written for the user, not for kubealign's developers
+
+
+@pytest.mark.parametrize("name", REPOSITORIES, ids=lambda n: n.split("+")[0])
+def test_the_audit_names_environments_and_services_as_the_plan_and_the_chart_do(
+    migrated: Callable[[str], MigrateOutcome], name: str
+) -> None:
+    """One vocabulary: every environment the audit prints is one of kubealign.yaml (a compose
+    file of none says so, with the plan's reason); every service is a values key of the chart
+    or, for a file no environment uses, its compose name."""
+    out = migrated(name).request.out
+    audit = json.loads((out / "audit.json").read_text(encoding="utf-8"))
+    planned = set(yaml.safe_load((out / "kubealign.yaml").read_text("utf-8"))["environments"])
+    keys: set[str] = set()
+    for values in (out / "chart").glob("values*.yaml"):
+        keys |= set((yaml.safe_load(values.read_text("utf-8")) or {}).get("services") or {})
+    matrix, variants = audit["matrix"], audit["compose"]["variants"]
+    printed = {*matrix["environments"], *matrix["not_loaded"],
+               *(c["environment"] for c in matrix["cells"]),
+               *(e for v in variants for e in v["environments"])}
+    assert printed <= planned
+    assert set(matrix["environments"]) | set(matrix["not_loaded"]) == planned
+    assert all(v["outside_plan"] for v in variants if not v["environments"])
+    compose_names = {s for v in variants if not v["environments"] for s in v["services"]}
+    services = {*matrix["services"], *(c["service"] for c in matrix["cells"]),
+                *(d["service"] for d in audit["compose"]["differences"]),
+                *(s for e in audit["compose"]["similarity"] for s in e["shared_services"]),
+                *(d["service"] for d in audit["kubernetes"]["drift"])}
+    assert services - keys - compose_names == set()
+    assert set(matrix["services"]) <= keys

@@ -8,9 +8,8 @@ from typing import Any
 import pytest
 import yaml
 
-from kubealign.actions.audit import run_rules
+from kubealign.actions.audit import audit_context, run_rules
 from kubealign.actions.inventory import build_inventory
-from kubealign.rules.context import build_context
 from kubealign.rules.registry import all_rules, get_rule
 
 CASES_DIR = Path(__file__).parent / "cases"
@@ -30,7 +29,8 @@ def _run(tmp_path: Path, rule_id: str, files: dict[str, str]) -> list[dict[str, 
         target.write_text(text, encoding="utf-8")
     rule = get_rule(rule_id)
     assert rule is not None
-    ctx = build_context(tmp_path, build_inventory(tmp_path, display_root="case"))
+    # As the audit runs them: with the plan's names (services matched as the chart does).
+    ctx = audit_context(tmp_path, build_inventory(tmp_path, display_root="case"))
     findings = run_rules(ctx, [rule])
     assert all(f.rule == rule_id for f in findings)
     return [{"path": f.path, "line": f.line} for f in findings]

@@ -15,9 +15,10 @@ from pathlib import Path
 
 from kubealign import __version__
 from kubealign.actions.inventory import build_inventory
+from kubealign.actions.plan import detect
 from kubealign.emit import audit_text
 from kubealign.emit.audit_formats import RENDERERS as EMIT_RENDERERS
-from kubealign.errors import UsageError
+from kubealign.errors import KubealignError, UsageError
 from kubealign.model.audit import (
     AUDIT_SCHEMA_VERSION,
     CATEGORIES,
@@ -31,6 +32,7 @@ from kubealign.model.audit import (
 )
 from kubealign.model.findings import Finding, Severity
 from kubealign.model.inventory import Inventory
+from kubealign.model.plan import PLAN_FILE_NAME, Plan
 from kubealign.rules.base import Rule
 from kubealign.rules.context import AuditContext, build_context
 from kubealign.rules.debt import (
@@ -50,6 +52,8 @@ from kubealign.rules.script_rules import duplicate_groups
 from kubealign.rules.strategies import competing_strategies, compute_strategies
 from kubealign.rules.suppress import apply_suppressions
 from kubealign.rules.variants import analyse_compose, service_matrix
+from kubealign.transform.plan.codec import read_plan_file
+from kubealign.transform.plan.vocabulary import vocabulary
 
 
 def _finding_order(finding: Finding) -> tuple[int, str, int, str, str]:
@@ -173,10 +177,11 @@ def build_report(ctx: AuditContext, *, root_name: str) -> AuditReport:
 
 
 def audit(root: Path, progress: Callable[[str], None] | None = None, *,
-          inventory: Inventory | None = None) -> AuditReport:
+          inventory: Inventory | None = None, plan: Plan | None = None) -> AuditReport:
     """Audit the repository at ``root``. Raises UsageError when it is not a directory.
     ``progress`` is told each stage as it starts (the CLI shows it on stderr); ``inventory``
-    is the repository's inventory when the caller already walked it."""
+    is the repository's inventory when the caller already walked it; ``plan`` the plan whose
+    names the report uses (default: the repository's ``kubealign.yaml``, else detected)."""
     step = progress or (lambda _stage: None)
     if not root.is_dir():
         raise UsageError("expected a repository directory", path=root)
@@ -185,9 +190,42 @@ def audit(root: Path, progress: Callable[[str], None] | None = None, *,
     inventory = (build_inventory(root, display_root=name) if inventory is None
                  else dataclasses.replace(inventory, root=name))
     step(f"loading {len(inventory.artifacts)} files")
-    ctx = build_context(root, inventory)
+    ctx = audit_context(root, inventory, plan=plan, progress=step)
     step("running the rules")
     return build_report(ctx, root_name=name)
+
+
+def audit_context(root: Path, inventory: Inventory, *, plan: Plan | None = None,
+                  progress: Callable[[str], None] | None = None) -> AuditContext:
+    """Every file loaded once, with the plan's names for environments and services: the
+    audit says ``local`` and ``sophia-backend`` where ``kubealign.yaml`` and the chart do."""
+    ctx = build_context(root, inventory)
+    source = "kubealign.yaml"
+    if plan is None:
+        plan = _repository_plan(root)
+    if plan is None:
+        if progress is not None:
+            progress("detecting the environments")
+        plan, source = detect(root, inventory=inventory).plan, "detected"
+    services = {path: doc.project.service_names for path, doc in sorted(ctx.compose.items())
+                if doc.project is not None}
+    ctx.vocabulary = vocabulary(plan, services, source=source)
+    return ctx
+
+
+def _repository_plan(root: Path) -> Plan | None:
+    """The repository's own ``kubealign.yaml`` when it reads and describes this repository
+    (its names are the ones the chart uses); None otherwise (the audit detects one)."""
+    path = root / PLAN_FILE_NAME
+    if not path.is_file():
+        return None
+    try:
+        source = read_plan_file(path, display=PLAN_FILE_NAME)
+    except KubealignError:  # a broken plan is convert's error to report; the audit detects
+        return None
+    if (root / source.plan.root).resolve() != root.resolve():
+        return None
+    return source.plan
 
 
 # --------------------------------------------------------------------------- renderers

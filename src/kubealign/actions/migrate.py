@@ -120,6 +120,8 @@ class _Shared:
     seconds; it is done once)."""
 
     inventory: Inventory | None = None
+    plan: Plan | None = None
+    """The plan the plan step kept: the audit names environments and services as it does."""
 
 
 def _inventory_step(request: MigrateRequest, session: OutputSession,
@@ -151,6 +153,7 @@ def _plan_step(request: MigrateRequest, session: OutputSession, shared: _Shared,
         own_root = plan_root(existing, source.plan)
         session.write(PLAN_FILE_NAME, set_root(text, root_from(request.out, own_root),
                                                str(existing)))
+        shared.plan = source.plan
         return StepResult("plan", "done", f"using the repository's plan {existing}", (kept,))
     detected = detect_and_write_plan(request.path, out=kept, write=False, previous=previous,
                                      inventory=shared.inventory)
@@ -160,6 +163,7 @@ def _plan_step(request: MigrateRequest, session: OutputSession, shared: _Shared,
         # step says why, from the files that could not be loaded.
         return StepResult("plan", "failed", no_environment_reason(plan))
     session.write(PLAN_FILE_NAME, detected.text)
+    shared.plan = plan
     artifacts = [kept]
     if request.keep_plan:
         in_repository = dataclasses.replace(detected.plan, root=".")
@@ -210,7 +214,7 @@ def _create(target: Path, text: str) -> None:
 
 
 def _audit_step(request: MigrateRequest, session: OutputSession, shared: _Shared) -> StepResult:
-    report = audit(request.path, inventory=shared.inventory)
+    report = audit(request.path, inventory=shared.inventory, plan=shared.plan)
     renderers = {**AUDIT_RENDERERS, **AUDIT_FORMATS}
     # The reports sit in --out; their file links must reach the repository from there.
     prefix = link_prefix(request.path, request.out)

@@ -34,7 +34,13 @@ from kubealign.emit.audit_charts import (
     topology,
 )
 from kubealign.emit.audit_first import FirstAction, counts_text, first_actions, short_message
-from kubealign.emit.audit_markdown import SCRIPT_KINDS, differing_aspects, git_command
+from kubealign.emit.audit_markdown import (
+    SCRIPT_KINDS,
+    differing_aspects,
+    git_command,
+    not_loaded_text,
+    plan_place,
+)
 from kubealign.emit.audit_text import places_text
 from kubealign.model.audit import AuditReport, MatrixCell
 from kubealign.model.findings import Severity
@@ -175,6 +181,8 @@ def render_html(report: AuditReport, *, link_prefix: str = "") -> str:
         cells={(c.service, c.environment): c for c in report.matrix.cells},
         matrix_aspects=_MATRIX_ASPECTS,
         image_of=_image,
+        plan_place=plan_place,
+        not_loaded_text=not_loaded_text,
         severity_rank=_severity_rank,
         cleanup_commands=[git_command(t) for t in report.tech_debt if not t.referenced_by_live],
     )

@@ -18,6 +18,7 @@ from kubealign.emit.mermaid import report_flowchart
 from kubealign.model.audit import (
     CATEGORIES,
     AuditReport,
+    ComposeVariant,
     MatrixCell,
     ServiceMatrix,
     Strategy,
@@ -219,7 +220,7 @@ class _Writer:
             self.add(*_table(
                 ["File", "Role", "Environment", "Services", "Swarm", "Live", "Lines",
                  "Variant of"],
-                [[self.link(v.file), text(v.role), text(v.environment), str(len(v.services)),
+                [[self.link(v.file), text(v.role), text(plan_place(v)), str(len(v.services)),
                   _yes(v.swarm), _yes(v.live), str(v.lines),
                   ", ".join(text(o) for o in v.variant_of) or "—"] for v in variants],
             ))
@@ -249,9 +250,11 @@ class _Writer:
         if not m.services:
             return
         self.heading(2, "Services × environments")
-        self.add("Each cell: image tag, replicas, GPUs, memory, CPUs, host. "
-                 "**Bold** values differ between environments; — means not deployed there.",
-                 "")
+        self.add("Rows are the chart's values keys, columns the environments of the plan "
+                 "(`kubealign.yaml`). Each cell: the compose name where the file names the "
+                 "service otherwise (as `name`), image and tag, replicas, GPUs, memory, CPUs, "
+                 "host. **Bold** values differ between environments; — means not deployed "
+                 "there.", "")
         cells = {(c.service, c.environment): c for c in m.cells}
         differing = differing_aspects(m)
         rows = []
@@ -263,6 +266,8 @@ class _Writer:
                            self._cell(cell, differing.get(service, set())))
             rows.append(row)
         self.add(*_table(["Service", *(text(e) for e in m.environments)], rows))
+        if m.not_loaded:
+            self.add(f"Not shown: {not_loaded_text(m)}.", "")
         differences = self.report.compose.differences
         if differences:
             self.heading(3, "Settings that differ")
@@ -274,12 +279,15 @@ class _Writer:
             ))
 
     def _cell(self, cell: MatrixCell, differing: set[str]) -> str:
-        parts = []
+        # The row is the chart's values key; the file may call the service otherwise.
+        parts = ([f"as {code(cell.compose_service)}"]
+                 if cell.compose_service and cell.compose_service != cell.service else [])
         for aspect in _MATRIX_ASPECTS:
             value = _aspect_value(cell, aspect)
             if value is None:
                 continue
-            shown = f"{aspect} {text(value)}" if aspect != "tag" else f":{text(value)}"
+            shown = (f"{aspect} {text(value)}" if aspect != "tag"
+                     else f"{text(_repository(cell.image))}:{text(value)}")
             parts.append(f"**{shown}**" if aspect in differing else shown)
         return "<br>".join(parts) + f"<br>{self.link(cell.file, cell.line)}"
 
@@ -540,9 +548,31 @@ def git_command(item: TechDebtItem) -> str:
     return f"git rm -- {shlex.quote(item.path)}"
 
 
+def _repository(image: str) -> str:
+    """``nginx:1.25`` -> ``nginx`` (the tag is shown, and compared, on its own)."""
+    image = image.split("@", 1)[0]
+    name, _, tag = image.rpartition(":")
+    return name if name and "/" not in tag else image
+
+
 def _aspect_value(cell: MatrixCell, aspect: str) -> str | None:
     value = getattr(cell, aspect)
     return None if value is None else str(value)
+
+
+def not_loaded_text(matrix: ServiceMatrix) -> str:
+    """The environments the matrix has no column for, and why."""
+    names = ", ".join(matrix.not_loaded)
+    return (f"{names} (environments of the plan whose compose files do not load on their "
+            "own; the compose files table says why)")
+
+
+def plan_place(variant: ComposeVariant) -> str:
+    """The plan's environments a compose file builds, or ``none: why`` (never a name of the
+    report's own: the names are ``kubealign.yaml``'s and the chart's)."""
+    if variant.environments:
+        return ", ".join(variant.environments)
+    return f"none: {variant.outside_plan}" if variant.outside_plan else "none"
 
 
 def differing_aspects(matrix: ServiceMatrix) -> dict[str, set[str]]:

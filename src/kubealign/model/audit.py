@@ -24,7 +24,8 @@ from kubealign.model.findings import Finding, Severity
 
 #: Bumped whenever the JSON contract (docs/audit-json.md) changes incompatibly.
 #: 3: a finding is a root cause with its ``occurrences[]`` and ``key``; counts are of findings.
-AUDIT_SCHEMA_VERSION = 3
+#: 4: environments and services carry the plan's names (``kubealign.yaml``, the chart).
+AUDIT_SCHEMA_VERSION = 4
 
 #: Field metadata: a tuple of ``(name, value)`` pairs written as a JSON object.
 AS_MAPPING: Mapping[str, bool] = {"json_mapping": True}
@@ -131,8 +132,11 @@ class ComposeVariant:
     live: bool
     #: Other compose files this one is a variant of (shared services or image repositories).
     variant_of: tuple[str, ...]
-    #: The file's environment name (``production``, ``ai-core``, ``cloud``…), from its name.
-    environment: str
+    #: The plan's environments built from this file (``kubealign.yaml``, the chart's
+    #: ``values-<env>.yaml``), in migration order; empty when none is.
+    environments: tuple[str, ...]
+    #: Why no environment of the plan uses the file (None when one does).
+    outside_plan: str | None
     lines: int
     load_error: str | None = None
 
@@ -180,7 +184,9 @@ class ComposeAnalysis:
 
 @dataclass(frozen=True, slots=True)
 class MatrixCell:
+    #: The chart's values key; ``compose_service`` is the name ``file`` gives it.
     service: str
+    #: An environment of the plan.
     environment: str
     file: str
     line: int | None
@@ -194,6 +200,7 @@ class MatrixCell:
     host: str | None
     #: Networks the service joins in this file (``default`` when it names none).
     networks: tuple[str, ...] = ()
+    compose_service: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,8 +208,12 @@ class ServiceMatrix:
     """Services (rows) × environments (columns); a missing cell means "not deployed there"."""
 
     services: tuple[str, ...]
+    #: The plan's environments, in migration order, but those in ``not_loaded``.
     environments: tuple[str, ...]
     cells: tuple[MatrixCell, ...]
+    #: Environments of the plan none of whose compose files loads on its own (each file's
+    #: ``load_error`` says why): no column, rather than a column that looks empty.
+    not_loaded: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------- Dockerfiles

@@ -89,8 +89,9 @@ class LatestImageTag(Rule):
 class ImageTagDrift(Rule):
     """The same service runs different image tags in different compose files.
 
-    Services are matched across files by image repository, so ``backend`` and
-    ``sophia-backend`` built from the same repository count as one service.
+    Services are matched across files by their values key in the chart: ``backend`` and
+    ``sophia-backend`` count as one service where the plan joins them (one image
+    repository, never both in one file).
 
     Why:
         Environments that should run the same release silently run different code; a fix
@@ -106,7 +107,7 @@ class ImageTagDrift(Rule):
     severity = Severity.MEDIUM
     category = "compose"
     targets = ("compose",)
-    root_cause = "service (by image repository)"
+    root_cause = "service (its values key in the chart)"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
         for difference in differences(ctx):
@@ -128,8 +129,8 @@ class ImageTagDrift(Rule):
 class ComposeVariant(Rule):
     """A compose file that is mostly a copy of another one.
 
-    Two files are variants when at least half of their services (matched by image
-    repository) are the same; the report lists the percentage of shared services and of
+    Two files are variants when at least half of their services (matched by values key, as
+    the chart names them) are the same; the report lists the percentage of shared services and of
     identical settings for every pair.
 
     Why:

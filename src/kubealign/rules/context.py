@@ -24,6 +24,7 @@ from kubealign.load.yaml_safe import LoadedYaml, load_yaml_documents, read_text_
 from kubealign.model.artifacts import DockerfileInfo, MakefileInfo, ScriptInfo, WorkflowInfo
 from kubealign.model.compose import Project
 from kubealign.model.inventory import Artifact, ArtifactKind, Inventory
+from kubealign.model.vocabulary import Vocabulary
 
 K = ArtifactKind
 T = TypeVar("T")
@@ -70,6 +71,9 @@ class AuditContext:
     workflows: dict[str, WorkflowInfo] = field(default_factory=dict)
     manifests: dict[str, ManifestDoc] = field(default_factory=dict)
     problems: list[LoadProblem] = field(default_factory=list)
+    #: The plan's names for environments and services (set by the audit action before any
+    #: rule runs: rules cannot read the plan themselves, it is a sibling layer).
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)
     _texts: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: Analyses computed once by the builder (see kubealign.rules.analysis), by name.
     analyses: dict[str, Any] = field(default_factory=dict)

@@ -90,7 +90,10 @@ class HardCodedHostInScript(Rule):
 
 
 class ServiceRenamedAcrossFiles(Rule):
-    """The same image runs under different service names in different compose files.
+    """The same service runs under different names in different compose files.
+
+    Services are one when the plan says so (``kubealign.yaml``'s ``services:``: the same
+    image repository, never both in one file), and the chart gives them one values key.
 
     Why:
         The service name is the DNS name other services call: ``http://backend:8000`` works
@@ -105,7 +108,7 @@ class ServiceRenamedAcrossFiles(Rule):
     severity = Severity.MEDIUM
     category = "service-discovery"
     targets = ("compose",)
-    root_cause = "image repository"
+    root_cause = "service of the chart"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
         facts = compose_facts(ctx)
@@ -121,7 +124,8 @@ class ServiceRenamedAcrossFiles(Rule):
             for name, places in sorted(variants.items()):
                 for path, line in places:
                     yield self.finding(
-                        f"image {key!r} runs under {len(variants)} service names: {summary}",
+                        f"service {key!r} of the chart runs under {len(variants)} names: "
+                        f"{summary}",
                         path,
                         line,
                         key=key,

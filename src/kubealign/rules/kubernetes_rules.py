@@ -21,7 +21,7 @@ from kubealign.rules.context import AuditContext
 from kubealign.rules.helpers import WORKLOAD_KINDS, ManifestObject, manifest_objects
 from kubealign.rules.kustomize import kustomize_facts
 from kubealign.rules.liveness import liveness
-from kubealign.rules.variants import compose_facts
+from kubealign.rules.variants import ServiceFacts, compose_facts
 
 K = ArtifactKind
 
@@ -54,7 +54,8 @@ def _image_key(image: str) -> tuple[str, str | None]:
 
 
 def drift_entries(ctx: AuditContext) -> tuple[DriftEntry, ...]:
-    """Workloads whose compose counterpart (same image repository) differs.
+    """Workloads whose compose counterpart (same image repository) differs; the service is
+    named by its values key.
 
     Compared with the live compose files when any exist (production truth), else all.
     """
@@ -62,6 +63,14 @@ def drift_entries(ctx: AuditContext) -> tuple[DriftEntry, ...]:
     live = liveness(ctx)
     live_files = [p for p in facts if live.is_live(p) and ctx.compose[p].swarm]
     files = live_files or sorted(facts)
+    # A manifest names no compose service: its image says which one it runs (per file, the
+    # first service by values key of each image repository).
+    by_repository: dict[str, dict[str, ServiceFacts]] = {}
+    for path in files:
+        index = by_repository[path] = {}
+        for _, item in sorted(facts[path].items()):
+            if item.repository:
+                index.setdefault(PurePosixPath(item.repository).name, item)
     entries: list[DriftEntry] = []
     for obj in manifest_objects(ctx):
         if obj.kind not in WORKLOAD_KINDS:
@@ -70,11 +79,12 @@ def drift_entries(ctx: AuditContext) -> tuple[DriftEntry, ...]:
             image = container.get("image")
             if not isinstance(image, str) or not image:
                 continue
-            key, tag = _image_key(image)
+            repository, tag = _image_key(image)
             for path in files:
-                fact = facts[path].get(key)
+                fact = by_repository[path].get(repository)
                 if fact is None:
                     continue
+                key = fact.key
                 if fact.tag != tag:
                     entries.append(
                         DriftEntry(

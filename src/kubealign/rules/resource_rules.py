@@ -8,7 +8,12 @@ from kubealign.model.findings import Finding, Severity
 from kubealign.rules.base import Rule
 from kubealign.rules.context import AuditContext
 from kubealign.rules.helpers import image_repository_name, manifest_objects, raw_services
-from kubealign.rules.variants import compose_facts, compose_role, differences
+from kubealign.rules.variants import (
+    compose_facts,
+    compose_role,
+    differences,
+    service_of_image,
+)
 
 _GPU_ENV = {"NVIDIA_VISIBLE_DEVICES", "CUDA_VISIBLE_DEVICES"}
 
@@ -31,7 +36,7 @@ class MissingMemoryLimit(Rule):
     severity = Severity.MEDIUM
     category = "resources"
     targets = ("compose", "kubernetes-manifest")
-    root_cause = "service (by image repository)"
+    root_cause = "service (its values key in the chart)"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
         facts = compose_facts(ctx)
@@ -49,10 +54,13 @@ class MissingMemoryLimit(Rule):
                 resources = container.get("resources")
                 limits = resources.get("limits") if isinstance(resources, Mapping) else None
                 if not (isinstance(limits, Mapping) and "memory" in limits):
-                    # Keyed like compose services (by image repository), so a service without
-                    # a limit anywhere is one finding whichever files run it.
+                    # Keyed like compose services (the values key of the compose service
+                    # running the image), so a service without a limit anywhere is one
+                    # finding whichever files run it.
                     image = container.get("image")
-                    key = (image_repository_name(image) if isinstance(image, str) and image
+                    repository = (image_repository_name(image)
+                                  if isinstance(image, str) and image else None)
+                    key = ((service_of_image(ctx, repository) or repository) if repository
                            else f"{obj.name}/{container.get('name')}")
                     yield self.finding(
                         f"{key!r} has no memory limit",
@@ -79,7 +87,7 @@ class ResourceLimitsDiffer(Rule):
     severity = Severity.LOW
     category = "resources"
     targets = ("compose",)
-    root_cause = "service (by image repository)"
+    root_cause = "service (its values key in the chart)"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
         for difference in differences(ctx):
@@ -113,7 +121,7 @@ class GpuRequestedInconsistently(Rule):
     severity = Severity.MEDIUM
     category = "gpu"
     targets = ("compose",)
-    root_cause = "service (by image repository)"
+    root_cause = "service (its values key in the chart)"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
         for difference in differences(ctx):

@@ -1,8 +1,10 @@
 """Compose variant analysis: which files are variants of which, how alike, what each changes.
 
-Services are matched across files by their image repository (``scoobyjava15/sophia-backend``
-is the same service whether a file calls it ``backend`` or ``sophia-backend``), falling back
-to the service name for services without an image.
+Services and environments carry the plan's names (``ctx.vocabulary``): a service is matched
+across files by the values key the chart gives it (the plan's ``services:`` entries join
+``backend`` and ``sophia-backend`` where they are one service), and the matrix's columns are
+the plan's environments. A file no environment uses keeps its compose names and is said to be
+in none.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ from __future__ import annotations
 import itertools
 import posixpath
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -57,7 +58,7 @@ _VARIANT_THRESHOLD = 50.0
 class ServiceFacts:
     file: str
     name: str  # as written in this file
-    key: str  # matched across files
+    key: str  # matched across files: the chart's values key (ctx.vocabulary)
     image: str
     repository: str | None
     tag: str | None
@@ -88,13 +89,15 @@ def _cpus_text(value: object) -> str | None:
 
 
 def service_key(service: Service) -> str:
+    """The image repository's last part (a Dockerfile's or a secret's grouping, not a name the
+    report gives a service: that is the plan's, ``ctx.vocabulary.key``)."""
     if service.image:
         ref = parse_image_ref(service.image)
         return PurePosixPath(ref.repository).name
     return service.name
 
 
-def _facts(doc: ComposeDoc, service: Service) -> ServiceFacts:
+def _facts(doc: ComposeDoc, service: Service, key: str) -> ServiceFacts:
     ref = parse_image_ref(service.image) if service.image else None
     deploy = service.deploy
     limits = deploy.resources.limits if deploy and deploy.resources else None
@@ -129,7 +132,7 @@ def _facts(doc: ComposeDoc, service: Service) -> ServiceFacts:
     return ServiceFacts(
         file=doc.path,
         name=service.name,
-        key=service_key(service),
+        key=key,
         image=service.image or "",
         repository=ref.repository if ref else None,
         tag=values["image-tag"],
@@ -156,59 +159,37 @@ def compose_facts(ctx: AuditContext) -> dict[str, dict[str, ServiceFacts]]:
                 continue
             result[path] = {}
             for service in doc.project.services:
-                facts = _facts(doc, service)
+                facts = _facts(doc, service, c.vocabulary.key(path, service.name))
                 result[path].setdefault(facts.key, facts)
         return result
 
     return ctx.analysis("compose-facts", compute)
 
 
+def service_of_image(ctx: AuditContext, repository: str) -> str | None:
+    """The values key of the compose service running images of ``repository`` (its last
+    part, ``sophia-backend``): what a Kubernetes manifest, which names no compose service,
+    runs; the first key in file order when several do; None when no compose file runs it."""
+    def compute(c: AuditContext) -> dict[str, str]:
+        found: dict[str, str] = {}
+        facts = compose_facts(c)
+        for path in sorted(facts):
+            for key, fact in sorted(facts[path].items()):
+                if fact.repository:
+                    found.setdefault(PurePosixPath(fact.repository).name, key)
+        return found
+
+    return ctx.analysis("service-of-image", compute).get(repository)
+
+
 _NAME_NOISE = re.compile(r"^(docker-)?compose")
 
 
-def environment_name(path: str) -> str:
-    """``docker-compose.cloud.yml`` -> ``cloud``; ``docker-compose.yml`` -> ``default``."""
+def _file_word(path: str) -> str:
+    """``docker-compose.cloud.yml`` -> ``cloud``; ``docker-compose.yml`` -> ``""``: what the
+    file name says of its role (never printed as an environment: those are the plan's)."""
     stem = re.sub(r"\.ya?ml$", "", PurePosixPath(path).name)
-    stem = _NAME_NOISE.sub("", stem).strip("-._")
-    return stem or "default"
-
-
-def column_names(paths: list[str]) -> dict[str, str]:
-    """One distinct matrix column name per compose file.
-
-    Files named alike in different folders (twelve ``docker-compose.yml`` of MCP servers all
-    named ``default``) would share a column and overwrite each other's cells; each of those
-    gets the fewest enclosing folders that tell it apart (``asana/default``,
-    ``x/api/default``), and two files of one folder with one name get their path.
-    """
-    by_name: dict[str, list[str]] = defaultdict(list)
-    for path in paths:
-        by_name[environment_name(path)].append(path)
-    result: dict[str, str] = {}
-    for name, group in by_name.items():
-        for path in group:
-            result[path] = _shortest_distinct(path, name, [p for p in group if p != path])
-    counts: dict[str, int] = defaultdict(int)
-    for label in result.values():
-        counts[label] += 1
-    return {path: label if counts[label] == 1 else path for path, label in result.items()}
-
-
-def _qualified(path: str, name: str, folders: int) -> str:
-    directories = PurePosixPath(path).parent.parts
-    kept = directories[len(directories) - folders:] if folders else ()
-    return "/".join((*kept, name))
-
-
-def _shortest_distinct(path: str, name: str, others: list[str]) -> str:
-    # Up to the deepest of the group: a file at the root is told apart from the others by
-    # their folders, not its own.
-    depth = max(len(PurePosixPath(p).parent.parts) for p in [path, *others])
-    for folders in range(depth + 1):
-        label = _qualified(path, name, folders)
-        if all(label != _qualified(other, name, folders) for other in others):
-            return label
-    return path
+    return _NAME_NOISE.sub("", stem).strip("-._")
 
 
 def compose_role(path: str, doc: ComposeDoc) -> str:
@@ -217,9 +198,9 @@ def compose_role(path: str, doc: ComposeDoc) -> str:
         return "override"
     if doc.swarm:
         return "stack"
-    if posixpath.dirname(path) and environment_name(path) != "default":
+    if posixpath.dirname(path) and _file_word(path):
         return "instance"
-    if environment_name(path) == "default":
+    if not _file_word(path):
         return "base"
     return "variant"
 
@@ -260,7 +241,9 @@ def similarity_entries(ctx: AuditContext) -> tuple[SimilarityEntry, ...]:
 def _similarity_entries(ctx: AuditContext) -> tuple[SimilarityEntry, ...]:
     facts = compose_facts(ctx)
     entries = []
-    for lpath, rpath in itertools.combinations(sorted(facts), 2):
+    # An override file adjusts the file it is read after: it is no copy of anything.
+    whole = [p for p in sorted(facts) if compose_role(p, ctx.compose[p]) != "override"]
+    for lpath, rpath in itertools.combinations(whole, 2):
         entry = _similarity(facts[lpath], facts[rpath], lpath, rpath)
         if entry is not None:
             entries.append(entry)
@@ -274,15 +257,18 @@ def differences(ctx: AuditContext) -> tuple[ServiceDifference, ...]:
 def _differences(ctx: AuditContext) -> tuple[ServiceDifference, ...]:
     facts = compose_facts(ctx)
     by_key: dict[str, list[ServiceFacts]] = {}
+    overrides = {p for p in facts if compose_role(p, ctx.compose[p]) == "override"}
     for path in sorted(facts):
         for key, fact in facts[path].items():
             by_key.setdefault(key, []).append(fact)
     result: list[ServiceDifference] = []
     for key in sorted(by_key):
-        items = by_key[key]
-        if len(items) < 2:
-            continue
         for aspect in ASPECTS:
+            # What an override file leaves unset it inherits: not a different value.
+            items = [f for f in by_key[key]
+                     if f.file not in overrides or f.values[aspect] is not None]
+            if len(items) < 2:
+                continue
             distinct = {f.values[aspect] for f in items}
             if len(distinct) > 1:
                 values = tuple(
@@ -306,6 +292,7 @@ def analyse_compose(ctx: AuditContext) -> ComposeAnalysis:
     for path in sorted(ctx.compose):
         doc = ctx.compose[path]
         related = sorted(neighbours.get(path, ()))
+        place = ctx.vocabulary.place(path)
         variants.append(
             ComposeVariant(
                 file=path,
@@ -315,7 +302,8 @@ def analyse_compose(ctx: AuditContext) -> ComposeAnalysis:
                 swarm=doc.swarm,
                 live=live.is_live(path),
                 variant_of=tuple(related),
-                environment=environment_name(path),
+                environments=place.environments,
+                outside_plan=place.outside,
                 lines=doc.lines,
                 load_error=load_errors.get(path),
             )
@@ -324,32 +312,54 @@ def analyse_compose(ctx: AuditContext) -> ComposeAnalysis:
 
 
 def service_matrix(ctx: AuditContext) -> ServiceMatrix:
+    """One column per environment of the plan, its cells the services of the files it is
+    built from (its ``-f`` chain, then the components folded in), each loaded alone and
+    merged in that order: a later file's setting wins where it gives one, as in compose
+    (lists such as ``environment`` are merged by compose, not here: the matrix shows no list
+    but the networks). Files no environment uses are no column (``compose.variants`` says
+    why); an environment none of whose files loaded is listed in ``not_loaded``."""
     facts = compose_facts(ctx)
+    vocabulary = ctx.vocabulary
     cells: list[MatrixCell] = []
-    services: set[str] = set()
-    columns = [p for p in sorted(facts) if compose_role(p, ctx.compose[p]) != "override"]
-    names = column_names(columns)
     environments: list[str] = []
-    for path in columns:
-        env = names[path]
+    not_loaded: list[str] = []
+    for env in vocabulary.environments:
+        chain = [f for f in vocabulary.chains.get(env, ()) if f in facts]
+        if not chain:
+            not_loaded.append(env)
+            continue
         environments.append(env)
-        for key in sorted(facts[path]):
-            f = facts[path][key]
-            services.add(key)
-            cells.append(
-                MatrixCell(
-                    service=key,
-                    environment=env,
-                    file=path,
-                    line=f.line,
-                    image=f.image,
-                    tag=f.tag,
-                    replicas=int(f.values["replicas"]) if f.values["replicas"] else None,
-                    gpus=f.values["gpus"],
-                    memory=f.values["memory"],
-                    cpus=f.values["cpus"],
-                    host=f.values["hosts"],
-                    networks=f.networks,
-                )
-            )
-    return ServiceMatrix(tuple(sorted(services)), tuple(environments), tuple(cells))
+        merged: dict[str, list[ServiceFacts]] = {}
+        for path in chain:
+            for key in sorted(facts[path]):
+                merged.setdefault(key, []).append(facts[path][key])
+        cells.extend(_cell(env, merged[key]) for key in sorted(merged))
+    services = tuple(sorted({c.service for c in cells}))
+    return ServiceMatrix(services, tuple(environments), tuple(cells), tuple(not_loaded))
+
+
+def _cell(env: str, layers: list[ServiceFacts]) -> MatrixCell:
+    """One service of one environment from its definitions in ``-f`` order."""
+    # The file that gives the image is where the service is defined; an override only
+    # adjusts it (the first file when none gives one).
+    defined = next((f for f in reversed(layers) if f.image), layers[0])
+    values: dict[str, str | None] = {}
+    for layer in layers:
+        values.update({a: v for a, v in layer.values.items() if v is not None})
+    networks = next((f.networks for f in reversed(layers) if f.networks != ("default",)),
+                    defined.networks)
+    return MatrixCell(
+        service=defined.key,
+        environment=env,
+        file=defined.file,
+        line=defined.line,
+        image=defined.image,
+        tag=defined.tag,
+        replicas=int(replicas) if (replicas := values.get("replicas")) else None,
+        gpus=values.get("gpus"),
+        memory=values.get("memory"),
+        cpus=values.get("cpus"),
+        host=values.get("hosts"),
+        networks=networks,
+        compose_service=defined.name,
+    )
