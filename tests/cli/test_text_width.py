@@ -67,3 +67,13 @@ def test_wrapping_keeps_every_character_and_breaks_paths_after_a_slash() -> None
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
     assert wrap("x" * 90, 40) == ["x" * 40, "x" * 40, "x" * 10]
     assert wrap("", 40) == [""]
+
+
+def test_a_break_right_after_the_last_column_does_not_overflow_the_line() -> None:
+    # The word's only late soft break (the comma) sits one past the room: the cut falls on
+    # an earlier break, never after the comma (which made an 81-column line).
+    word = "infrastructure/mcp_servers/ai_memory_v2/docker-compose.production.yml=2G,"
+    lines = wrap(word, 80, indent=" " * 8)
+    assert all(len(line) <= 80 for line in lines)
+    assert "".join(line.strip() for line in lines) == word
+    assert wrap("abcd/efgh", 5) == ["abcd/", "efgh"]

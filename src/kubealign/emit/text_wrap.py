@@ -18,7 +18,9 @@ _SOFT_BREAK = re.compile(r"(?<=[/\-_.,])")
 
 def _cut(word: str, room: int) -> int:
     """Where to cut ``word`` to fit ``room`` characters: after the last soft break, if any."""
-    cuts = [m.start() for m in _SOFT_BREAK.finditer(word, 1, room + 1)]
+    # A cut at position p keeps p characters: at most ``room`` (a break right after the
+    # character that fills the line is the last one that fits).
+    cuts = [m.start() for m in _SOFT_BREAK.finditer(word, 1, room)]
     return cuts[-1] if cuts else room
 
 
