@@ -30,8 +30,9 @@ from kubealign.deploy.helm_adapter import (
 )
 from kubealign.deploy.kube_api import ClusterUnavailable, KubeApi
 from kubealign.deploy.prerequisites import missing_crds
+from kubealign.deploy.recreate import delete_orphaning, recreate_plan
 from kubealign.deploy.server_check import ObjectChange, ServerCheck, server_check
-from kubealign.errors import HelmError, PlanError, UsageError, ValidationFailed
+from kubealign.errors import DeployError, HelmError, PlanError, UsageError, ValidationFailed
 from kubealign.load.yaml_safe import load_yaml_file
 from kubealign.model.findings import Severity
 from kubealign.transform.naming import dns_label
@@ -455,24 +456,69 @@ def missing_prerequisites(preflight: Preflight) -> tuple[str, ...]:
         return ()
 
 
-def rejected(check: ServerCheck, namespace: str) -> ValidationFailed:
+def rejected(check: ServerCheck, namespace: str, command: str = "deploy") -> ValidationFailed:
     """The deploy-stopping error for what the API server refused, first refusal named, and
-    what to do when the refusal is a StatefulSet field that never changes in place."""
+    what to do when the refusal is a StatefulSet field that never changes in place.
+    ``command`` is the kubealign command to run again (``deploy`` or ``rollback``)."""
     first = check.rejections[0]
     message = (f"the API server ({check.server}) refuses {len(check.rejections)} field(s) of "
                f"the rendered objects; first: {first.describe()}")
     fixed = sorted({r.name for r in check.rejections if r.immutable_statefulset})
     if fixed:
-        # Helm cannot replace a StatefulSet either; the usual way is to delete only the
-        # object (its pods and claims stay), so the upgrade creates it anew and adopts them.
+        # Helm cannot replace a StatefulSet either; the usual way is to delete the object but
+        # not its claims, then its pods (an adopted pod never takes the new claim templates:
+        # deploy/recreate.py), so the upgrade creates both anew on the same claims.
         commands = "; ".join(f"kubectl delete statefulset {name} -n {namespace} "
                              "--cascade=orphan" for name in fixed)
+        option = (f"or run kubealign {command} again with --recreate-statefulsets, which does "
+                  "that through the API" if recreate_plan(check.rejections).names else
+                  "(--recreate-statefulsets does that once the other refusals are fixed)")
         message += (f". StatefulSet {', '.join(fixed)}: the new values change fields a "
                     "StatefulSet never changes in place (volumeClaimTemplates, selector, "
-                    "serviceName); delete the object but keep its pods and claims ("
-                    f"{commands}), then deploy again: new pods mount claims of the new "
-                    "template, the old claims stay until you delete them")
+                    "serviceName); delete the object but keep its claims ("
+                    f"{commands}), then its pods, then {command} again, {option}: new pods "
+                    "mount their claims again and those of the new template, the old claims "
+                    "stay until you delete them")
     return ValidationFailed(message)
+
+
+def recreate_statefulsets(target: Target, names: tuple[str, ...],
+                          say: Callable[[str], None]) -> None:
+    """Delete ``names`` in the target namespace with Orphan propagation, each one said."""
+    try:
+        api = KubeApi.connect(None, target.kube_context)
+    except ClusterUnavailable as exc:
+        raise DeployError(f"cannot recreate StatefulSet {', '.join(names)}: {exc}") from None
+    delete_orphaning(api, target.namespace, names, say=say)
+
+
+def rollback_revision(target: Target, client: HelmClient, revision: int | None) -> int:
+    """The revision a rollback returns to: ``revision``, else the one before the current
+    (what ``helm rollback`` picks)."""
+    if revision is not None:
+        if revision < 1:
+            raise UsageError(f"--revision {revision}: revisions start at 1")
+        return revision
+    current = client.status(target).revision
+    if current < 2:
+        raise UsageError(f"release {target.release!r} has only revision {current}: nothing to "
+                         "roll back to (expected --revision N of an earlier revision)")
+    return current - 1
+
+
+def rollback_server_check(target: Target, client: HelmClient, revision: int) -> ServerCheck:
+    """The objects of ``revision`` dry-run on the cluster, as the rollback would apply them:
+    going back meets the same StatefulSet refusals as the upgrade did."""
+    try:
+        manifest = client.status(target, revision=revision).manifest
+    except HelmDeployError as exc:
+        if exc.reason != "not-found":
+            raise
+        raise UsageError(f"--revision {revision}: release {target.release!r} has no such "
+                         f"revision in {target.describe()} (kubealign status lists them)"
+                         ) from None
+    return server_check(_documents(manifest), target.namespace,
+                        kube_context=target.kube_context)
 
 
 # --------------------------------------------------------------------------- diff

@@ -20,9 +20,12 @@ from kubealign.actions.deploy import (
     execute_deploy,
     missing_prerequisites,
     prepare_deploy,
+    recreate_statefulsets,
     rejected,
     release_state,
     rollback_release,
+    rollback_revision,
+    rollback_server_check,
     server_side_check,
 )
 from kubealign.cli.base import app, diagnostic_lines, err, out
@@ -38,6 +41,7 @@ from kubealign.deploy.prerequisites import (
     missing_stores_line,
     stores_not_rendered,
 )
+from kubealign.deploy.recreate import PROPAGATION, deletion_line, recreate_plan
 from kubealign.deploy.server_check import ObjectChange, ServerCheck
 from kubealign.errors import MissingPrerequisite, UsageError
 from kubealign.model.contracts import document, dumps
@@ -70,6 +74,17 @@ YesOption = Annotated[
 ]
 TimeoutOption = Annotated[
     int, typer.Option("--timeout", min=1, help="Seconds Helm waits for the release.")
+]
+RecreateOption = Annotated[
+    bool,
+    typer.Option(
+        "--recreate-statefulsets",
+        help="When the server-side dry run refuses only StatefulSet fields that never "
+        "change in place (volumeClaimTemplates, selector, serviceName), delete those "
+        "StatefulSets with propagationPolicy Orphan (their claims stay), then their pods, "
+        "and go on: Helm creates them anew on the same claims. Each deletion is named on "
+        "stderr; any other refusal still stops.",
+    ),
 ]
 
 
@@ -150,6 +165,22 @@ def _print_server_check(check: ServerCheck) -> None:
         err.print(f"  {rejection.describe()}", markup=False)
 
 
+def statefulsets_to_recreate(check: ServerCheck, namespace: str, recreate: bool,
+                             command: str) -> tuple[str, ...]:
+    """The StatefulSets ``--recreate-statefulsets`` deletes; raise the refusal as before
+    when there are refusals and the option is absent or cannot cure all of them."""
+    if not check.rejections:
+        return ()
+    names = recreate_plan(check.rejections).names
+    if not recreate or not names:
+        raise rejected(check, namespace, command)
+    return names
+
+
+def _say_recreate(line: str) -> None:
+    err.print(line, style="yellow", markup=False)
+
+
 def _print_live_diff(check: ServerCheck) -> None:
     changed = [c for c in check.changes if c.change != "unchanged"]
     if not changed:
@@ -187,7 +218,8 @@ def _stores_missing(preflight: Preflight) -> dict[str, Any] | None:
 
 def dry_run_json(preflight: Preflight, check: ServerCheck,
                  changes: Sequence[ObjectChange] | None,
-                 command: list[str] | None) -> dict[str, Any]:
+                 command: list[str] | None,
+                 recreate: Sequence[str] = ()) -> dict[str, Any]:
     """The ``deploy --dry-run --format json`` contract (docs/json-output.md)."""
     target = preflight.target
     return document("deploy", {
@@ -218,6 +250,9 @@ def dry_run_json(preflight: Preflight, check: ServerCheck,
         "changes": None if changes is None else [
             {"change": c.change, "kind": c.kind, "namespace": c.namespace, "name": c.name,
              "diff": c.diff} for c in changes if c.change != "unchanged"],
+        "recreate_statefulsets": [
+            {"kind": "StatefulSet", "name": name, "namespace": target.namespace,
+             "propagation_policy": PROPAGATION} for name in recreate],
         "would_run": command,
     })
 
@@ -262,6 +297,7 @@ def deploy_command(
                      help="Stop when a POL rule fails at or above this severity "
                      "(low, medium, high, critical); default: report only."),
     ] = None,
+    recreate: RecreateOption = False,
     yes: YesOption = False,
     output_format: Annotated[
         str, typer.Option("--format", help="With --dry-run: text, or json (the documented "
@@ -310,8 +346,7 @@ def deploy_command(
     with err.status("server-side dry run…"):
         check = server_side_check(preflight, with_diff=diff)
     _print_server_check(check)
-    if check.rejections:
-        raise rejected(check, preflight.target.namespace)
+    to_recreate = statefulsets_to_recreate(check, preflight.target.namespace, recreate, "deploy")
     live_diff = diff and check.skipped is None
     if live_diff and output_format == "text":
         _print_live_diff(check)
@@ -324,8 +359,11 @@ def deploy_command(
             changes = (check.changes if live_diff else
                        diff_release(preflight, deployed_release(preflight, client)) if diff
                        else None)
-            out.file.write(dumps(dry_run_json(preflight, check, changes, command)))
+            out.file.write(dumps(dry_run_json(preflight, check, changes, command,
+                                              to_recreate)))
             return
+        for name in to_recreate:
+            _say_recreate(deletion_line(name, preflight.target.namespace, would=True))
         _print_order(preflight, None)
         _print_objects(preflight)
         if command is not None:
@@ -339,6 +377,8 @@ def deploy_command(
         _print_diff(preflight, client)
     if preflight.production:
         confirm_production("deploy", preflight.target, env, yes)
+    if to_recreate:
+        recreate_statefulsets(preflight.target, to_recreate, _say_recreate)
     with err.status(f"helm upgrade --install {preflight.target.release} "
                     f"({preflight.target.describe()})…"):
         info = execute_deploy(preflight, client)
@@ -386,17 +426,27 @@ def rollback_command(
     namespace: NamespaceOption = None,
     release: ReleaseOption = None,
     plan: PlanOption = None,
+    recreate: RecreateOption = False,
     yes: YesOption = False,
 ) -> None:
-    """Roll the environment's release back through Helm (to --revision, else the previous)."""
+    """Roll the environment's release back through Helm (to --revision, else the previous).
+    The revision's objects are first dry-run on the cluster, as deploy does."""
     target, production = environment_target(
         directory, env, namespace=namespace, kube_context=kube_context, release=release,
         plan=plan,
     )
     if production:
+        # Asked first, as before the check existed: without a terminal it refuses at once.
         confirm_production("roll back", target, env, yes)
+    client = select_helm_client()
+    back_to = rollback_revision(target, client, revision)
+    with err.status(f"server-side dry run of revision {back_to}…"):
+        check = rollback_server_check(target, client, back_to)
+    _print_server_check(check)
+    to_recreate = statefulsets_to_recreate(check, target.namespace, recreate, "rollback")
+    if to_recreate:
+        recreate_statefulsets(target, to_recreate, _say_recreate)
     with err.status(f"helm rollback {target.release} ({target.describe()})…"):
-        info = rollback_release(target, select_helm_client(), revision, timeout=timeout,
-                                wait=wait)
+        info = rollback_release(target, client, revision, timeout=timeout, wait=wait)
     out.print(f"release {info.name} rolled back: now revision {info.revision}, {info.status}",
               markup=False)

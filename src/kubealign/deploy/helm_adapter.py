@@ -147,7 +147,7 @@ class HelmClient(Protocol):
         options: UpgradeOptions,
     ) -> ReleaseInfo: ...
 
-    def status(self, target: Target) -> ReleaseInfo: ...
+    def status(self, target: Target, *, revision: int | None = None) -> ReleaseInfo: ...
 
     def history(self, target: Target) -> list[ReleaseRevision]: ...
 
@@ -242,8 +242,10 @@ class BinaryHelmClient:
         command += ["--output", "json"]
         return command
 
-    def status_command(self, target: Target) -> list[str]:
-        return [self.executable, "status", target.release, *self._scope(target), "--output", "json"]
+    def status_command(self, target: Target, revision: int | None = None) -> list[str]:
+        at = ["--revision", str(revision)] if revision is not None else []
+        return [self.executable, "status", target.release, *at, *self._scope(target),
+                "--output", "json"]
 
     def history_command(self, target: Target) -> list[str]:
         return [
@@ -302,8 +304,9 @@ class BinaryHelmClient:
         command = self.upgrade_command(target, chart, value_files, options)
         return release_from_binary(self._json(command, target, options.timeout))
 
-    def status(self, target: Target) -> ReleaseInfo:
-        return release_from_binary(self._json(self.status_command(target), target, 60))
+    def status(self, target: Target, *, revision: int | None = None) -> ReleaseInfo:
+        return release_from_binary(self._json(self.status_command(target, revision), target,
+                                              60))
 
     def history(self, target: Target) -> list[ReleaseRevision]:
         rows = self._json(self.history_command(target), target, 60) or []
@@ -412,8 +415,9 @@ class SdkHelmClient:
         release = answer.get("release")
         return release if isinstance(release, Mapping) else {}
 
-    def status(self, target: Target) -> ReleaseInfo:
-        return release_from_sdk(self._call(target, None, lambda c: c.status(target.release)))
+    def status(self, target: Target, *, revision: int | None = None) -> ReleaseInfo:
+        return release_from_sdk(self._call(
+            target, None, lambda c: c.status(target.release, revision=revision)))
 
     def history(self, target: Target) -> list[ReleaseRevision]:
         rows = self._call(target, None, lambda c: c.history(target.release))

@@ -254,3 +254,9 @@ class KubeApi:
     def get(self, path: str) -> Any | None:
         status, payload = self.request("GET", path)
         return payload if status == 200 else None
+
+    def delete(self, path: str, propagation: str) -> tuple[int, Any]:
+        """DELETE with ``propagationPolicy`` (``Orphan`` keeps the object's dependents)."""
+        body = json.dumps({"apiVersion": "v1", "kind": "DeleteOptions",
+                           "propagationPolicy": propagation}).encode()
+        return self.request("DELETE", path, body)
