@@ -319,9 +319,9 @@ def check_environment(result: EnvResult, chart: Path, release: str,
 
 
 def deploy(out: Path, env: str, namespace: str, timeout: int,
-           helm: str) -> subprocess.CompletedProcess[str]:
+           helm: str, *extra: str) -> subprocess.CompletedProcess[str]:
     return kubealign("deploy", "--env", env, "--dir", str(out), "--namespace", namespace,
-                     "--create-namespace", "--yes", "--timeout", str(timeout),
+                     "--create-namespace", "--yes", "--timeout", str(timeout), *extra,
                      timeout=timeout + 120, helm=helm)
 
 
@@ -422,17 +422,38 @@ def helm_history(release: str, namespace: str) -> list[dict[str, Any]]:
     return list(json.loads(done.stdout)) if done.returncode == 0 and done.stdout.strip() else []
 
 
+def statefulset_refusal(returncode: int, stderr: str) -> bool:
+    """Whether kubealign stopped on the immutable-StatefulSet refusal and said its cure: only
+    then is the step retried with ``--recreate-statefulsets`` (any other failure is one)."""
+    said = " ".join(stderr.split())  # the error line may be wrapped at the terminal's width
+    return returncode == 1 and "a StatefulSet never changes in place" in said and (
+        "again with --recreate-statefulsets" in said)
+
+
+RECREATE = "--recreate-statefulsets"
+
+
 def upgrade_and_rollback(out: Path, release: str, first: str, second: str, namespace: str,
                          timeout: int, helm: str) -> str:
     """Upgrade ``first``'s release to ``second``'s values, then roll it back, with ``helm``.
-    Checked in Helm's own history: three revisions, the last one deployed and a rollback to
-    revision 1."""
+    Each step is tried as a user would first run it; refused on a StatefulSet field that never
+    changes in place, with the remedy, it is retried with --recreate-statefulsets (said in the
+    result). Checked in Helm's own history: three revisions, the last one deployed and a
+    rollback to revision 1."""
+    recreated: list[str] = []
     done = deploy(out, second, namespace, timeout, helm)
+    if statefulset_refusal(done.returncode, done.stderr):
+        recreated.append("upgrade")
+        done = deploy(out, second, namespace, timeout, helm, RECREATE)
     if done.returncode != 0:
         return (f"FAILED: {first} upgrade to {second} ({helm}): "
                 f"{one_line(done.stderr or done.stdout, 300)}")
-    back = kubealign("rollback", "--env", first, "--dir", str(out), "--namespace", namespace,
-                     "--yes", "--timeout", str(timeout), timeout=timeout + 60, helm=helm)
+    rollback = ("rollback", "--env", first, "--dir", str(out), "--namespace", namespace,
+                "--yes", "--timeout", str(timeout))
+    back = kubealign(*rollback, timeout=timeout + 60, helm=helm)
+    if statefulset_refusal(back.returncode, back.stderr):
+        recreated.append("rollback")
+        back = kubealign(*rollback, RECREATE, timeout=timeout + 60, helm=helm)
     if back.returncode != 0:
         return f"FAILED: {first} rollback ({helm}): {one_line(back.stderr or back.stdout, 300)}"
     history = helm_history(release, namespace)
@@ -441,7 +462,9 @@ def upgrade_and_rollback(out: Path, release: str, first: str, second: str, names
             "Rollback to 1" not in str(last.get("description", ""))):
         return (f"FAILED: {first} history after rollback ({helm}): "
                 + ", ".join(f"{h.get('revision')}:{h.get('status')}" for h in history))
-    return f"{first}: ok ({helm}), upgraded to {second} values, rolled back to revision 1"
+    note = (f"; {' and '.join(recreated)} refused as expected, remedy given, done with {RECREATE}"
+            if recreated else "")
+    return f"{first}: ok ({helm}), upgraded to {second} values, rolled back to revision 1{note}"
 
 
 # --------------------------------------------------------------------------- report
