@@ -10,13 +10,15 @@ from pathlib import Path
 import pytest
 
 from browser.chromium_cdp import CHROMIUM_FLAGS, Browser, Page
-from emit.sample_report import sample_report
+from emit.sample_report import BREAKOUT, HOSTILE_MESSAGE, sample_report
 from kubealign.actions.audit import audit
 from kubealign.emit.audit_html import render_html
 
 pytestmark = pytest.mark.browser
 
 _ROWS = "#findings-table tbody tr"
+#: Every sample finding is one row, the grouped one included.
+_TOTAL = len(sample_report().findings)
 _VISIBLE = f"Array.from(document.querySelectorAll('{_ROWS}:not(.filtered-out)'))"
 
 
@@ -44,13 +46,13 @@ def test_page_loads_without_errors_or_network(browser: Browser, report_url: str)
         assert page.evaluate("document.documentElement.classList.contains('js')") is True
         assert page.evaluate("document.getElementById('findings-controls').hidden") is False
         assert page.evaluate("document.getElementById('findings-status').textContent") == (
-            "Showing 7 of 7 findings")
+            f"Showing {_TOTAL} of {_TOTAL} findings")
         # The hostile message rendered as text: no injected element ran or exists.
         assert page.evaluate("document.title") == "Deployment alignment audit: sophia"
         assert page.evaluate("document.querySelectorAll('script').length") == 2
         assert page.evaluate(
             "document.querySelector('tr[data-rule=CMP104]').cells[4].textContent"
-        ) == sample_report().findings[2].message
+        ) == HOSTILE_MESSAGE
         _assert_clean(page, report_url)
 
 
@@ -85,9 +87,9 @@ def test_keyboard_sorts_and_filters(browser: Browser, report_url: str) -> None:
         assert page.evaluate("document.getElementById('filter-text').value") == "pipefail"
         assert _rules(page) == ["SH001"]
         assert page.evaluate("document.getElementById('findings-status').textContent") == (
-            "Showing 1 of 7 findings")
+            f"Showing 1 of {_TOTAL} findings")
         page.click("#filter-reset")
-        assert len(_rules(page)) == 7
+        assert len(_rules(page)) == _TOTAL
         _assert_clean(page, report_url)
 
 
@@ -96,7 +98,8 @@ def test_severity_and_category_filters(browser: Browser, report_url: str) -> Non
         page.open(report_url)
         page.evaluate("(() => { const s = document.getElementById('filter-severity');"
                       " s.value = 'medium'; s.dispatchEvent(new Event('change')); })()")
-        assert sorted(_rules(page)) == ["CMP104", "NET020", "SEC010", "STR001"]
+        # "medium" keeps medium and everything more severe.
+        assert sorted(_rules(page)) == ["CMP104", "DSC001", "NET020", "SEC010", "STR001"]
         page.evaluate("(() => { const s = document.getElementById('filter-category');"
                       " s.value = 'strategy'; s.dispatchEvent(new Event('change')); })()")
         assert _rules(page) == ["STR001"]
@@ -115,7 +118,7 @@ def test_readable_without_javascript(browser: Browser, report_url: str) -> None:
         # Everything is in the markup: rows shown, controls hidden, matrix highlighted.
         assert page.evaluate("document.getElementById('findings-controls').hidden") is True
         assert page.evaluate(
-            "document.querySelectorAll('#findings-table tbody tr').length") == 7
+            "document.querySelectorAll('#findings-table tbody tr').length") == _TOTAL
         assert page.evaluate(
             "getComputedStyle(document.querySelector('#findings-table tbody tr')).display"
         ) == "table-row"
@@ -173,3 +176,19 @@ def test_screenshot(chromium_binary: str, report_url: str, tmp_path: Path) -> No
     assert (width, height) == (1280, 2000)
     # A blank or error page compresses to a few kilobytes; the report is far richer.
     assert len(data) > 60_000
+
+
+def test_grouped_finding_lists_its_places_as_text(browser: Browser, report_url: str) -> None:
+    with browser.new_page() as page:
+        page.open(report_url)
+        places = "document.querySelector('tr[data-rule=DSC001] details.places')"
+        assert page.evaluate(f"{places}.open") is False
+        page.click("tr[data-rule=DSC001] details.places summary")
+        assert page.evaluate(f"{places}.open") is True
+        text: str = page.evaluate(f"{places}.textContent")
+        assert "scripts/deploy_enhanced_a.sh" in text and "docker-compose.cloud.yml" in text
+        # The hostile detail of one place is shown as text: nothing it carries ran.
+        assert BREAKOUT in text
+        assert page.evaluate("document.title") == "Deployment alignment audit: sophia"
+        assert page.evaluate(f"{places}.querySelectorAll('script').length") == 0
+        _assert_clean(page, report_url)
