@@ -11,7 +11,8 @@ import yaml
 from kubealign.actions.cluster import INVENTORY_FILE, SCRIPT_FILE, ClusterOutcome, cluster
 from kubealign.actions.plan import plan
 from kubealign.model.plan import Environment, NodePool, Plan
-from kubealign.transform.cluster import GpuUse, capacity_problems, kubectl_script
+from kubealign.transform.cluster import GpuUse
+from kubealign.transform.node_preparation import capacity_problems, kubectl_script, prepare
 
 SOPHIA = Path(__file__).resolve().parents[2] / "examples" / "sophia"
 
@@ -49,8 +50,8 @@ def test_too_many_gpus_for_a_node_is_reported() -> None:
                  environments=(Environment("e", ("c.yaml",), ".", node_pool="t4"),),
                  node_pools=(NodePool("t4", gpu="T4", gpus_per_node=1),))
     uses = [GpuUse("e", "train", 4, "t4")]
-    assert capacity_problems(plan_, uses) == ["e/train asks for 4 GPUs; a t4 node has 1"]
-    assert "<t4-node>" in kubectl_script(plan_, uses)
+    assert capacity_problems(prepare(plan_, uses)) == ["e/train asks for 4 GPUs; a t4 node has 1"]
+    assert "<t4-node>" in kubectl_script(prepare(plan_, uses))
 
 
 def test_an_environment_claiming_more_gpus_than_its_pool_holds_is_reported() -> None:
@@ -63,10 +64,10 @@ def test_an_environment_claiming_more_gpus_than_its_pool_holds_is_reported() -> 
     uses = [GpuUse("ai-core", "llm", 1, "gh200", replicas=2),
             GpuUse("ai-core", "embed", 1, "gh200"),
             GpuUse("ai-core", "exporter", 0, "gh200")]  # shares the node's GPUs: no claim
-    [problem] = capacity_problems(plan_, uses)
+    [problem] = capacity_problems(prepare(plan_, uses))
     assert problem.startswith("ai-core claims 3 GPUs on pool gh200, whose 2 known node(s) "
                               "hold 2: up to 1 GPU claim(s) stay Pending")
-    assert capacity_problems(plan_, uses[1:]) == []
+    assert capacity_problems(prepare(plan_, uses[1:])) == []
 
 
 def test_node_labels_required_by_placement_are_listed_with_the_nodes_they_need(
@@ -122,3 +123,54 @@ def test_labelled_nodes_of_gpu_services_have_gpus(tmp_path: Path) -> None:
     ssd = entries[(("ssd", "true"),)]
     assert "gpusPerNode" not in ssd and ssd["nodes"] == 1
     assert "gpu=true: 2 node(s) with 1 GPU(s) each" in outcome.files[SCRIPT_FILE]
+
+
+def _gpu_pool_repo(tmp_path: Path, constraints: dict[str, str]) -> Path:
+    """A repository whose GPU services (one per placement constraint) run on pool a100."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    services = "".join(
+        f"  {name}:\n    image: acme/{name}:1\n    deploy:\n      placement:\n"
+        f"        constraints: [{constraint}]\n"
+        "      resources:\n        reservations:\n          devices:\n"
+        "            - {driver: nvidia, count: 1, capabilities: [gpu]}\n"
+        for name, constraint in constraints.items())
+    (repo / "docker-compose.yml").write_text("services:\n" + services, encoding="utf-8")
+    plan(repo)
+    data = yaml.safe_load((repo / "kubealign.yaml").read_text(encoding="utf-8"))
+    for env in data["environments"].values():
+        env["nodePool"] = "a100"
+    data["nodePools"] = {"a100": {"gpu": "A100", "gpusPerNode": 1, "nodes": ["gpu-1", "gpu-2"]}}
+    data.pop("ambiguous", None)
+    (repo / "kubealign.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    return repo
+
+
+def test_placement_labels_of_a_pool_service_go_on_the_pool_nodes(tmp_path: Path) -> None:
+    # A GPU service of pool a100 placed with `node.labels.zone == east`: its pods select the
+    # pool label AND zone=east. Nodes labelled zone=east apart from the pool (the former
+    # placeholders) carried no pool label, so no node had both and the pods stayed Pending.
+    repo = _gpu_pool_repo(tmp_path, {"cortex": "node.labels.zone == east"})
+    outcome = cluster(repo / "kubealign.yaml", out=repo / "out", environ={})
+    inventory = yaml.safe_load(outcome.files[INVENTORY_FILE])
+    assert "nodeLabels" not in inventory  # no node apart from the pool's
+    [pool] = inventory["pools"]
+    assert pool["placementLabels"]["labels"] == {"zone": "east"}
+    assert [u["service"] for u in pool["placementLabels"]["usedBy"]] == ["cortex"]
+    script = outcome.files[SCRIPT_FILE]
+    for node in ("gpu-1", "gpu-2"):
+        assert f"kubectl label node {node} gpu-type=a100 zone=east --overwrite" in script
+    assert "<node:" not in script
+    assert outcome.problems == ()
+
+
+def test_a_pool_whose_services_want_one_label_with_two_values_is_a_problem(
+        tmp_path: Path) -> None:
+    repo = _gpu_pool_repo(tmp_path, {"east": "node.labels.zone == east",
+                                     "west": "node.labels.zone == west"})
+    outcome = cluster(repo / "kubealign.yaml", out=repo / "out", environ={})
+    [problem] = [p for p in outcome.problems if p.startswith("pool a100")]
+    assert "zone with different values" in problem and "servicePools" in problem
+    script = outcome.files[SCRIPT_FILE]
+    assert "kubectl label node gpu-1 gpu-type=a100 --overwrite" in script  # zone left alone
+    assert "# NOT labelled: zone" in script

@@ -10,8 +10,15 @@ import yaml
 
 from kubealign.actions.cluster import INVENTORY_FILE, SCRIPT_FILE, cluster, cluster_files
 from kubealign.model.plan import Environment, NodePool, Plan
-from kubealign.transform.cluster import GpuUse, capacity_problems, cluster_inventory, kubectl_script
+from kubealign.transform.cluster import GpuUse
 from kubealign.transform.gpu_sharing import SHARING_FILE, gpu_sharing, sharing_config
+from kubealign.transform.node_preparation import (
+    capacity_problems,
+    cluster_inventory,
+    kubectl_script,
+    node_preparation,
+    prepare,
+)
 
 POOL = NodePool("gh200", gpu="GH200", gpus_per_node=1, nodes=("gh200-a", "gh200-b"))
 PLAN = Plan(release="r", namespace="r", base="ai-core",
@@ -31,7 +38,7 @@ def test_services_pinning_one_device_beyond_the_pool_share_it() -> None:
     [shared] = gpu_sharing(PLAN, uses).values()
     assert (shared.pool, shared.replicas, shared.proposed) == ("gh200", 3, True)
     assert "each pin GPU index 0" in shared.reason and "embed, llm, rerank" in shared.reason
-    assert capacity_problems(PLAN, uses) == []  # 2 GPUs x 3 pods each hold the 6 pods
+    assert capacity_problems(prepare(PLAN, uses)) == []  # 2 GPUs x 3 pods each hold the 6 pods
 
 
 def test_no_sharing_without_evidence_of_one_shared_device() -> None:
@@ -45,7 +52,7 @@ def test_no_sharing_without_evidence_of_one_shared_device() -> None:
     }
     for case, uses in cases.items():
         assert gpu_sharing(PLAN, uses) == {}, case
-    assert capacity_problems(PLAN, cases["no pinned device"])  # still said, as before
+    assert capacity_problems(prepare(PLAN, cases["no pinned device"]))  # still said, as before
 
 
 def test_the_plan_decides_and_one_turns_sharing_off() -> None:
@@ -55,7 +62,7 @@ def test_the_plan_decides_and_one_turns_sharing_off() -> None:
     assert (shared.replicas, shared.proposed) == (4, False)
     off = dataclasses.replace(PLAN, node_pools=(dataclasses.replace(POOL, time_slicing=1),))
     assert gpu_sharing(off, uses) == {}
-    [problem] = capacity_problems(off, uses)
+    [problem] = capacity_problems(prepare(off, uses))
     assert "claims 6 GPUs on pool gh200" in problem
 
 
@@ -65,15 +72,16 @@ def test_sharing_becomes_device_plugin_config_labels_and_inventory() -> None:
     assert config["metadata"] == {"name": "kubealign-gpu-sharing", "namespace": "gpu-operator"}
     assert yaml.safe_load(config["data"]["gh200"]) == {"version": "v1", "sharing": {
         "timeSlicing": {"resources": [{"name": "nvidia.com/gpu", "replicas": 3}]}}}
-    script = kubectl_script(PLAN, uses)
+    script = kubectl_script(prepare(PLAN, uses))
     for node in POOL.nodes:
         assert f"kubectl label node {node} nvidia.com/device-plugin.config=gh200 " \
                "--overwrite" in script
     assert "# time-slicing x3 (proposed)" in script
-    [pool] = cluster_inventory(PLAN, uses)["pools"]
+    [pool] = cluster_inventory(prepare(PLAN, uses))["pools"]
     assert pool["timeSlicing"]["replicas"] == 3
     assert pool["timeSlicing"]["nodeLabel"] == "nvidia.com/device-plugin.config=gh200"
-    assert SHARING_FILE not in cluster_files(PLAN, {})  # no GPU use: no sharing file
+    # No GPU use: no sharing file.
+    assert SHARING_FILE not in cluster_files(node_preparation(PLAN, {}))
 
 
 def test_cluster_command_writes_the_sharing_file_from_a_repository(tmp_path: Path) -> None:

@@ -15,20 +15,14 @@ from kubealign.emit.values_yaml import dump_yaml
 from kubealign.load.boundary import ReadBoundary
 from kubealign.model.compose import Project
 from kubealign.model.plan import Plan
-from kubealign.transform.cluster import (
-    GpuUse,
+from kubealign.transform.cluster import GpuUse
+from kubealign.transform.gpu_sharing import SHARING_FILE, SHARING_HEADER, GpuSharing, sharing_config
+from kubealign.transform.node_preparation import (
+    NodePreparation,
     capacity_problems,
     cluster_inventory,
-    gpu_uses,
     kubectl_script,
-    label_uses,
-)
-from kubealign.transform.gpu_sharing import (
-    SHARING_FILE,
-    SHARING_HEADER,
-    GpuSharing,
-    gpu_sharing,
-    sharing_config,
+    node_preparation,
 )
 from kubealign.transform.plan.rename import rename_services
 
@@ -45,18 +39,15 @@ class ClusterOutcome:
     sharing: tuple[GpuSharing, ...] = ()
 
 
-def cluster_files(plan: Plan, projects: Mapping[str, Project]) -> dict[str, str]:
-    uses = gpu_uses(plan, projects)
-    labelled = label_uses(plan, projects)
-    header = ("# GPU node pools of release " + plan.release + " (from kubealign.yaml): the "
-              "labels and taints each pool's nodes need,\n# and which GPU services use it; "
-              "nodeLabels: labels other services' placement requires.\n# Apply with "
+def cluster_files(prep: NodePreparation) -> dict[str, str]:
+    header = ("# GPU node pools of release " + prep.plan.release + " (from kubealign.yaml): "
+              "the labels and taints each pool's nodes need,\n# and which GPU services use "
+              "it; nodeLabels: labels other services' placement requires.\n# Apply with "
               "prepare-nodes.sh.\n")
-    files = {INVENTORY_FILE: header + dump_yaml(cluster_inventory(plan, uses, labelled)),
-             SCRIPT_FILE: kubectl_script(plan, uses, labelled)}
-    sharing = gpu_sharing(plan, uses)
-    if sharing:
-        files[SHARING_FILE] = SHARING_HEADER + dump_yaml(sharing_config(sharing))
+    files = {INVENTORY_FILE: header + dump_yaml(cluster_inventory(prep)),
+             SCRIPT_FILE: kubectl_script(prep)}
+    if prep.sharing:
+        files[SHARING_FILE] = SHARING_HEADER + dump_yaml(sharing_config(prep.sharing))
     return files
 
 
@@ -77,9 +68,9 @@ def cluster(plan_path: Path, *, out: Path | None = None,
             environ=env_vars, boundary=boundary, tolerant=True, keep_inactive=True))
         projects[env.name] = rename_services(project, plan.renames(env.name),
                                              plan_path=source.path)
-    files = cluster_files(plan, projects)
+    prep = node_preparation(plan, projects)
+    files = cluster_files(prep)
     if out is not None:
         write_tree_atomic(out, files, protect=[root])
-    uses = tuple(gpu_uses(plan, projects))
-    return ClusterOutcome(plan, uses, files, tuple(capacity_problems(plan, uses)),
-                          tuple(gpu_sharing(plan, uses).values()))
+    return ClusterOutcome(plan, prep.uses, files, tuple(capacity_problems(prep)),
+                          tuple(prep.sharing.values()))

@@ -36,7 +36,7 @@ from kubealign.model.compose import Project
 from kubealign.model.findings import Finding, Severity
 from kubealign.model.inventory import Inventory
 from kubealign.model.plan import Environment, Plan, PlanSource
-from kubealign.transform.cluster import apply_node_pools, environment_gpus_for_all, gpu_uses
+from kubealign.transform.cluster import apply_node_pools, environment_gpus_for_all
 from kubealign.transform.consolidate import (
     Consolidation,
     consolidate,
@@ -53,8 +53,8 @@ from kubealign.transform.gitops import (
     application_set,
     image_updater,
 )
-from kubealign.transform.gpu_sharing import gpu_sharing
 from kubealign.transform.mesh import MESHES, virtual_services, with_linkerd
+from kubealign.transform.node_preparation import node_preparation
 from kubealign.transform.plan.codec import read_plan_file
 from kubealign.transform.plan.rename import rename_services
 from kubealign.transform.secrets.providers import SecretsSettings
@@ -288,7 +288,8 @@ def _convert_plan(request: PlanConvertRequest, session: OutputSession,
         requirements, dict.fromkeys(converted, request.options.secrets),
         title=f"{plan.release}", root=str(root))
     projects = {n: p for n, (p, _, _) in converted.items()}
-    files.update(cluster_files(plan, projects))
+    nodes = node_preparation(plan, projects)
+    files.update(cluster_files(nodes))
     keel = _keel_workloads(root, request.inventory)
     extra, notes, gitops_doc = _gitops_files(plan, request, root, variants, keel)
     if gitops_doc is not None:
@@ -300,8 +301,7 @@ def _convert_plan(request: PlanConvertRequest, session: OutputSession,
         base=result.base_environment, settings=request.options.secrets,
         requirements=requirements, node_pools=plan.node_pools,
         selector_key=plan.node_selector_key, gitops=gitops_doc is not None,
-        time_slicing={name: entry.replicas for name, entry in
-                      gpu_sharing(plan, gpu_uses(plan, projects)).items()})
+        time_slicing={name: entry.replicas for name, entry in nodes.sharing.items()})
     if request.mesh == "istio":
         for env in plan.environments:
             objects = virtual_services(result.merged(env.name), plan.namespace_of(env))

@@ -1,22 +1,15 @@
 """GPU node pools on the cluster side: the values every GPU service gets (pool selector,
-label key) and the node preparation the plan needs (labels, taints, an inventory)."""
+label key), and which services need GPUs or node labels of which pool
+(:mod:`.node_preparation` turns them into the inventory and the kubectl script)."""
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from kubealign.model.compose import Project, Service, gpu_claim
 from kubealign.model.plan import Environment, NodePool, Plan
-from kubealign.transform.gpu_sharing import (
-    CONFIG_LABEL,
-    CONFIG_MAP,
-    CONFIG_NAMESPACE,
-    gpu_sharing,
-    physical_gpus,
-)
 from kubealign.transform.naming import service_key
 from kubealign.transform.placement import translate_constraint
 
@@ -126,11 +119,15 @@ class LabelUse:
     gpus: int = 0
     """GPUs each pod claims: the labelled nodes must have them (``node.labels.gpu == true``
     on a GPU service of an environment with no GPU pool)."""
+    pool: str | None = None
+    """The GPU pool the service runs on: its nodes need the labels (beside the pool's own),
+    not nodes of their own."""
 
 
 def label_uses(plan: Plan, projects: Mapping[str, Project]) -> list[LabelUse]:
     """Every service of every environment that requires node labels (``==`` constraints on
-    ``node.labels.*``) that no pool of the plan puts on its nodes."""
+    ``node.labels.*``) that no pool of the plan puts on its nodes. A GPU service on a pool
+    needs them on that pool's nodes: the pool selector and the labels select together."""
     pool_label_sets = [set(pool_labels(plan, pool).items()) for pool in plan.node_pools]
     uses: list[LabelUse] = []
     for env in plan.environments:
@@ -144,181 +141,29 @@ def label_uses(plan: Plan, projects: Mapping[str, Project]) -> list[LabelUse]:
                         if requirement is not None and requirement.operator == "In"
                         and not requirement.key.startswith("kubernetes.io/")]
             labels = tuple(sorted((r.key, r.values[0]) for r in required if len(r.values) == 1))
-            if not labels or any(set(labels) <= pool for pool in pool_label_sets):
+            claim = gpu_claim(service, gpus_for_all(plan, env, service.name) or 1)
+            pool_name = pool_of(plan, env, service.name) if claim is not None else None
+            pool = plan.pool(pool_name) if pool_name else None
+            if pool is not None:
+                given = set(pool_labels(plan, pool).items())
+                labels = tuple(label for label in labels if label not in given)
+            elif any(set(labels) <= pool_set for pool_set in pool_label_sets):
+                continue
+            if not labels:
                 continue
             one_per_node = placement.max_replicas_per_node == 1
             replicas = max(1, (service.deploy.replicas if service.deploy else None) or 1)
-            claim = gpu_claim(service, gpus_for_all(plan, env, service.name) or 1)
             gpus = claim.count if claim is not None else 0
             # A pod claiming GPUs needs a node of its own unless the node's GPU count is
             # known, and nothing says it here: one labelled node per GPU pod.
             uses.append(LabelUse(env.name, service.name, labels,
-                                 replicas if one_per_node or gpus else 1, gpus))
+                                 replicas if one_per_node or gpus else 1, gpus,
+                                 pool.name if pool is not None else None))
     return uses
 
 
-def label_placeholder(labels: Sequence[tuple[str, str]], index: int) -> str:
-    """The stand-in node name of ``prepare-nodes.sh`` for the ``index``-th node (from 1) to
-    give ``labels`` (no node names are known for them)."""
-    return "<node:" + ",".join(f"{k}={v}" for k, v in labels) + f":{index}>"
-
-
-def _label_sets(uses: Sequence[LabelUse]) -> list[tuple[tuple[tuple[str, str], ...], int,
-                                                          list[LabelUse]]]:
-    """(labels, nodes needed, users) per distinct label set, sorted by labels."""
-    grouped: dict[tuple[tuple[str, str], ...], list[LabelUse]] = {}
-    for use in uses:
-        grouped.setdefault(use.labels, []).append(use)
-    return [(labels, max(u.nodes for u in users), users)
-            for labels, users in sorted(grouped.items())]
-
-
-def _label_gpus(users: Sequence[LabelUse]) -> int:
-    """GPUs each labelled node must have for the label set's GPU users (0: none)."""
-    return max((u.gpus for u in users), default=0)
-
-
-def _taint_parts(taint: str) -> dict[str, str]:
-    key_value, _, effect = taint.rpartition(":")
-    key, _, value = key_value.partition("=")
-    parts = {"key": key, "effect": effect}
-    if value:
-        parts["value"] = value
-    return parts
-
-
 def pool_labels(plan: Plan, pool: NodePool) -> dict[str, str]:
+    """The labels that make a node one of ``pool``'s: its selector value and its own labels."""
     labels = {plan.node_selector_key: pool.selector_value}
     labels.update(dict(pool.labels))
     return dict(sorted(labels.items()))
-
-
-def cluster_inventory(plan: Plan, uses: Sequence[GpuUse],
-                      labelled: Sequence[LabelUse] = ()) -> dict[str, Any]:
-    pools = []
-    sharing = gpu_sharing(plan, uses)
-    for pool in plan.node_pools:
-        users = [u for u in uses if u.pool == pool.name]
-        shared = sharing.get(pool.name)
-        entry: dict[str, Any] = {
-            "name": pool.name,
-            "gpu": pool.gpu,
-            "gpusPerNode": pool.gpus_per_node,
-            "architecture": pool.architecture,
-            "labels": pool_labels(plan, pool),
-            "taints": [_taint_parts(pool.taint)] if pool.taint else [],
-            "nodes": list(pool.nodes),
-            "expectedGpuProduct": pool.product,
-            "usedBy": [{"environment": u.environment, "service": u.service, "gpus": u.gpus}
-                       for u in users],
-            "timeSlicing": None if shared is None else {
-                "replicas": shared.replicas, "proposed": shared.proposed,
-                "reason": shared.reason,
-                "config": f"{CONFIG_NAMESPACE}/{CONFIG_MAP} key {pool.name} (gpu-sharing.yaml)",
-                "nodeLabel": f"{CONFIG_LABEL}={pool.name}"},
-        }
-        pools.append({k: v for k, v in entry.items() if v is not None})
-    unplaced = [{"environment": u.environment, "service": u.service, "gpus": u.gpus}
-                for u in uses if u.pool is None]
-    data: dict[str, Any] = {"nodeSelectorKey": plan.node_selector_key, "pools": pools}
-    problems = capacity_problems(plan, uses)
-    if problems:
-        data["capacityProblems"] = problems
-    if unplaced:
-        data["gpuServicesWithoutPool"] = unplaced
-    if labelled:
-        data["nodeLabels"] = [
-            {"labels": dict(labels), "nodes": nodes,
-             **({"gpusPerNode": _label_gpus(users)} if _label_gpus(users) else {}),
-             "placeholders": [label_placeholder(labels, i) for i in range(1, nodes + 1)],
-             "usedBy": [{"environment": u.environment, "service": u.service,
-                         **({"gpus": u.gpus} if u.gpus else {})} for u in users]}
-            for labels, nodes, users in _label_sets(labelled)]
-    return data
-
-
-def capacity_problems(plan: Plan, uses: Sequence[GpuUse]) -> list[str]:
-    """GPU services asking for more GPUs than one node of their pool has (never schedulable),
-    and environments whose GPU pods together claim more GPUs than their pool's known nodes
-    hold (the rest stay Pending: Insufficient nvidia.com/gpu)."""
-    problems = []
-    for use in uses:
-        pool = plan.pool(use.pool) if use.pool else None
-        if pool is not None and pool.gpus_per_node is not None and use.gpus > pool.gpus_per_node:
-            problems.append(f"{use.environment}/{use.service} asks for {use.gpus} GPUs; a "
-                            f"{pool.name} node has {pool.gpus_per_node}")
-    sharing = gpu_sharing(plan, uses)
-    claimed: dict[tuple[str, str], int] = {}
-    for use in uses:
-        if use.pool is not None and use.gpus > 0:
-            key = (use.environment, use.pool)
-            claimed[key] = claimed.get(key, 0) + use.gpus * use.replicas
-    for (environment, pool_name), total in sorted(claimed.items()):
-        pool = plan.pool(pool_name)
-        if pool is None or not pool.nodes:
-            continue  # no node known: nothing to compare with
-        # A node of a GPU pool has one GPU at least; the plan's count when it knows it; each
-        # serves as many pods as its time-slicing says.
-        shared = sharing.get(pool_name)
-        capacity = physical_gpus(pool) * (shared.replicas if shared else 1)
-        if total > capacity:
-            held = f"hold {capacity}" if pool.gpus_per_node else f"hold {capacity} or more"
-            if shared:
-                held += f" with time-slicing x{shared.replicas}"
-            problems.append(
-                f"{environment} claims {total} GPUs on pool {pool.name}, whose "
-                f"{len(pool.nodes)} known node(s) {held}: up to {total - capacity} GPU "
-                "claim(s) stay Pending (Insufficient nvidia.com/gpu); let services that use "
-                "one device share it (gpu.shared: true), lower their replicas, or add nodes")
-    return problems
-
-
-def kubectl_script(plan: Plan, uses: Sequence[GpuUse],
-                   labelled: Sequence[LabelUse] = ()) -> str:
-    """Shell commands that label and taint the nodes of every pool (idempotent)."""
-    lines = ["#!/bin/sh", "# Node preparation for the GPU pools of kubealign.yaml "
-             f"(release {plan.release}). Safe to run again (--overwrite).", "set -eu", ""]
-    sharing = gpu_sharing(plan, uses)
-    for pool in plan.node_pools:
-        users = sorted({f"{u.environment}/{u.service}" for u in uses if u.pool == pool.name})
-        lines.append(f"# pool {pool.name}: {pool.gpu or 'GPU'}"
-                     + (f" x{pool.gpus_per_node} per node" if pool.gpus_per_node else "")
-                     + (f", {pool.architecture}" if pool.architecture else "")
-                     + (f"; used by {', '.join(users)}" if users else "; no GPU service yet"))
-        nodes = list(pool.nodes) or [f"<{pool.name}-node>"]
-        if not pool.nodes:
-            lines.append("# no node names known: replace the placeholder")
-        labels = " ".join(shlex.quote(f"{k}={v}") for k, v in pool_labels(plan, pool).items())
-        shared = sharing.get(pool.name)
-        if shared is not None:
-            lines.append(f"# time-slicing x{shared.replicas}"
-                         + (" (proposed)" if shared.proposed else "")
-                         + ": the device plugin reads its key of gpu-sharing.yaml (apply it "
-                         "and point the GPU operator at it first)")
-        for node in nodes:
-            lines.append(f"kubectl label node {shlex.quote(node)} {labels} --overwrite")
-            if pool.taint:
-                lines.append(f"kubectl taint node {shlex.quote(node)} "
-                             f"{shlex.quote(pool.taint)} --overwrite")
-            if pool.name in sharing:
-                lines.append(f"kubectl label node {shlex.quote(node)} "
-                             f"{shlex.quote(f'{CONFIG_LABEL}={pool.name}')} --overwrite")
-        lines.append("")
-    sets = _label_sets(labelled)
-    if sets:
-        lines += ["# Node labels the services' placement constraints require (Swarm",
-                  "# node.labels.*), given by no pool above. No node names are known: replace",
-                  "# each placeholder with a node of your choice, or the services stay Pending."]
-    for label_set, count, label_users in sets:
-        names = sorted({f"{u.environment}/{u.service}" for u in label_users})
-        shown = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
-        text = " ".join(shlex.quote(f"{k}={v}") for k, v in label_set)
-        gpus = _label_gpus(label_users)
-        lines.append(f"# {text}: {count} node(s)"
-                     + (f" with {gpus} GPU(s) each (their pods claim GPUs)" if gpus else "")
-                     + (" (at most one replica per node)" if count > 1 and not gpus else "")
-                     + f"; used by {shown}")
-        lines += [f"kubectl label node {shlex.quote(label_placeholder(label_set, i))} {text} "
-                  "--overwrite" for i in range(1, count + 1)]
-        lines.append("")
-    return "\n".join(lines).rstrip("\n") + "\n"

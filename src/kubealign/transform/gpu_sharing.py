@@ -11,7 +11,7 @@ is always the user's to set (1 turns it off).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 from math import ceil
@@ -96,7 +96,7 @@ SHARING_HEADER = (
     "# (a standalone device plugin: helm --set config.name=" + CONFIG_MAP + ").\n")
 
 
-def sharing_config(sharing: dict[str, GpuSharing]) -> dict[str, Any]:
+def sharing_config(sharing: Mapping[str, GpuSharing]) -> dict[str, Any]:
     """The device plugin configuration: one ConfigMap, a key per pool (the value of each
     pool node's ``nvidia.com/device-plugin.config`` label), in the plugin's config format."""
     data = {name: ("version: v1\nsharing:\n  timeSlicing:\n    resources:\n"
