@@ -507,22 +507,30 @@ def _render(outcome: EnvironmentOutcome, out: Path, plan: Plan, result: Consolid
                                                    outcome.project.service_names))))
     proof: tuple[str, ...] | None = None
     if request.prove:
-        alone = _render_alone(outcome.variant, plan, outcome.namespace, files,
+        alone = _render_alone(outcome.name, outcome.variant, plan, outcome.namespace, files,
                               request.kube_version)
         proof = tuple(_differences(alone, rendered.objects))
     return dataclasses.replace(outcome, objects=tuple(rendered.objects), schema_results=schema,
                                semantic=semantic, proof=proof)
 
 
-def _render_alone(values: Mapping[str, Any], plan: Plan, namespace: str,
+def _render_alone(name: str, values: Mapping[str, Any], plan: Plan, namespace: str,
                   files: Mapping[str, bytes | str], kube_version: str) -> list[dict[str, Any]]:
+    """The objects of the chart with ``name``'s variant as its only values (the proof that
+    base + overlay render the same)."""
     with tempfile.TemporaryDirectory(prefix="kubealign-variant-") as tmp:
         tree = {k: v for k, v in files.items() if k.startswith("chart/")
                 and not k.startswith("chart/values")}
         tree["chart/values.yaml"] = dump_yaml(dict(values))
         write_tree_atomic(Path(tmp), tree)
-        rendered = render_chart(Path(tmp) / "chart", [], release=plan.release,
-                                namespace=namespace, kube_version=kube_version)
+        try:
+            rendered = render_chart(Path(tmp) / "chart", [], release=plan.release,
+                                    namespace=namespace, kube_version=kube_version)
+        except HelmError as exc:
+            # Helm names the scratch copy; the user knows the chart and the environment.
+            where = f"chart (values of {name} alone)"
+            raise HelmError(exc.message.replace(str(Path(tmp) / "chart"), where)
+                            .replace(tmp, where)) from exc
         return rendered.objects
 
 
