@@ -279,7 +279,8 @@ def _validate_step(outcome: PlanConvertOutcome, kube_version: str
     refused = outcome.refused
     summary = (f"{len(report.results)} objects rendered with Helm for "
                f"{len(outcome.environments) - len(refused)} environment(s) ({listed}); "
-               f"{invalid} invalid (Kubernetes {kube_version} schemas, strict); "
+               f"{invalid} invalid (Kubernetes {kube_version} schemas, strict, and API "
+               "server rules); "
                f"{policy} POL finding(s)")
     summary += "".join(f"; {env.name}: Helm refused it: {env.render_error}" for env in refused)
     status = "failed" if invalid or refused else "done"

@@ -48,9 +48,10 @@ COMMANDS: tuple[CommandEntry, ...] = (
                  "Print the fully resolved Compose project, in the shape of `docker compose "
                  "config`."),
     CommandEntry("validate", "kubealign.cli.validate",
-                 "Validate every rendered object against the Kubernetes schemas (strict) and "
-                 "kubealign's CRD schemas (and, with --policies, the POL rules; where a "
-                 "cluster is reachable, its API server's dry run)."),
+                 "Validate every rendered object against the Kubernetes schemas (strict), "
+                 "kubealign's CRD schemas and the API server's field rules (and, with "
+                 "--policies, the POL rules; where a cluster is reachable, its API server's "
+                 "dry run)."),
     CommandEntry("rules", "kubealign.cli.rules", "List and explain the audit rules."),
 )
 

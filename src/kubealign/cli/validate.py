@@ -89,9 +89,10 @@ def validate(
         str | None, typer.Option("--kube-context", help="kubeconfig context for --server.")
     ] = None,
 ) -> None:
-    """Validate every rendered object against the Kubernetes schemas (strict) and kubealign's
-    CRD schemas (and, with --policies, the POL rules; where a cluster is reachable, its API
-    server's dry run). Exit 1 when any object is invalid, 2 on usage or input errors."""
+    """Validate every rendered object against the Kubernetes schemas (strict), kubealign's
+    CRD schemas and the API server's field rules (and, with --policies, the POL rules; where
+    a cluster is reachable, its API server's dry run). Exit 1 when any object is invalid, 2
+    on usage or input errors."""
     environments = list(env or [])
     if environments and all_environments:
         raise UsageError("--env and --all are mutually exclusive")

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from kubealign.validate.api_rules import api_server_checks
 from kubealign.validate.crds import crd_catalog
 from kubealign.validate.results import ObjectRef, ObjectResult, Violation
 from kubealign.validate.schema_compiler import Issue
@@ -54,7 +55,10 @@ class CrdSchemaCheck:
 
 
 def default_checks(kube_version: str, *, strict: bool = True) -> list[ObjectCheck]:
-    return [KubernetesSchemaCheck(catalog(kube_version, strict=strict)), CrdSchemaCheck()]
+    """The schemas, then what the API server refuses beyond them (names, label syntax,
+    selectors, quantities…: :mod:`.api_rules`)."""
+    return [KubernetesSchemaCheck(catalog(kube_version, strict=strict)), CrdSchemaCheck(),
+            *api_server_checks(kube_version)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,8 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _RULE_TEXT = {
     "schema": "Object matches the Kubernetes JSON schema of the chosen version (strict).",
     "crd": "Custom resource matches the structure kubealign emits for its kind.",
+    "api": "Object passes the API server's field validation that no schema carries (names, "
+           "label syntax, selectors, quantities, duplicate or dangling names in a pod).",
     "object": "Document is a Kubernetes object with apiVersion and kind.",
     "yaml": "Manifest file parses as YAML.",
 }
