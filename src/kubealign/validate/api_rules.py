@@ -30,6 +30,7 @@ from kubealign.validate.api_formats import (
     quantity,
 )
 from kubealign.validate.schema_compiler import Issue, Path
+from kubealign.validate.selectors import selects
 
 _RBAC = ("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding")
 _SELECTING_WORKLOADS = ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet")
@@ -143,26 +144,6 @@ def _selector_issues(selector: Any, path: Path) -> list[Issue]:
     return issues
 
 
-def _selects(selector: Any, labels: Any) -> bool:
-    """Whether ``selector`` (matchLabels and matchExpressions) selects ``labels``."""
-    selector, labels = _mapping(selector), _mapping(labels)
-    for key, value in _mapping(selector.get("matchLabels")).items():
-        if labels.get(key) != value:
-            return False
-    for _, expression in _items(selector.get("matchExpressions")):
-        label, operator = expression.get("key"), expression.get("operator")
-        values = expression.get("values") or []
-        if operator == "In" and labels.get(label) not in values:
-            return False
-        if operator == "NotIn" and label in labels and labels.get(label) in values:
-            return False
-        if operator == "Exists" and label not in labels:
-            return False
-        if operator == "DoesNotExist" and label in labels:
-            return False
-    return True
-
-
 def _workload_selector_issues(obj: Mapping[str, Any]) -> list[Issue]:
     spec = _mapping(obj.get("spec"))
     selector = spec.get("selector")
@@ -172,7 +153,7 @@ def _workload_selector_issues(obj: Mapping[str, Any]) -> list[Issue]:
         return [Issue(("spec", "selector"), "empty selector: expected one that selects the "
                                             "pod template's labels")]
     labels = _mapping(_mapping(spec.get("template")).get("metadata")).get("labels")
-    if not _selects(selector, labels):
+    if not selects(selector, labels):
         return [Issue(("spec", "template", "metadata", "labels"),
                       "selector does not match the pod template's labels")]
     return []

@@ -16,6 +16,7 @@ from kubealign.model.findings import Finding, Severity
 from kubealign.validate.checks import ObjectCheck
 from kubealign.validate.results import dotted
 from kubealign.validate.schema_compiler import Issue, Path
+from kubealign.validate.selectors import selects
 
 POD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod", "ReplicaSet")
 LONG_RUNNING = ("Deployment", "StatefulSet", "DaemonSet")
@@ -234,26 +235,6 @@ def _labels(obj: Mapping[str, Any]) -> Mapping[str, str]:
     return obj.get("spec", {}).get("template", {}).get("metadata", {}).get("labels") or {}
 
 
-def _selects(selector: Mapping[str, Any] | None, labels: Mapping[str, str]) -> bool:
-    """``matchLabels`` and ``matchExpressions`` (In/NotIn/Exists/DoesNotExist) semantics."""
-    if selector is None:
-        return False
-    for key, value in (selector.get("matchLabels") or {}).items():
-        if labels.get(key) != value:
-            return False
-    for expr in selector.get("matchExpressions") or ():
-        key, op, values = expr.get("key"), expr.get("operator"), expr.get("values") or ()
-        if op == "In" and labels.get(key) not in values:
-            return False
-        if op == "NotIn" and labels.get(key) in values:
-            return False
-        if op == "Exists" and key not in labels:
-            return False
-        if op == "DoesNotExist" and key in labels:
-            return False
-    return True
-
-
 @dataclass(frozen=True, slots=True)
 class PolicyViolation:
     rule: str
@@ -282,7 +263,7 @@ def _pdb_violations(objects: Sequence[Mapping[str, Any]]) -> list[PolicyViolatio
         if not isinstance(replicas, int) or replicas <= 1:
             continue
         labels = _labels(obj)
-        if not any(_selects(p.get("spec", {}).get("selector"), labels) for p in pdbs):
+        if not any(selects(p.get("spec", {}).get("selector"), labels) for p in pdbs):
             out.append(PolicyViolation("POL009", POLICIES["POL009"].severity, str(obj["kind"]),
                                        _name(obj), "spec.replicas", f"{replicas} replicas and "
                                        "no PodDisruptionBudget selects its pods"))
@@ -296,7 +277,7 @@ def _network_policy_violations(objects: Sequence[Mapping[str, Any]]) -> list[Pol
         if _pod_spec(obj) is None:
             continue
         labels = _labels(obj)
-        if not any(_selects(p.get("spec", {}).get("podSelector"), labels) or
+        if not any(selects(p.get("spec", {}).get("podSelector"), labels) or
                    p.get("spec", {}).get("podSelector") == {} for p in policies):
             out.append(PolicyViolation("POL010", POLICIES["POL010"].severity, str(obj["kind"]),
                                        _name(obj), "spec.template.metadata.labels",
