@@ -336,8 +336,8 @@ def deploy_command(
         waiting = sum(m.get("kind") == "ExternalSecret" for m in preflight.manifests)
         for line in diagnostic_lines(missing_stores_line(missing, waiting)):
             err.print(line, style="bold yellow", markup=False)
-    err.print(f"rendered {len(preflight.objects)} objects; Kubernetes and CRD schemas: "
-              "all valid", style="green", markup=False)
+    err.print(f"rendered {len(preflight.objects)} objects; Kubernetes and CRD schemas, API "
+              "server rules: all valid", style="green", markup=False)
     _print_policy(preflight)
     crds = missing_prerequisites(preflight)
     if crds:
