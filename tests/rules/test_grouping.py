@@ -26,25 +26,25 @@ def _of(report: AuditReport, rule: str) -> list[Finding]:
 
 def test_same_ip_in_three_files_is_one_finding_with_three_occurrences(tmp_path: Path) -> None:
     report = audit(_repo(tmp_path, {
-        f"docker-compose.{env}.yml": _compose({"AI_URL": "http://192.0.2.21:8001/v1"})
+        f"docker-compose.{env}.yml": _compose({"AI_URL": "http://10.20.0.21:8001/v1"})
         for env in ("a", "b", "c")}))
     (finding,) = _of(report, "DSC001")
-    assert finding.key == "192.0.2.21"
+    assert finding.key == "10.20.0.21"
     assert [(o.path, o.line) for o in finding.places()] == [
         ("docker-compose.a.yml", 5), ("docker-compose.b.yml", 5), ("docker-compose.c.yml", 5)]
     assert (finding.path, finding.line) == ("docker-compose.a.yml", 5)
     assert all(o.detail == "service 'api' reaches AI_URL" for o in finding.places())
-    assert "192.0.2.21" in finding.message
+    assert "10.20.0.21" in finding.message
 
 
 def test_two_ips_are_two_findings(tmp_path: Path) -> None:
     report = audit(_repo(tmp_path, {
-        "docker-compose.a.yml": _compose({"AI_URL": "http://192.0.2.21:8001",
-                                          "DB_URL": "postgres://192.0.2.22:5432/app"}),
-        "docker-compose.b.yml": _compose({"AI_URL": "http://192.0.2.21:8001"}),
+        "docker-compose.a.yml": _compose({"AI_URL": "http://10.20.0.21:8001",
+                                          "DB_URL": "postgres://10.20.0.22:5432/app"}),
+        "docker-compose.b.yml": _compose({"AI_URL": "http://10.20.0.21:8001"}),
     }))
     found = {f.key: len(f.places()) for f in _of(report, "DSC001")}
-    assert found == {"192.0.2.21": 2, "192.0.2.22": 1}
+    assert found == {"10.20.0.21": 2, "10.20.0.22": 1}
     assert report.summary.findings_total == len(report.findings)
     assert report.summary.occurrences_total == sum(len(f.places()) for f in report.findings)
 
@@ -84,7 +84,7 @@ def test_different_credentials_stay_apart(tmp_path: Path) -> None:
 
 def test_a_suppressed_place_leaves_the_others_and_ignore_group_silences_all(
         tmp_path: Path) -> None:
-    ip = {"AI_URL": "http://192.0.2.21:8001"}
+    ip = {"AI_URL": "http://10.20.0.21:8001"}
     files = {"docker-compose.a.yml": _compose(ip, "      # kubealign: ignore=DSC001 lab box\n"),
              "docker-compose.b.yml": _compose(ip), "docker-compose.c.yml": _compose(ip)}
     report = audit(_repo(tmp_path / "one", files))
@@ -103,11 +103,11 @@ def test_a_suppressed_place_leaves_the_others_and_ignore_group_silences_all(
 def test_json_lists_the_occurrences_and_sarif_one_result_per_root_cause(
         tmp_path: Path) -> None:
     report = audit(_repo(tmp_path, {
-        f"docker-compose.{env}.yml": _compose({"AI_URL": "http://192.0.2.21:8001"})
+        f"docker-compose.{env}.yml": _compose({"AI_URL": "http://10.20.0.21:8001"})
         for env in ("a", "b", "c")}))
     data = json.loads(RENDERERS["json"](report))
     (finding,) = [f for f in data["findings"] if f["rule"] == "DSC001"]
-    assert finding["key"] == "192.0.2.21"
+    assert finding["key"] == "10.20.0.21"
     assert [o["path"] for o in finding["occurrences"]] == [
         "docker-compose.a.yml", "docker-compose.b.yml", "docker-compose.c.yml"]
     assert data["summary"]["occurrences_total"] >= 3

@@ -45,6 +45,7 @@ from kubealign.rules.debt import (
 )
 from kubealign.rules.dockerfile_rules import dockerfile_groups
 from kubealign.rules.grouping import group_findings
+from kubealign.rules.hosts import hosts_by_path
 from kubealign.rules.kubernetes_rules import kubernetes_section
 from kubealign.rules.liveness import liveness
 from kubealign.rules.registry import all_rules
@@ -78,6 +79,7 @@ def run_rules(ctx: AuditContext, rules: Iterable[type[Rule]] | None = None) -> l
 def _scripts(ctx: AuditContext) -> tuple[ScriptEntry, ...]:
     live = liveness(ctx)
     group_of = {p: g.id for g in duplicate_groups(ctx) for p in g.scripts}
+    hosts_of = hosts_by_path(ctx)
     entries = []
     for path in sorted(ctx.scripts):
         info = ctx.scripts[path]
@@ -88,7 +90,7 @@ def _scripts(ctx: AuditContext) -> tuple[ScriptEntry, ...]:
                 language=info.language,
                 commands=tuple(sorted(counts.items())),
                 strict_mode=info.strict.complete if info.language != "python" else True,
-                hosts=tuple(sorted({h.value for h in info.hosts})),
+                hosts=hosts_of.get(path, ()),
                 live=live.is_live(path),
                 referenced_by=tuple(
                     sorted(

@@ -18,6 +18,8 @@ from typing import Any
 
 from kubealign.errors import LoadError
 from kubealign.load.deploy_commands import scan_literal
+from kubealign.load.host_positions import setting_refs
+from kubealign.load.hosts import merge_hosts
 from kubealign.load.shell_script import ShellFacts, read_text, scan_shell
 from kubealign.load.yaml_safe import load_yaml_text
 from kubealign.model.artifacts import (
@@ -120,6 +122,15 @@ class _Collector:
         self.tokens.extend(scan.tokens)
         return scan.masked
 
+    def settings(self, value: Any, ptr: str) -> None:
+        """Hosts in an ``env:``/``variables:`` mapping (``DEPLOY_HOST: 10.1.2.3``)."""
+        for name, text in _literal_env(value).items():
+            scan = scan_literal(text, 1)
+            if not scan.tokens:
+                self.hosts.extend(
+                    setting_refs(name, scan.masked, self.line(ptr + pointer(name)))
+                )
+
 
 def _substitute_expressions(text: str, env: Mapping[str, str]) -> str:
     """``${{ env.X }}`` -> its literal value when known, other expressions -> ``$expr``."""
@@ -217,6 +228,7 @@ def _github(
     else:
         triggers = tuple(sorted(_strings(triggers_value)))
     workflow_env = _literal_env(data.get("env"))
+    collector.settings(data.get("env"), pointer("env"))
     jobs: list[CiJob] = []
     raw_jobs = data.get("jobs")
     for job_name, job in raw_jobs.items() if isinstance(raw_jobs, Mapping) else []:
@@ -233,6 +245,7 @@ def _github_job(
     job_ptr = pointer("jobs", name)
     disabled = _expression_false(job.get("if"))
     env = {**workflow_env, **_literal_env(job.get("env"))}
+    collector.settings(job.get("env"), job_ptr + "/env")
     default_shell = (
         job.get("defaults", {}).get("run", {}).get("shell")
         if isinstance(job.get("defaults"), Mapping)
@@ -314,6 +327,7 @@ def _github_step(
     step_ptr = pointer("jobs", job, "steps", index)
     line = collector.line(step_ptr)
     env = {**job_env, **_literal_env(step.get("env"))}
+    collector.settings(step.get("env"), step_ptr + "/env")
     uses = step.get("uses") if isinstance(step.get("uses"), str) else None
     run = step.get("run")
     run_line: int | None = None
@@ -334,6 +348,8 @@ def _github_step(
         command = _action_command(uses, masked_with, collector.line(step_ptr + "/uses"), job)
         if command is not None:
             collector.deploys.append(command)
+            if command.kind in {DeployKind.SSH, DeployKind.SCP}:
+                collector.hosts.extend(setting_refs("SSH_HOST", masked_with.get("host", ""), line))
         script = masked_with.get("script")
         if uses.lower().startswith("appleboy/ssh-action") and script:
             host = command.hosts[0] if command is not None and command.hosts else "$host"
@@ -366,6 +382,7 @@ def _gitlab(
     data: Mapping[str, Any], collector: _Collector
 ) -> tuple[str | None, tuple[str, ...], list[CiJob]]:
     global_env = _literal_env(data.get("variables"))
+    collector.settings(data.get("variables"), pointer("variables"))
     jobs: list[CiJob] = []
     for key in _GITLAB_SCRIPT_KEYS:
         if key in data:
@@ -381,6 +398,7 @@ def _gitlab(
         if not isinstance(name, str) or name in _GITLAB_RESERVED or not isinstance(job, Mapping):
             continue
         env = {**global_env, **_literal_env(job.get("variables"))}
+        collector.settings(job.get("variables"), pointer(name, "variables"))
         for key in _GITLAB_SCRIPT_KEYS:
             if key in job:
                 _gitlab_scripts(pointer(name, key), job[key], name, env, collector)
@@ -467,7 +485,7 @@ def workflow_from_data(
         commands=tuple(collector.commands),
         deploy_commands=tuple(sorted(collector.deploys, key=lambda c: c.line)),
         calls=tuple(collector.calls),
-        hosts=tuple(sorted(set(collector.hosts))),
+        hosts=merge_hosts(collector.hosts),
         tokens=tuple(sorted(set(collector.tokens))),
         disabled=bool(jobs) and all(job.disabled for job in jobs),
     )

@@ -12,10 +12,10 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+from kubealign.load.hosts import host_refs
 from kubealign.model.artifacts import (
     DeployCommand,
     DeployKind,
-    HostKind,
     HostRef,
     ScriptCall,
     TokenFinding,
@@ -700,47 +700,6 @@ _NOT_SECRET_VALUES = frozenset(
 )
 _SECRET_REFERENCE = re.compile(r"[A-Za-z0-9_.\-/]+")
 _REMOTE_HEAD = re.compile(r"[\w.$@{}\-]+")
-_IPV4 = re.compile(r"(?<![\d.])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?![\d]|\.\d)")
-_TLDS = (
-    "com|net|org|io|dev|ai|app|cloud|co|us|uk|de|fr|eu|nl|ch|se|no|fi|jp|cn|in|br|ca|au|"
-    "local|internal|lan|corp|home|intranet|tech|xyz|info|biz|me|tv|cc|ly|site|online"
-)
-_HOSTNAME = re.compile(
-    rf"(?<![\w.\-])((?:[a-z0-9](?:[a-z0-9\-]{{0,61}}[a-z0-9])?\.)+(?:{_TLDS}))(?![\w\-]|\.\w)",
-    re.IGNORECASE,
-)
-# Registries, package indexes and documentation domains: naming them is not a
-# hard-coded deployment target.
-PUBLIC_SERVICE_DOMAINS: frozenset[str] = frozenset(
-    {
-        "github.com",
-        "githubusercontent.com",
-        "docker.io",
-        "docker.com",
-        "ghcr.io",
-        "gcr.io",
-        "quay.io",
-        "pypi.org",
-        "npmjs.org",
-        "npmjs.com",
-        "python.org",
-        "ubuntu.com",
-        "debian.org",
-        "nvidia.com",
-        "nvcr.io",
-        "example.com",
-        "example.org",
-        "example.net",
-        "k8s.io",
-        "kubernetes.io",
-        "helm.sh",
-        "letsencrypt.org",
-        "pkg.dev",
-        "mcr.microsoft.com",
-        "alpinelinux.org",
-    }
-)
-_LOOPBACK_OR_ANY = ("0.0.0.0", "255.255.255.255")
 
 
 @dataclass(frozen=True, slots=True)
@@ -827,27 +786,6 @@ def _inline_secret_assignments(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _host_refs(text: str, line: int, column: int) -> list[HostRef]:
-    found: list[HostRef] = []
-    for match in _IPV4.finditer(text):
-        value = match.group(0)
-        octets = [int(part) for part in match.groups()]
-        if max(octets) > 255 or value in _LOOPBACK_OR_ANY or octets[0] == 127:
-            continue
-        at_line, at_column = _position(text, match.start(), line, column)
-        found.append(HostRef(at_line, at_column, value, HostKind.IPV4))
-    for match in _HOSTNAME.finditer(text):
-        value = match.group(1).lower()
-        start = match.start(1)
-        if start and text[start - 1] == "/" and not text.endswith("//", 0, start):
-            continue  # a path segment such as ./conf/site.io, not a URL's host
-        if any(value == d or value.endswith("." + d) for d in PUBLIC_SERVICE_DOMAINS):
-            continue
-        at_line, at_column = _position(text, match.start(1), line, column)
-        found.append(HostRef(at_line, at_column, value, HostKind.HOSTNAME))
-    return found
-
-
 def scan_literal(text: str, line: int, column: int = 1) -> LiteralScan:
     """Mask secrets in ``text`` and report them and any hard-coded host, with positions."""
     if not text:
@@ -865,7 +803,7 @@ def scan_literal(text: str, line: int, column: int = 1) -> LiteralScan:
         cursor = end
     pieces.append(text[cursor:])
     masked = "".join(pieces)
-    return LiteralScan(masked, tuple(tokens), tuple(_host_refs(masked, line, column)))
+    return LiteralScan(masked, tuple(tokens), tuple(host_refs(masked, line, column)))
 
 
 def _is_literal_secret_value(name: str, value: str) -> bool:

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kubealign.load.deploy_commands import scan_assignment, scan_literal
+from kubealign.load.host_positions import setting_refs
+from kubealign.load.hosts import merge_hosts
 from kubealign.load.shell_script import read_text, scan_shell
 from kubealign.model.artifacts import (
     DeployCommand,
@@ -218,6 +220,8 @@ class _Reader:
         scan = scan_assignment(name, value, line)
         self.tokens.extend(scan.tokens)
         self.hosts.extend(scan.hosts)
+        if not scan.tokens:
+            self.hosts.extend(setting_refs(name, scan.masked, line))
         self.variables.setdefault(name, scan.masked)  # ?= and first definitions win for us
         self.variable_lines.append((name, line))
         if name == ".RECIPEPREFIX" and value:
@@ -294,7 +298,7 @@ def parse_makefile(text: str, path: str) -> MakefileInfo:
         commands=tuple(commands),
         deploy_commands=tuple(deploys),
         calls=tuple(calls),
-        hosts=tuple(sorted(set(hosts))),
+        hosts=merge_hosts(hosts),
         tokens=tuple(sorted(set(tokens))),
     )
 

@@ -14,18 +14,21 @@ from __future__ import annotations
 
 import ast
 import shlex
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kubealign.errors import LoadError
 from kubealign.load.deploy_commands import scan_assignment, scan_literal
+from kubealign.load.host_positions import evidence, setting_refs, with_role
+from kubealign.load.hosts import host_refs, merge_hosts
 from kubealign.load.shell_script import fingerprint, read_text, scan_shell
 from kubealign.model.artifacts import (
     DeployCommand,
     DeployKind,
     FunctionDef,
     HostRef,
+    HostRole,
     ScriptCall,
     ScriptInfo,
     ShellCommand,
@@ -309,6 +312,8 @@ class _Analysis:
     commands: list[ShellCommand] = field(default_factory=list)
     deploys: list[DeployCommand] = field(default_factory=list)
     calls: list[ScriptCall] = field(default_factory=list)
+    #: Hosts the commands reach (``subprocess.run(["ssh", f"ubuntu@{HOST}", …])``).
+    hosts: list[HostRef] = field(default_factory=list)
 
     def emit(self, sink: _Sink, evaluator: _Evaluator, line: int, function: str | None) -> None:
         if sink.kind == "upload":
@@ -332,6 +337,7 @@ class _Analysis:
         self.commands.extend(facts.commands)
         self.deploys.extend(facts.deploy_commands)
         self.calls.extend(facts.calls)
+        self.hosts.extend(h for h in facts.hosts if h.role.rank > HostRole.LITERAL.rank)
 
 
 def _mask(text: str) -> str:
@@ -451,23 +457,82 @@ def _docstring_nodes(tree: ast.Module) -> set[int]:
     return found
 
 
-def _literal_findings(tree: ast.Module) -> tuple[list[HostRef], list[TokenFinding]]:
-    """Hosts and tokens in string constants (docstrings excluded), secret-named values too."""
-    hosts: list[HostRef] = []
-    tokens: list[TokenFinding] = []
-    docstrings = _docstring_nodes(tree)
+#: Calls whose arguments are text for a human (``print``, ``logger.info``, ``click.echo``).
+_MESSAGE_CALLS = frozenset(
+    {"print", "echo", "secho", "info", "warning", "warn", "error", "debug", "exception",
+     "critical", "success", "log", "write", "status", "rule", "panel", "Panel", "notify"}
+)  # fmt: skip
+#: Calls that fetch the URL they are given (``requests.get``, ``httpx.post``, ``urlopen``).
+_FETCH_CALLS = frozenset(
+    {"get", "post", "put", "patch", "delete", "head", "request", "urlopen", "Request",
+     "stream", "ws_connect", "connect_ws"}
+)  # fmt: skip
+#: paramiko/fabric: the host they connect to runs the commands.
+_CONNECT_CALLS = frozenset({"connect", "Connection", "SSHClient"})
+
+
+def _call_name(call: ast.Call) -> str:
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+
+
+def _constants_below(nodes: Sequence[ast.AST]) -> Iterator[ast.Constant]:
+    for node in nodes:
+        for inner in ast.walk(node):
+            if isinstance(inner, ast.Constant) and isinstance(inner.value, str):
+                yield inner
+
+
+def _literal_roles(tree: ast.Module) -> tuple[dict[int, str], dict[int, HostRole]]:
+    """Names a string constant is assigned to (a variable, a key, a keyword) and the role
+    the call it is given to implies (a message, a fetched URL, a connected host)."""
     named: dict[int, str] = {}
+    roles: dict[int, HostRole] = {}
     for node in ast.walk(tree):
-        if isinstance(node, ast.Assign):
-            for target in node.targets:
+        if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
                 if isinstance(target, ast.Name):
                     named[id(node.value)] = target.id
+                elif isinstance(target, ast.Attribute):
+                    named[id(node.value)] = target.attr
         elif isinstance(node, ast.Dict):
             for key, value in zip(node.keys, node.values, strict=True):
                 if isinstance(key, ast.Constant) and isinstance(key.value, str):
                     named[id(value)] = key.value
         elif isinstance(node, ast.keyword) and node.arg:
             named[id(node.value)] = node.arg
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = _call_name(node)
+        arguments: list[ast.AST] = [*node.args, *(k.value for k in node.keywords)]
+        if name in _MESSAGE_CALLS:
+            for constant in _constants_below(arguments):
+                roles[id(constant)] = HostRole.MESSAGE
+        elif name in _FETCH_CALLS:
+            for constant in _constants_below(arguments):
+                if "://" in str(constant.value):
+                    roles.setdefault(id(constant), HostRole.CALL)
+        elif name in _CONNECT_CALLS:
+            hosts = [k.value for k in node.keywords if k.arg in {"hostname", "host"}]
+            for constant in _constants_below(hosts or node.args[:1]):
+                roles.setdefault(id(constant), HostRole.REMOTE)
+    return named, roles
+
+
+def _literal_findings(
+    tree: ast.Module, lines: list[str]
+) -> tuple[list[HostRef], list[TokenFinding]]:
+    """Hosts and tokens in string constants (docstrings excluded), secret-named values too.
+
+    A host gets the role of its place: a host-named setting (``LAMBDA_HOST = "…"``,
+    ``host="…"``), a URL a request fetches, a host paramiko connects to, a message
+    (``print``/``logger.info``), or a plain literal."""
+    hosts: list[HostRef] = []
+    tokens: list[TokenFinding] = []
+    docstrings = _docstring_nodes(tree)
+    named, roles = _literal_roles(tree)
     for node in ast.walk(tree):
         if not isinstance(node, ast.Constant) or not isinstance(node.value, str):
             continue
@@ -480,8 +545,21 @@ def _literal_findings(tree: ast.Module) -> tuple[list[HostRef], list[TokenFindin
             if name
             else scan_literal(node.value, node.lineno, column)
         )
-        hosts.extend(scan.hosts)
         tokens.extend(scan.tokens)
+        if scan.tokens and not scan.hosts:
+            continue
+        role = roles.get(id(node))
+        setting = setting_refs(name, scan.masked, node.lineno, column) if name else []
+        if setting and role is not HostRole.MESSAGE:
+            hosts.extend(setting)
+        source = lines[node.lineno - 1] if 0 < node.lineno <= len(lines) else ""
+        shown = evidence(scan_literal(source, 1).masked)
+        found = (
+            host_refs(scan.masked, node.lineno, column, mailboxes=True)
+            if role is HostRole.REMOTE  # Connection("deploy@host"): an ssh target
+            else scan.hosts
+        )
+        hosts.extend(with_role(found, role or HostRole.LITERAL, shown=shown))
     return hosts, tokens
 
 
@@ -637,7 +715,7 @@ def parse_python_script(text: str, path: str) -> ScriptInfo:
     """Facts about a Python deploy script; LoadError (file:line) on a syntax error."""
     tree = _parse(text, path)
     analysis = _analyse(tree)
-    hosts, tokens = _literal_findings(tree)
+    hosts, tokens = _literal_findings(tree, text.splitlines())
     first = text.split("\n", 1)[0]
     return ScriptInfo(
         path=path,
@@ -651,7 +729,7 @@ def parse_python_script(text: str, path: str) -> ScriptInfo:
         commands=tuple(analysis.commands),
         deploy_commands=tuple(analysis.deploys),
         calls=tuple(analysis.calls),
-        hosts=tuple(sorted(set(hosts))),
+        hosts=merge_hosts([*hosts, *analysis.hosts]),
         tokens=tuple(sorted(set(tokens))),
         fingerprint=fingerprint(c.words for c in analysis.commands),
         has_main_guard=_has_main_guard(tree),

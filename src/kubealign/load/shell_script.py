@@ -32,11 +32,23 @@ from kubealign.load.deploy_commands import (
     split_ssh,
     strip_wrappers,
 )
+from kubealign.load.host_positions import (
+    command_uses,
+    evidence,
+    is_message_command,
+    setting_evidence,
+    setting_refs,
+    variables_in,
+    with_role,
+    word_refs,
+)
+from kubealign.load.hosts import host_refs, merge_hosts
 from kubealign.model.artifacts import (
     DeployCommand,
     DeployKind,
     FunctionDef,
     HostRef,
+    HostRole,
     ScriptCall,
     ScriptInfo,
     ShellCommand,
@@ -73,6 +85,7 @@ class _Context:
     top_level: bool = True
     scan_literals: bool = True  # False when re-parsing text whose literals were scanned
     depth: int = 0
+    message: bool = False  # inside the words of echo/printf/log_info: text for a human
 
     def line_of(self, node: Node) -> int:
         return self.line_offset + node.start_point.row + 1
@@ -141,13 +154,23 @@ class _Collector:
     error_lines: set[int] = field(default_factory=set)
     compose_env: dict[str, str] = field(default_factory=dict)
     """``COMPOSE_FILE``/``COMPOSE_PROFILES``/... assigned so far: compose reads them."""
+    uses: list[HostRef] = field(default_factory=list)
+    """Hosts in a position that reaches them (ssh target, ``*_HOST=``, curl URL), recorded
+    in nested text too (``ssh h "curl …"``), where literals are not scanned again."""
+    assigned: list[tuple[str, HostRef]] = field(default_factory=list)
+    remote_variables: set[str] = field(default_factory=set)
+    """Variables an ssh/scp target is made of: ``HOST=…`` then ``ssh "$USER@$HOST"``."""
+    derived: dict[str, set[str]] = field(default_factory=dict)
+    """The variables each variable is assigned from (``TARGET="ubuntu@${HOST}"``)."""
 
     # ------------------------------------------------------------------ literals
 
     def record(self, scan: LiteralScan, ctx: _Context) -> str:
         if ctx.scan_literals:
             self.tokens.extend(scan.tokens)
-            self.hosts.extend(scan.hosts)
+            self.hosts.extend(
+                with_role(scan.hosts, HostRole.MESSAGE) if ctx.message else scan.hosts
+            )
         return scan.masked
 
     def literal(self, text: str, node: Node, ctx: _Context) -> str:
@@ -211,7 +234,19 @@ class _Collector:
             if scan.tokens:
                 self.record(scan, ctx)
                 return
-        self.word(value_node, ctx)
+        masked = self.word(value_node, ctx)
+        if name_node is not None:
+            self.setting(_text(name_node), masked, value_node, ctx)
+
+    def setting(self, name: str, value: str, node: Node, ctx: _Context) -> None:
+        """A host assigned to a host-named variable (``SSH_HOST=…``), and every assigned
+        host, kept until the end in case the variable turns out to be an ssh target."""
+        line, column = ctx.line_of(node), node.start_point.column + 1
+        self.uses.extend(setting_refs(name, value, line, column))
+        self.derived.setdefault(name, set()).update(variables_in(value))
+        for ref in host_refs(value, line, column, mailboxes=True):
+            shown = setting_evidence(name, value, line, ref.line)
+            self.assigned.append((name, replace(ref, name=name, evidence=shown)))
 
     def word(self, node: Node, ctx: _Context) -> str:
         """The word as the shell would pass it (quotes joined, ``$VAR`` kept), masked."""
@@ -259,6 +294,8 @@ class _Collector:
         words: list[str] = []
         word_nodes: list[Node] = []
         prefix: dict[str, str] = {}
+        mark = len(self.hosts)
+        arguments = ctx
         for index, child in enumerate(node.children):
             field_name = node.field_name_for_child(index)
             if child.type == "variable_assignment":
@@ -267,13 +304,18 @@ class _Collector:
                 target = child.children[0] if child.children else child
                 words.append(self.word(target, ctx))
                 word_nodes.append(target)
+                if is_message_command(words[-1]):
+                    arguments = replace(ctx, message=True)
             elif field_name == "argument":
-                words.append(self.word(child, ctx))
+                words.append(self.word(child, arguments))
                 word_nodes.append(child)
             else:
                 self.visit(child, ctx)
         if words:
             self.simple_command(tuple(words), word_nodes, node, ctx, prefix)
+            shown = evidence(" ".join(words))
+            self.hosts[mark:] = [h if h.evidence else replace(h, evidence=shown)
+                                 for h in self.hosts[mark:]]
         return tuple(words)
 
     def simple_command(
@@ -299,7 +341,33 @@ class _Collector:
         call = script_call(words, line)
         if call is not None:
             self.calls.append(call)
+        self.host_uses(words, word_nodes, line, ctx)
         self.nested_shell(words, word_nodes, line, ctx)
+
+    def host_uses(
+        self, words: tuple[str, ...], word_nodes: Sequence[Node], line: int, ctx: _Context
+    ) -> None:
+        shown = evidence(" ".join(words))
+        for use in command_uses(words):
+            node = word_nodes[use.index] if use.index < len(word_nodes) else None
+            at_line = ctx.line_of(node) if node is not None else line
+            column = node.start_point.column + 1 if node is not None else 1
+            self.uses.extend(word_refs(words[use.index], use, at_line, column, shown))
+            if use.role is HostRole.REMOTE:
+                self.remote_variables.update(variables_in(words[use.index]))
+
+    def all_hosts(self) -> tuple[HostRef, ...]:
+        """Every reference, one per line and host in its strongest role."""
+        remote = set(self.remote_variables)
+        pending = list(remote)
+        while pending:  # TARGET="ubuntu@${HOST}"; ssh "$TARGET": HOST is a target too
+            for source in self.derived.get(pending.pop(), ()):
+                if source not in remote:
+                    remote.add(source)
+                    pending.append(source)
+        flowed = [replace(ref, role=HostRole.REMOTE) for name, ref in self.assigned
+                  if name in remote]
+        return merge_hosts([*self.hosts, *self.uses, *flowed])
 
     def nested_shell(
         self, words: tuple[str, ...], word_nodes: Sequence[Node], line: int, ctx: _Context
@@ -357,7 +425,8 @@ class _Collector:
             if (body is not None and child == body) or child.type == "comment":
                 continue
             if child.type == "heredoc_redirect":
-                self.heredoc(child, body_words, ctx)
+                shown = _prints_heredoc(node, child, body_words)
+                self.heredoc(child, body_words, replace(ctx, message=True) if shown else ctx)
             else:
                 self.visit(child, ctx)
 
@@ -368,6 +437,7 @@ class _Collector:
                 self.visit(child, ctx)
                 continue
             self.literal(_text(child), child, ctx)
+            ctx = replace(ctx, message=False)  # what the body runs is no message
             if runner is None or ctx.depth >= _MAX_NESTING:
                 self.visit_children(child, replace(ctx, scan_literals=False, top_level=False))
                 continue
@@ -379,6 +449,19 @@ class _Collector:
 
 def _basename(word: str) -> str:
     return word.rsplit("/", 1)[-1]
+
+
+def _prints_heredoc(statement: Node, redirect: Node, consumer: Sequence[str]) -> bool:
+    """``cat <<EOF`` shows its text to whoever runs the script: a message. Written to a file
+    (``> f``), piped (``| kubectl apply -f -``) or read by any other command, it is data."""
+    if not consumer or _basename(consumer[0]) != "cat" or len(consumer) > 1:
+        return False
+    if any(c.type == "file_redirect" for c in statement.children):
+        return False
+    if any(c.type in {"file_redirect", "pipeline"} for c in redirect.children):
+        return False
+    parent = statement.parent
+    return parent is None or parent.type not in {"pipeline", "command_substitution"}
 
 
 def _unescape(text: str) -> str:
@@ -514,7 +597,7 @@ def scan_shell(
         commands=tuple(collector.commands),
         deploy_commands=tuple(collector.deploys),
         calls=tuple(collector.calls),
-        hosts=tuple(sorted(set(collector.hosts))),
+        hosts=collector.all_hosts(),
         tokens=tuple(sorted(set(collector.tokens))),
         functions=tuple(collector.functions),
         strict=collector.strict.frozen(),

@@ -111,14 +111,37 @@ class HostKind(enum.Enum):
     HOSTNAME = "hostname"
 
 
+class HostRole(enum.Enum):
+    """Where a host stands in the code that names it (strongest first in :data:`rank`)."""
+
+    REMOTE = "remote"  # where commands run: ssh/scp/rsync target, DOCKER_HOST, docker -H
+    SETTING = "setting"  # a *_HOST=, *_URL=, --host, host= value
+    CALL = "call"  # a URL or host a command fetches or probes (curl, wget, ping, requests)
+    LITERAL = "literal"  # any other word of a command or value of a program
+    MESSAGE = "message"  # text for a human (echo, printf, print, logging)
+
+    @property
+    def rank(self) -> int:
+        return _ROLE_RANK[self]
+
+
+_ROLE_RANK = {role: len(HostRole) - index for index, role in enumerate(HostRole)}
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class HostRef:
-    """A hard-coded address in a literal (IPv4 or DNS name)."""
+    """A hard-coded address in a literal (IPv4 or DNS name), with where it stands.
+
+    ``name`` is the setting or option that holds it (``SSH_HOST``, ``--host``) and
+    ``evidence`` the command or assignment, secrets masked, as the audit shows it."""
 
     line: int
     column: int
     value: str
     kind: HostKind = field(compare=False)
+    role: HostRole = field(default=HostRole.LITERAL, compare=False)
+    name: str = field(default="", compare=False)
+    evidence: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True, slots=True, order=True)

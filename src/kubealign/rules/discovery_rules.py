@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from kubealign.model.artifacts import HostRef
+from kubealign.load.hosts import AddressKind, address_kind, host_refs
+from kubealign.model.artifacts import HostKind, HostRole
 from kubealign.model.findings import Finding, Severity
 from kubealign.rules.base import Rule
 from kubealign.rules.context import AuditContext
-from kubealign.rules.helpers import IPV4, is_routable_ip, raw_services
+from kubealign.rules.helpers import raw_services
+from kubealign.rules.hosts import DeploymentHost, HostClass, HostUse, deployment_hosts
 from kubealign.rules.variants import compose_facts
 
 _URL_HOST = re.compile(r"^[a-z][a-z0-9+.-]*://(?:[^@/\s]+@)?([A-Za-z0-9_.-]+)")
@@ -19,7 +21,10 @@ _LOCAL = frozenset({"localhost", "0.0.0.0", "127.0.0.1", "host.docker.internal"}
 class HardCodedIpInCompose(Rule):
     """A compose value points at a hard-coded IP address.
 
-    Environment values, extra hosts and commands are scanned for IPv4 addresses.
+    Environment values and extra hosts are scanned for IPv4 addresses of machines:
+    networks and CIDRs (``10.0.0.0/8``), loopback, link-local metadata, multicast and
+    public resolvers are no machine; a documentation address (RFC 5737) counts only when
+    the repository's scripts also run commands on it (an anonymised example's host).
 
     Why:
         An IP bypasses service discovery: when the host is replaced, rescheduled or
@@ -38,30 +43,86 @@ class HardCodedIpInCompose(Rule):
     root_cause = "hard-coded IP address"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
+        remote = {h.host for h in deployment_hosts(ctx) if h.remote}
         for service in raw_services(ctx):
-            for name, value in sorted(service.environment().items()):
-                for match in IPV4.finditer(str(value or "")):
-                    if is_routable_ip(match.group(1)):
-                        ip = match.group(1)
-                        yield self.finding(
-                            f"services reach hard-coded IP {ip} instead of a service name",
-                            service.doc.path,
-                            service.env_line(name),
-                            key=ip,
-                            detail=f"service {service.name!r} reaches {name}",
-                        )
+            values = [(name, str(value or ""), service.env_line(name))
+                      for name, value in sorted(service.environment().items())]
+            values += [(f"extra host {entry}", entry, line)
+                       for entry, line in service.extra_hosts()]
+            for name, value, line in values:
+                for ip in _machine_addresses(value, remote):
+                    yield self.finding(
+                        f"services reach hard-coded IP {ip} instead of a service name",
+                        service.doc.path,
+                        line,
+                        key=ip,
+                        detail=f"service {service.name!r} reaches {name}",
+                    )
+
+
+def _machine_addresses(value: str, remote: set[str]) -> Iterator[str]:
+    for ref in host_refs(value, 1, 1):
+        if ref.kind is not HostKind.IPV4:
+            continue
+        kind = address_kind(ref.value)
+        if kind is AddressKind.HOST or (
+            kind is AddressKind.DOCUMENTATION and ref.value in remote
+        ):
+            yield ref.value
+
+
+_ROLE_WORDS = {
+    HostRole.REMOTE: "commands run there",
+    HostRole.SETTING: "setting",
+    HostRole.CALL: "called",
+    HostRole.LITERAL: "named",
+}
+
+
+def _message(host: DeploymentHost) -> str:
+    if host.klass is HostClass.CLUSTER:
+        return (f"scripts call in-cluster name {host.host}: namespace {host.namespace!r} is "
+                "baked in")
+    if host.klass is HostClass.ADDRESS:
+        return f"scripts reach host {host.host} by a hard-coded IP address"
+    if host.klass is HostClass.OWN:
+        return f"scripts reach {host.host}, a domain of this repository, by a hard-coded name"
+    return f"scripts run commands on {host.host}, a host named in the scripts"
+
+
+def _detail(use: HostUse, more: int) -> str:
+    what = _ROLE_WORDS[use.role]
+    if use.role is HostRole.SETTING and use.name:
+        what = f"setting {use.name}"
+    suffix = f" (and {more} more line{'s' if more > 1 else ''} here)" if more else ""
+    return f"{what}: {use.evidence}{suffix}" if use.evidence else what + suffix
 
 
 class HardCodedHostInScript(Rule):
-    """A deploy script, Makefile or CI workflow names hosts by IP or DNS name.
+    """A deploy script, Makefile or CI workflow hard-codes where the deployment runs or is
+    reached.
+
+    Kept: the hosts commands run on (ssh/scp/rsync targets, ``DOCKER_HOST``, ``docker
+    -H``), and the IP addresses, the repository's own domains (from its Traefik rules,
+    Ingress hosts, nginx ``server_name``, ``DOMAIN=`` settings, certbot domains, or its
+    name) and in-cluster names (``db.prod.svc.cluster.local``, reported low: the namespace
+    is baked in) that a ``*_HOST=``/``*_URL=`` setting, a ``--host`` option or a fetched
+    URL (curl, wget, requests) names. Once a host is kept, its other literal places count
+    too. Not kept: messages (echo, printf, print, logging), file names and code, API groups
+    and CRD names, networks and CIDRs, link-local metadata, public resolvers, documentation
+    addresses nothing runs on, placeholders, and third-party sites (Helm repositories,
+    installers piped to a shell, package mirrors, SaaS APIs, documentation links). One
+    place per file, at the strongest reference, with the command or setting as detail.
 
     Why:
         Hosts baked into scripts make the script the inventory: replacing a machine means
-        editing every copy, and the copies disagree.
+        editing every copy, and the copies disagree. The converged path names no machine:
+        the chart's values carry the Ingress hosts and the Service names.
 
     Fix:
-        Deploy through the cluster API (Helm/Argo CD) so no script needs a host; until then,
-        keep hosts in one inventory file.
+        Deploy through the cluster API (Helm/Argo CD) so no script needs a host; reach
+        services by their Service name and the public entry by the Ingress host in the
+        chart's values; until then, keep hosts in one inventory file.
     """
 
     id = "DSC002"
@@ -71,22 +132,22 @@ class HardCodedHostInScript(Rule):
     targets = ("deploy-script", "ci-workflow")
     root_cause = "host (IP address or DNS name)"
 
-    def _hosts(self, path: str, hosts: tuple[HostRef, ...]) -> Iterator[Finding]:
-        seen: set[str] = set()
-        for host in sorted(hosts):
-            if host.value in seen or host.value in _LOCAL:
-                continue
-            seen.add(host.value)
-            yield self.finding(f"hard-coded {host.kind.value} {host.value}", path, host.line,
-                               key=host.value)
-
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
-        for path, script in sorted(ctx.scripts.items()):
-            yield from self._hosts(path, script.hosts)
-        for path, makefile in sorted(ctx.makefiles.items()):
-            yield from self._hosts(path, makefile.hosts)
-        for path, workflow in sorted(ctx.workflows.items()):
-            yield from self._hosts(path, workflow.hosts)
+        for host in deployment_hosts(ctx):
+            severity = Severity.LOW if host.klass is HostClass.CLUSTER else self.severity
+            by_path: dict[str, list[HostUse]] = {}
+            for use in host.uses:
+                by_path.setdefault(use.path, []).append(use)
+            for path, uses in sorted(by_path.items()):
+                strongest = min(uses, key=lambda u: (-u.role.rank, u.line))
+                yield self.finding(
+                    _message(host),
+                    path,
+                    strongest.line,
+                    key=host.host,
+                    detail=_detail(strongest, len({u.line for u in uses}) - 1),
+                    severity=severity,
+                )
 
 
 class ServiceRenamedAcrossFiles(Rule):

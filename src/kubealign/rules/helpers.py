@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -13,15 +12,9 @@ from kubealign.load.yaml_safe import LoadedYaml
 from kubealign.model.source import pointer
 from kubealign.rules.context import AuditContext, ComposeDoc
 
-IPV4 = re.compile(r"(?<![\d.])((?:\d{1,3}\.){3}\d{1,3})(?![\d.])")
 WORKLOAD_KINDS = frozenset(
     {"Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicaSet", "Pod"}
 )
-
-
-def is_routable_ip(value: str) -> bool:
-    octets = [int(p) for p in value.split(".")]
-    return max(octets) <= 255 and octets[0] not in {0, 127} and value != "255.255.255.255"
 
 
 def image_repository_name(image: str) -> str:
@@ -64,6 +57,15 @@ class RawService:
                 if str(item).split("=", 1)[0] == key:
                     return self.line("environment", index)
         return self.line("environment", key)
+
+    def extra_hosts(self) -> list[tuple[str, int | None]]:
+        """``extra_hosts`` entries as ``name:address`` with their lines (list or mapping)."""
+        extra = self.data.get("extra_hosts")
+        if isinstance(extra, Mapping):
+            return [(f"{k}:{v}", self.line("extra_hosts", str(k))) for k, v in extra.items()]
+        if isinstance(extra, list):
+            return [(str(e), self.line("extra_hosts", i)) for i, e in enumerate(extra)]
+        return []
 
     def labels(self, *where: str) -> list[tuple[str, str, int | None]]:
         """``(key, value, line)`` of ``labels`` under ``where`` (``()`` or ``("deploy",)``)."""
