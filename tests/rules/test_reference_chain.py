@@ -18,7 +18,12 @@ from kubealign.actions.audit import audit
 from kubealign.actions.cleanup import plan_cleanup
 from repo_files import write_files
 
-_MANIFEST = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n"
+#: Objects the chart replaces (its service ``web``; Argo CD's namespace), so that only the
+#: references decide whether the files are proposed or held back.
+_WORKLOAD = ("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n"
+             "  template:\n    spec:\n      containers:\n        - name: web\n"
+             "          image: app:1\n")
+_NAMESPACE = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {name}\n"
 
 _FILES = {
     ".github/workflows/ci.yml": """name: ci
@@ -54,8 +59,8 @@ jobs:
     "docker-compose.yml": "services:\n  web:\n    image: app:1\n",
     "docker-compose.prod.yml": "services:\n  web:\n    image: app:1\n    deploy:\n"
     "      replicas: 2\n",
-    "k8s/01-config.yaml": _MANIFEST.format(name="top"),
-    "k8s/frontend/cdn.yaml": _MANIFEST.format(name="cdn"),
+    "k8s/01-config.yaml": _WORKLOAD,
+    "k8s/frontend/cdn.yaml": _NAMESPACE.format(name="cdn"),
 }
 
 

@@ -467,7 +467,8 @@ class _Writer:
             return
         self.heading(3, "Kept as it is")
         self.add(*_table(["File", "What it is"],
-                         [[self.link(k.path), text(k.reason)] for k in self.report.kept]))
+                         [[self.link(k.path), text(k.reason) + _objects(k.objects)]
+                          for k in self.report.kept]))
 
     def before_after(self) -> None:
         r = self.report
@@ -507,6 +508,14 @@ class _Writer:
                     more = len(item.paths) - _PLAN_FILES
                     self.add("   - files: " + shown + (f" and {more} more" if more > 0 else ""))
             self.add("")
+
+
+def _objects(objects: Sequence[str]) -> str:
+    """A kept manifest's objects, folded: what replaces each, or why it must move or stay."""
+    if not objects:
+        return ""
+    return (f"<details><summary>{len(objects)} object{'' if len(objects) == 1 else 's'}"
+            f"</summary>{'<br>'.join(text(o) for o in objects)}</details>")
 
 
 #: Names the before/after table may give deploy scripts.

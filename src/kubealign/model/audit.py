@@ -25,7 +25,7 @@ from kubealign.model.findings import Finding, Severity
 #: Bumped whenever the JSON contract (docs/audit-json.md) changes incompatibly.
 #: 3: a finding is a root cause with its ``occurrences[]`` and ``key``; counts are of findings.
 #: 4: environments and services carry the plan's names (``kubealign.yaml``, the chart).
-AUDIT_SCHEMA_VERSION = 4
+AUDIT_SCHEMA_VERSION = 5
 
 #: Field metadata: a tuple of ``(name, value)`` pairs written as a JSON object.
 AS_MAPPING: Mapping[str, bool] = {"json_mapping": True}
@@ -381,14 +381,20 @@ class TechDebtItem:
     #: Still referenced by a live path: cleanup must not touch it yet.
     referenced_by_live: bool
     referenced_by: tuple[str, ...]
+    #: What makes it debt, one line per piece of evidence (a manifest: each object and what
+    #: replaces it, ``Deployment/x → chart service x (image org/x)``).
+    evidence: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class KeptFile:
-    """A file the new path keeps as it is (application configuration), and what it is."""
+    """A file the new path keeps as it is (application configuration, a manifest holding
+    objects the chart does not make), and what it is."""
 
     path: str
     reason: str
+    #: For a manifest: each object, what replaces it or why it must move or stay.
+    objects: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

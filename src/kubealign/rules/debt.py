@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 import re
 from collections import Counter
@@ -23,6 +24,7 @@ from kubealign.rules.app_config import app_configs
 from kubealign.rules.context import AuditContext
 from kubealign.rules.dockerfile_rules import dockerfile_groups
 from kubealign.rules.liveness import liveness
+from kubealign.rules.manifest_coverage import manifest_verdicts
 from kubealign.rules.script_purpose import says_deploy, tooling_folder, tooling_reason
 from kubealign.rules.variants import compose_role
 
@@ -203,6 +205,11 @@ def _kept_compose(ctx: AuditContext) -> set[str]:
     return {p for p, d in ctx.compose.items() if compose_role(p, d) in {"base"}}
 
 
+def _chart_directories(ctx: AuditContext) -> list[str]:
+    return [a.helm_chart.directory for a in ctx.inventory.by_kind(K.HELM_CHART)
+            if a.helm_chart and a.helm_chart.directory]
+
+
 def tech_debt(ctx: AuditContext) -> tuple[TechDebtItem, ...]:
     items: list[TechDebtItem] = []
     kept = _kept_compose(ctx)
@@ -249,16 +256,14 @@ def tech_debt(ctx: AuditContext) -> tuple[TechDebtItem, ...]:
                 f"deploy script ({artifact.path}:{launch[0]} `{launch[1]}`): replaced by the "
                 "chart's Deployment of the service (helm upgrade / Argo CD sync)",
             ))
-    chart_dirs = [
-        a.helm_chart.directory for a in ctx.inventory.by_kind(K.HELM_CHART) if a.helm_chart
-    ]
-    for artifact in ctx.inventory:
-        if artifact.has(K.KUBERNETES_MANIFEST) or artifact.has(K.KUSTOMIZATION):
-            if artifact.has(K.ARGOCD_APPLICATION):
-                continue
-            items.append(
-                _item(ctx, artifact.path, "hand-written manifest: replaced by the generated chart")
-            )
+    chart_dirs = _chart_directories(ctx)
+    # A manifest is debt only when the chart makes every object it holds (the rest is kept,
+    # see kept_files): each item names what replaces each object.
+    for path, verdict in manifest_verdicts(ctx).items():
+        if verdict.replaced:
+            items.append(dataclasses.replace(
+                _item(ctx, path, verdict.reason()),
+                evidence=tuple(o.line() for o in verdict.objects)))
     for directory in chart_dirs:
         members = [
             a.path for a in ctx.inventory if directory and a.path.startswith(directory + "/")
@@ -279,14 +284,25 @@ def tech_debt(ctx: AuditContext) -> tuple[TechDebtItem, ...]:
 
 
 def kept_files(ctx: AuditContext) -> tuple[KeptFile, ...]:
-    """Application configuration the new path keeps as it is: the LLM gateway's providers,
-    models and routing are what the application does, not how it is deployed."""
-    return tuple(
+    """Files the new path keeps as they are: application configuration (the LLM gateway's
+    providers, models and routing are what the application does, not how it is deployed),
+    and hand-written manifests holding objects the chart does not make (each object says
+    whether it must move into the values or stay)."""
+    kept = [
         KeptFile(g.path, "LLM gateway configuration (model providers, models and routing: "
                  f"{', '.join(g.keys[:4])}): the application's own settings; the new path "
                  "keeps the file as it is")
         for g in app_configs(ctx).gateways
-    )
+    ]
+    charts = _chart_directories(ctx)
+    for path, verdict in manifest_verdicts(ctx).items():
+        # A hand-written chart's files go or stay with their chart (tech_debt).
+        inside_chart = any(path.startswith(d + "/") for d in charts)
+        if not verdict.replaced and tooling_folder(path) is None and not inside_chart:
+            kept.append(KeptFile(path, verdict.reason(),
+                                 tuple(o.line() for o in verdict.objects)))
+    unique = {k.path: k for k in kept}
+    return tuple(unique[p] for p in sorted(unique))
 
 
 def deploy_script_replacements(ctx: AuditContext) -> dict[str, str | None]:
@@ -327,9 +343,7 @@ def before_after(ctx: AuditContext) -> tuple[tuple[BeforeAfter, ...], float]:
         BeforeAfter("compose", len(ctx.compose), len(_kept_compose(ctx))),
         BeforeAfter("dockerfiles", len(ctx.dockerfiles), len(dockerfile_groups(ctx))),
         BeforeAfter("deploy-scripts", scripts_before, scripts_after),
-        BeforeAfter(
-            "manifests", len(manifests), min(len(manifests), max(argo, 1)) if manifests else 0
-        ),
+        BeforeAfter("manifests", len(manifests), _manifests_after(ctx, len(manifests), argo)),
         BeforeAfter("helm-charts", len(inv.by_kind(K.HELM_CHART)), 1),
     )
     reduction = (
@@ -338,6 +352,15 @@ def before_after(ctx: AuditContext) -> tuple[tuple[BeforeAfter, ...], float]:
         else 0.0
     )
     return counts, reduction
+
+
+def _manifests_after(ctx: AuditContext, before: int, argo: int) -> int:
+    """The manifests that stay (objects the chart does not make, Argo CD applications,
+    tooling) plus the generated Argo CD ApplicationSet when any is deleted and the
+    repository had no Argo CD application."""
+    deleted = sum(1 for path, verdict in manifest_verdicts(ctx).items()
+                  if verdict.replaced and tooling_folder(path) is None)
+    return before - deleted + (1 if deleted and not argo else 0)
 
 
 _PHASES: tuple[tuple[str, str, tuple[tuple[str, str, tuple[str, ...]], ...]], ...] = (
