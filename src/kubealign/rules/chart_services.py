@@ -85,7 +85,8 @@ def _kind(service: Service) -> str:
     if deploy is not None and deploy.mode == "global":
         return "DaemonSet"
     policy = deploy.restart_policy if deploy is not None else None
-    if (policy is not None and policy.condition == "none") or service.restart == "no":
+    written_no = service.restart == "no" and service.origin("restart") is not None
+    if (policy is not None and policy.condition == "none") or written_no:
         return "Job"
     return "Deployment"
 

@@ -367,16 +367,26 @@ class _Judge:
         if not selector:
             return ObjectVerdict(label, KEEP, "keep it", "applies to every pod of its "
                                  "namespace; the chart's policies are per service")
+        owner = self._selected_owner(selector, label, "selects", "selects no workload the "
+                                     "chart replaces, or several services")
+        if isinstance(owner, ObjectVerdict):
+            return owner
+        service, first = owner
+        return ObjectVerdict(label, REPLACED, f"chart service {service.key}",
+                             f"selects {first.obj.kind}/{first.obj.name}; the "
+                             "chart's NetworkPolicy follows its compose networks")
+
+    def _selected_owner(self, selector: Mapping[str, str], label: str, verb: str,
+                        nothing: str) -> tuple[ChartService, _Workload] | ObjectVerdict:
+        """The one chart service whose replaced workloads ``selector`` selects (and the
+        first of them), or the verdict that the object stays."""
         selected = self._selected(selector)
-        service, stays = self._owner(selected, label, "selects")
+        service, stays = self._owner(selected, label, verb)
         if stays is not None:
             return stays
         if service is None:
-            return ObjectVerdict(label, KEEP, "keep it", "selects no workload the chart "
-                                 "replaces, or several services")
-        return ObjectVerdict(label, REPLACED, f"chart service {service.key}",
-                             f"selects {selected[0].obj.kind}/{selected[0].obj.name}; the "
-                             "chart's NetworkPolicy follows its compose networks")
+            return ObjectVerdict(label, KEEP, "keep it", nothing)
+        return service, selected[0]
 
     def _used_by(self, kind: str, obj: ManifestObject, label: str
                  ) -> tuple[list[ChartService], ObjectVerdict | None]:
@@ -492,13 +502,12 @@ class _Judge:
                              "the converter leaves the chart's autoscaling off")
 
     def _budget(self, obj: ManifestObject, label: str) -> ObjectVerdict:
-        selected = self._selected(_mapping(_get(obj.data, "spec", "selector", "matchLabels")))
-        service, stays = self._owner(selected, label, "covers")
-        if stays is not None:
-            return stays
-        if service is None:
-            return ObjectVerdict(label, KEEP, "keep it", "covers no workload the chart "
-                                 "replaces")
+        owner = self._selected_owner(
+            _mapping(_get(obj.data, "spec", "selector", "matchLabels")), label, "covers",
+            "covers no workload the chart replaces")
+        if isinstance(owner, ObjectVerdict):
+            return owner
+        service, _ = owner
         return ObjectVerdict(label, MOVE, f"set services.{service.key}.podDisruptionBudget "
                              "in the values, then delete it", "the converter leaves the "
                              "chart's PodDisruptionBudget off")
