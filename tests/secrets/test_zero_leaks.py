@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from kubealign.model.secret_names import is_secret_name
 from kubealign.transform.secret_detect import (
-    is_secret_name,
     known_token,
     mask,
     url_credentials,

@@ -1,6 +1,7 @@
 import pytest
 
-from kubealign.transform.secret_detect import is_secret_name, is_secret_value, mask
+from kubealign.model.secret_names import is_secret_name
+from kubealign.transform.secret_detect import is_secret_value, mask
 
 
 @pytest.mark.parametrize(

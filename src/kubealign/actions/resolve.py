@@ -27,7 +27,8 @@ from kubealign.load.compose.serialize import (
 )
 from kubealign.model.compose import Project
 from kubealign.model.findings import Finding
-from kubealign.transform.secret_detect import is_secret_name, is_secret_value
+from kubealign.model.secret_names import is_secret_name
+from kubealign.transform.secret_detect import is_secret_value
 from kubealign.transform.secrets.references import mask_text
 from kubealign.transform.secrets.scrub import SecretValues, project_secret_values
 

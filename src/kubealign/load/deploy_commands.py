@@ -20,6 +20,7 @@ from kubealign.model.artifacts import (
     ScriptCall,
     TokenFinding,
 )
+from kubealign.model.secret_names import is_secret_name
 
 # Wrappers that run the command that follows them; their own options are skipped.
 _WRAPPERS_WITH_VALUE_OPTIONS: dict[str, frozenset[str]] = {
@@ -686,10 +687,6 @@ _TOKEN_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("jwt", re.compile(r"\beyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}")),
 )
 _ENTROPY_CANDIDATE = re.compile(r"[A-Za-z0-9+/_\-]{24,}={0,2}")
-_SECRET_NAME = re.compile(
-    r"(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?)",
-    re.IGNORECASE,
-)
 _IDENTIFIER_TAIL = re.compile(r"[A-Za-z_][A-Za-z0-9_]*$")
 _ASSIGNED_VALUE = re.compile(r"[^\s\"'$`;&|]+")
 _FROM_LITERAL = re.compile(r"--from-literal=[^=\s]+=(\S+)")
@@ -714,10 +711,6 @@ class LiteralScan:
 def mask_preview(value: str) -> str:
     """At most four leading characters, never more than half the value, then an ellipsis."""
     return value[: min(4, len(value) // 2)] + "…"
-
-
-def is_secret_name(name: str) -> bool:
-    return bool(_SECRET_NAME.search(name))
 
 
 def _position(text: str, offset: int, line: int, column: int) -> tuple[int, int]:

@@ -8,10 +8,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from pathlib import PurePosixPath
 
-from kubealign.load.deploy_commands import is_secret_name, mask_preview
+from kubealign.load.deploy_commands import mask_preview
 from kubealign.model.artifacts import TokenFinding
 from kubealign.model.findings import Finding, Severity
 from kubealign.model.inventory import ArtifactKind
+from kubealign.model.secret_names import is_secret_name
 from kubealign.rules.base import Rule
 from kubealign.rules.context import AuditContext
 from kubealign.rules.helpers import manifest_objects, raw_services

@@ -1,6 +1,7 @@
 """Which environment values are secrets.
 
-By name (``*_PASSWORD``, ``*_TOKEN``, ``*_API_KEY``, ``*_SECRET``, DSNs) and by content
+By name (``*_PASSWORD``, ``*_TOKEN``, ``*_API_KEY``, ``*_SECRET``, DSNs: the one name
+classifier, ``model/secret_names.py``) and by content
 (credentials inside URLs, known token formats, long high-entropy strings). A false positive
 costs one secret reference; a false negative leaks a credential into Git, so the rules lean
 towards calling things secret.
@@ -12,18 +13,8 @@ import math
 import re
 from collections import Counter
 
-_SECRET_NAME = re.compile(
-    r"(^|_)(PASSWORD|PASSWD|PASS|PWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|"
-    r"CLIENT_SECRET|CREDENTIALS?|AUTH|DSN|SIGNING_KEY|ENCRYPTION_KEY|SALT|WEBHOOK_URL)($|_)",
-    re.IGNORECASE,
-)
-_NOT_SECRET_NAME = re.compile(r"(_FILE|_PATH|_DIR|_URL_PATH|_LENGTH|_TTL|_EXPIRY|_EXPIRE_\w*|"
-                              r"_TIMEOUT|_ENABLED|_HEADER|_ALGORITHM|_USER|_USERNAME)$",
-                              re.IGNORECASE)
-# Numbers under a secret-looking name that are settings, not credentials (AUTH_PORT=8080).
-_QUANTITY_NAME = re.compile(r"_(PORT|COUNT|LIMIT|SIZE|MAX|MIN|SECONDS|MINUTES|HOURS|DAYS|"
-                            r"EXPIRATION|LIFETIME|AGE|RETRIES|ROUNDS|VERSION|INTERVAL|DB|"
-                            r"WORKERS|LEN)$", re.IGNORECASE)
+from kubealign.model.secret_names import is_secret_name
+
 _URL_CREDENTIALS = re.compile(r"^[a-z][a-z0-9+.-]*://[^/\s:@]+:([^@\s/]+)@", re.IGNORECASE)
 _KNOWN_TOKENS = (
     re.compile(r"\bgh[pousr]_[A-Za-z0-9]{20,}"),  # GitHub
@@ -47,10 +38,6 @@ def shannon_entropy(text: str) -> float:
         return 0.0
     counts = Counter(text)
     return -sum(n / len(text) * math.log2(n / len(text)) for n in counts.values())
-
-
-def is_secret_name(name: str) -> bool:
-    return bool(_SECRET_NAME.search(name)) and not _NOT_SECRET_NAME.search(name)
 
 
 def known_token(value: str) -> bool:
@@ -79,10 +66,10 @@ def is_secret_value(name: str, value: str | None) -> bool:
     if url_credentials(value) or known_token(value):
         return True
     if is_secret_name(name):
-        # A digit-only password ('83749201') is a password; a number under a quantity name
-        # (``*_PORT``, ``*_MAX``...) or of one to three digits (``AUTH=1``) is a setting.
+        # A digit-only password ('83749201') is a password; one to three digits (``AUTH=1``)
+        # are a setting (quantity names such as ``*_PORT`` or ``*_MAX`` are no secret names).
         if value.isdigit():
-            return len(value) >= 4 and not _QUANTITY_NAME.search(name)
+            return len(value) >= 4
         return not (value.lower() in ("true", "false") or value.startswith("/run/secrets/"))
     return high_entropy(value)
 

@@ -14,9 +14,9 @@ from kubealign.load.compose.serialize import (
     dump_json,
     dump_yaml,
     go_duration,
-    looks_secret,
     project_to_compose_json,
 )
+from kubealign.model.secret_names import is_secret_name
 
 
 @pytest.mark.parametrize(
@@ -96,7 +96,7 @@ def test_gpus_all_and_count_all_print_as_minus_one() -> None:
     ],
 )
 def test_secret_looking_names(name: str, secret: bool) -> None:
-    assert looks_secret(name) is secret
+    assert is_secret_name(name) is secret
 
 
 def test_mask_secrets_masks_only_secret_looking_values() -> None:

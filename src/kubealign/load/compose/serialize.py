@@ -18,7 +18,6 @@ Service-level ``x-*`` extensions are kept (Compose drops them from JSON).
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -44,18 +43,9 @@ from kubealign.model.compose import (
     VolumeMount,
     thaw,
 )
+from kubealign.model.secret_names import is_secret_name
 
 MASK = "********"
-_SECRET_NAME = re.compile(
-    r"(PASSWORD|PASSWD|TOKEN|SECRET|_KEY|APIKEY|API_KEY|PRIVATE|CREDENTIAL)", re.IGNORECASE
-)
-
-
-def looks_secret(name: str) -> bool:
-    """Environment names whose values are probably secrets (``DB_PASSWORD``, ``API_KEY``)."""
-    return bool(_SECRET_NAME.search(name)) or name.upper() == "KEY"
-
-
 # --------------------------------------------------------------------------- units
 
 
@@ -280,7 +270,7 @@ def _deploy(deploy: Deploy) -> dict[str, Any]:
 
 def _environment(service: Service, mask_secrets: bool) -> dict[str, str | None]:
     return {
-        name: (MASK if mask_secrets and value and looks_secret(name) else value)
+        name: (MASK if mask_secrets and value and is_secret_name(name) else value)
         for name, value in service.environment.items()
     }
 

@@ -17,11 +17,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from kubealign.model.secret_names import is_secret_name
 from kubealign.transform.secret_detect import (
     distinctive,
     high_entropy,
     is_placeholder,
-    is_secret_name,
     is_secret_value,
     known_token,
     known_tokens,

@@ -34,11 +34,8 @@ from kubealign.load.compose.envfile import read_env_file
 from kubealign.model.compose import Project
 from kubealign.model.findings import Finding
 from kubealign.model.ledger import LedgerEntry
-from kubealign.transform.secret_detect import (
-    distinctive,
-    is_secret_name,
-    is_secret_value,
-)
+from kubealign.model.secret_names import is_secret_name
+from kubealign.transform.secret_detect import distinctive, is_secret_value
 from kubealign.transform.secrets import literals
 
 REDACTED = "[secret removed by kubealign]"
