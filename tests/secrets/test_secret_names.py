@@ -50,7 +50,8 @@ def test_credential_names_are_secret(name: str) -> None:
     "GF_AUTH_PROXY_HEADER_NAME", "GF_AUTH_DISABLE_LOGIN_FORM", "KEYCLOAK_URL",
     # keys that are public or no credentials, and words that only contain a credential word
     "VAPID_PUBLIC_KEY", "VITE_STRIPE_PUBLISHABLE_KEY", "RECAPTCHA_SITE_KEY", "REDIS_KEY_PREFIX",
-    "GPG_KEY_ID", "TOKENIZER_MODEL", "RELEVANCE_KEYWORDS", "FF_ENABLE_KEYCLOAK", "BYPASS",
+    "GPG_KEY_ID", "BADGER_DIRECTORY_KEY", "TOKENIZER_MODEL", "RELEVANCE_KEYWORDS",
+    "FF_ENABLE_KEYCLOAK", "BYPASS",
     "POSTGRES_USER", "PWD", "OLDPWD", "PORT",
 ])
 def test_settings_about_secrets_are_not_secret(name: str) -> None:

@@ -10,7 +10,8 @@ makes the name a setting *about* the secret: a quantity (``MODEL_MAX_TOKENS``,
 ``AUTH_SERVICE_URL``). A false positive costs one secret reference; a false negative leaks a
 credential, so an ambiguous credential name (``FIGMA_FILE_KEY``, ``REDIS_AUTH``) is a secret.
 
-Values are not judged here (``transform/secret_detect.py`` does, by name and content).
+Values are judged elsewhere (``transform/secret_detect.py`` by name and content, the audit
+rules by what a literal looks like); the common default values they share are here.
 """
 
 from __future__ import annotations
@@ -59,9 +60,11 @@ _SWITCHES = frozenset({
     "NUM", "TOTAL", "COUNT",
 })
 #: Keys that are public or are not credentials at all: ``VAPID_PUBLIC_KEY``,
-#: ``STRIPE_PUBLISHABLE_KEY``, ``RECAPTCHA_SITE_KEY``, ``CACHE_KEY``.
+#: ``STRIPE_PUBLISHABLE_KEY``, ``RECAPTCHA_SITE_KEY``, ``CACHE_KEY``, ``BADGER_DIRECTORY_KEY``
+#: (Jaeger's folder of key files).
 _NOT_CREDENTIAL_KEYS = frozenset({"PUBLIC", "PUBLISHABLE", "SITE", "PRIMARY", "PARTITION",
-                                  "SORT", "CACHE", "FOREIGN", "IDEMPOTENCY"})
+                                  "SORT", "CACHE", "FOREIGN", "IDEMPOTENCY", "DIRECTORY",
+                                  "DIR"})
 #: Whole names that are not secrets though a credential word ends them (the shell's
 #: working directory).
 _NOT_SECRETS = frozenset({"PWD", "OLDPWD"})
@@ -98,3 +101,24 @@ def is_secret_name(name: str) -> bool:
     if end is None:
         return False
     return not (_ABOUT.intersection(words[end + 1:]) or _SWITCHES.intersection(words[:end]))
+
+
+# Defaults and configuration words people use as passwords: a secret under a secret name,
+# never recognisable by value elsewhere, and no leaked credential (anyone can guess them).
+COMMON_VALUES = frozenset({
+    "admin", "administrator", "changeit", "changeme", "default", "disabled", "elastic",
+    "enabled", "example", "grafana", "guest", "kibana", "letmein", "localhost", "minio",
+    "minioadmin", "mongo", "mongodb", "mysql", "nopassword", "password", "passw0rd",
+    "postgres", "postgresql", "production", "qwerty", "rabbitmq", "redis", "root", "secret",
+    "staging", "superuser", "test", "testing", "development", "keycloak", "true", "false",
+    "none", "null", "user", "username", "pass",
+})
+_COMMON_WITH_DIGITS = re.compile(r"([a-z]+)[-_]?\d{1,4}")
+
+
+def is_common_value(value: str) -> bool:
+    """A well-known default (``postgres``, ``admin``), also with a few digits
+    (``password123``, ``admin1``)."""
+    lower = value.strip().lower()
+    common = _COMMON_WITH_DIGITS.fullmatch(lower)
+    return lower in COMMON_VALUES or bool(common and common.group(1) in COMMON_VALUES)

@@ -3,9 +3,11 @@
 A lead reads critical findings first, so a critical ``SEC001`` must be a value someone could
 log in with. ``your_token_here``, ``dummy_key_for_local``, ``<api-key>`` and a documentation
 path that happens to look random are text for a human to replace, not credentials: they are
-no finding at all. A value that asks to be changed (``ChangeThisPassword123``) is a weak
-default, worth fixing but not a leak. Anything under docs/, examples/ or tests/ is example
-material and is reported low.
+no finding at all; so are ``sk_test_...`` (elided), ``sk-dummy-key`` (says it is none),
+``0000-0000`` (one character repeated) and the JWTs a vendor publishes for local development
+(Supabase's ``supabase-demo`` keys). A value that asks to be changed
+(``ChangeThisPassword123``) is a weak default, worth fixing but not a leak. Anything under
+docs/, examples/ or tests/ is example material and is reported low.
 
 The value is only classified here, never kept or shown: findings carry the masked preview,
 and :func:`fingerprint` names a value (so its copies are one credential to rotate) without
@@ -14,8 +16,10 @@ revealing it.
 
 from __future__ import annotations
 
+import base64
 import enum
 import hashlib
+import json
 import re
 from pathlib import PurePosixPath
 
@@ -35,11 +39,20 @@ _PLACEHOLDER_START = re.compile(
     r"|none|null|undefined|test|demo|mock)([_\-.\s]|$)|xxx|\*{3}|<|\[|\{\{|\.\.\.)",
     re.IGNORECASE,
 )
-_PLACEHOLDER_ANYWHERE = re.compile(r"(_here$|-here$|your[_-]|replace[_-]?me|placeholder)",
+#: ``sk_test_...``: an example with its end elided is text for a human, not a value;
+#: ``sk-dummy-key-not-needed``: a token-shaped value that says it is none.
+_PLACEHOLDER_ANYWHERE = re.compile(r"(_here$|-here$|your[_-]|replace[_-]?me|placeholder"
+                                   r"|\.\.\.$|…$|(^|[-_.])(dummy|fake)([-_.]|$))",
                                    re.IGNORECASE)
+#: JWTs published for everyone (Supabase's local development keys, issuer ``supabase-demo``):
+#: the same in every checkout, no credential. The payload is base64url of JSON.
+_PUBLIC_JWT = re.compile(r"^eyJ[\w-]+\.(?P<payload>eyJ[\w-]+)\.[\w-]+$")
+_PUBLIC_ISSUERS = frozenset({"supabase-demo"})
+_SEPARATORS = re.compile(r"[-_.:/\s]")
 _WEAK_WORDS = re.compile(r"change|default|example|secret123|password123", re.IGNORECASE)
-#: A path to a file (docs/x/GUIDE.md): random-looking to the entropy check, never a secret.
-_FILE_PATH = re.compile(r"^[\w.\-]+(/[\w.\-]+)+\.[A-Za-z]{1,5}$|^\.{0,2}/[\w.\-/]+$")
+#: A path to a file (docs/x/GUIDE.md, ~/.ssh/deploy_key): random-looking to the entropy check,
+#: never a secret (``SSH_KEY=~/.ssh/id_ed25519`` names where the key is).
+_FILE_PATH = re.compile(r"^[\w.\-]+(/[\w.\-]+)+\.[A-Za-z]{1,5}$|^(~|\.{0,2})/[\w.\-/]+$")
 
 #: Folders whose files are examples or tests: a literal there is example material.
 _EXAMPLE_FOLDERS = frozenset({
@@ -55,11 +68,25 @@ def classify(value: str) -> LiteralKind:
     text = value.strip().strip("'\"")
     if not text or _PLACEHOLDER_START.match(text) or _PLACEHOLDER_ANYWHERE.search(text):
         return LiteralKind.PLACEHOLDER
-    if _FILE_PATH.match(text):
+    if _FILE_PATH.match(text) or len(set(_SEPARATORS.sub("", text.lower()))) <= 1:
+        return LiteralKind.PLACEHOLDER  # a path, or one character repeated (0000-0000, ****)
+    if _public_jwt(text):
         return LiteralKind.PLACEHOLDER
     if _WEAK_WORDS.search(text):
         return LiteralKind.WEAK_DEFAULT
     return LiteralKind.CREDENTIAL
+
+
+def _public_jwt(text: str) -> bool:
+    match = _PUBLIC_JWT.match(text)
+    if match is None:
+        return False
+    payload = match.group("payload")
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except (ValueError, UnicodeDecodeError):
+        return False
+    return isinstance(claims, dict) and claims.get("iss") in _PUBLIC_ISSUERS
 
 
 def is_example_path(path: str) -> bool:

@@ -15,6 +15,7 @@ from kubealign.model.inventory import ArtifactKind
 from kubealign.model.secret_names import is_secret_name
 from kubealign.rules.base import Rule
 from kubealign.rules.context import AuditContext
+from kubealign.rules.env_values import EnvFileRole, committed_secrets, env_file_role
 from kubealign.rules.helpers import manifest_objects, raw_services
 from kubealign.rules.literal_kind import (
     LiteralKind,
@@ -256,39 +257,68 @@ class SecretInDockerfile(Rule):
                     )
 
 
-class EnvFileWithSecrets(Rule):
-    """A committed env file defines secret-named variables.
+#: SEC005's severity by what the env file is: live files and backups hold real credentials.
+_ENV_SEVERITY: Mapping[EnvFileRole, Severity] = {
+    EnvFileRole.LIVE: Severity.HIGH,
+    EnvFileRole.BACKUP: Severity.HIGH,
+    EnvFileRole.UNREFERENCED: Severity.MEDIUM,
+    EnvFileRole.TEMPLATE: Severity.LOW,
+}
+_ENV_ROLE: Mapping[EnvFileRole, str] = {
+    EnvFileRole.LIVE: "a live env file",
+    EnvFileRole.BACKUP: "a backup copy of an env file",
+    EnvFileRole.UNREFERENCED: "an env file nothing references",
+    EnvFileRole.TEMPLATE: "a template",
+}
 
-    Only the variable names are read; values are never looked at or shown.
+
+class EnvFileWithSecrets(Rule):
+    """A committed env file gives secret variables real-looking values.
+
+    The values are read only to be classified, never shown: the finding names the
+    variables. Empty values, references (``${VAR}``), placeholders (``your_…``, ``<…>``,
+    ``xxx``, ``sk_test_...``), defaults asking to be changed (``changeme``) and well-known
+    defaults (``postgres``, ``admin``) commit nothing, so a template that documents which
+    secrets exist that way is no finding: it is what the fix below asks for. A value in a
+    provider's token format, or a URL with a password, counts under any variable name.
+
+    Severity by what the file is: high for a live env file (a compose ``env_file``, named by
+    a script or CI workflow, or the ``.env`` Compose reads beside a compose file) and for a
+    backup copy (``.env.backup.*``, ``*.bak``, ``*.old``), whose values are or were real
+    credentials; medium for an env file nothing references; low for a template
+    (``.env.example``, ``*.template``, files under docs/ or tests/) with a stray value.
 
     Why:
         Env files are copied to hosts with scp and mounted into containers; committed, they
-        put credentials in the repository and on every machine.
+        put credentials in the repository and on every machine, and history keeps them after
+        the file is deleted.
 
     Fix:
-        Keep only non-secret settings in env files; move secrets to the secret store.
+        Rotate the credentials, keep only non-secret settings in env files, and move the
+        secrets to the secret store; a template keeps the names with empty or placeholder
+        values.
     """
 
     id = "SEC005"
     name = "env-file-with-secrets"
-    severity = Severity.MEDIUM
+    severity = Severity.HIGH
     category = "secrets"
     targets = ("env-file",)
     root_cause = "env file"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
         for artifact in ctx.inventory.by_kind(ArtifactKind.ENV_FILE):
-            if artifact.env_file is None:
+            found = committed_secrets("\n".join(ctx.lines(artifact.path)), artifact.path)
+            if not found:
                 continue
-            names = [n for n in artifact.env_file.variables if is_secret_name(n)]
-            if not names:
-                continue
-            lines = ctx.lines(artifact.path)
-            first = next(
-                (i for i, text in enumerate(lines, 1) if text.strip().startswith(names[0])), None
-            )
+            role = env_file_role(artifact, ctx.inventory)
+            names = [name for name, _line in found]
+            values = ("a value for 1 secret variable" if len(names) == 1
+                      else f"values for {len(names)} secret variables")
             yield self.finding(
-                f"env file defines {len(names)} secret variables: {', '.join(names)}",
+                f"{_ENV_ROLE[role]} commits {values}: {', '.join(names)}",
                 artifact.path,
-                first,
+                found[0][1],
+                severity=_ENV_SEVERITY[role],
+                detail=f"{role.value} env file",
             )

@@ -13,7 +13,7 @@ import math
 import re
 from collections import Counter
 
-from kubealign.model.secret_names import is_secret_name
+from kubealign.model.secret_names import is_common_value, is_secret_name
 
 _URL_CREDENTIALS = re.compile(r"^[a-z][a-z0-9+.-]*://[^/\s:@]+:([^@\s/]+)@", re.IGNORECASE)
 _KNOWN_TOKENS = (
@@ -85,18 +85,7 @@ def is_placeholder(value: str) -> bool:
 
 
 MIN_SECRET_LENGTH = 8
-# Defaults and configuration words people use as passwords: secret under a secret key,
-# never recognisable by value elsewhere.
-COMMON_VALUES = frozenset({
-    "admin", "administrator", "changeit", "changeme", "default", "disabled", "elastic",
-    "enabled", "example", "grafana", "guest", "kibana", "letmein", "localhost", "minio",
-    "minioadmin", "mongo", "mongodb", "mysql", "nopassword", "password", "passw0rd",
-    "postgres", "postgresql", "production", "qwerty", "rabbitmq", "redis", "root", "secret",
-    "staging", "superuser", "test", "testing", "development", "keycloak", "true", "false",
-    "none", "null", "user", "username",
-})
 _WORD = re.compile(r"[A-Za-z]+(?:[-_.][A-Za-z]+)?")
-_COMMON_WITH_DIGITS = re.compile(r"([A-Za-z]+)[-_]?\d{1,4}")
 
 
 def distinctive(value: str) -> bool:
@@ -108,11 +97,7 @@ def distinctive(value: str) -> bool:
         return False
     if "\n" in text:
         return True  # a key or certificate file
-    lower = text.lower()
-    if lower in COMMON_VALUES or (len(text) <= 16 and _WORD.fullmatch(text)):
-        return False
-    common = _COMMON_WITH_DIGITS.fullmatch(lower)
-    return not (common and common.group(1) in COMMON_VALUES)
+    return not (is_common_value(text) or (len(text) <= 16 and _WORD.fullmatch(text)))
 
 
 def known_tokens(text: str) -> list[str]:
