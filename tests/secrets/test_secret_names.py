@@ -4,6 +4,7 @@ Names are taken from the sprawl corpus where the three former classifiers disagr
 
 import pytest
 
+from kubealign.load.deploy_commands import scan_literal
 from kubealign.model.secret_names import is_secret_name, name_words
 
 
@@ -52,7 +53,7 @@ def test_credential_names_are_secret(name: str) -> None:
     "VAPID_PUBLIC_KEY", "VITE_STRIPE_PUBLISHABLE_KEY", "RECAPTCHA_SITE_KEY", "REDIS_KEY_PREFIX",
     "GPG_KEY_ID", "BADGER_DIRECTORY_KEY", "TOKENIZER_MODEL", "RELEVANCE_KEYWORDS",
     "FF_ENABLE_KEYCLOAK", "BYPASS",
-    "POSTGRES_USER", "PWD", "OLDPWD", "PORT",
+    "POSTGRES_USER", "PWD", "OLDPWD", "PORT", "key", "Key", "INSECURE_COOKIE",
 ])
 def test_settings_about_secrets_are_not_secret(name: str) -> None:
     assert not is_secret_name(name)
@@ -62,3 +63,16 @@ def test_words() -> None:
     assert name_words("dbPassword") == ("DB", "PASSWORD")
     assert name_words("X-API-Key") == ("X", "API", "KEY")
     assert name_words("AI_MEMORY_V2_DB_DSN") == ("AI", "MEMORY", "V", "2", "DB", "DSN")
+
+
+@pytest.mark.parametrize(("literal", "found"), [
+    ("--from-literal=ERLANG_COOKIE=Zq8rT2mXv4Lp", 1),
+    ('sed -i "s|LNBITS_ADMIN_KEY=.*|LNBITS_ADMIN_KEY=$NEW|" .env', 0),  # a pattern, no key
+    ("https://hooks.example.org/$path webhook_url=https://hooks.example.org/$path", 0),
+    ("aws s3api put-object-tagging --tagging TagSet=[{Key=env,Value=prod}]", 0),
+    ("MODEL_MAX_TOKENS=4096 ACCESS_TOKEN_EXPIRE_MINUTES=30", 0),
+])
+def test_literals_use_the_classifier(literal: str, found: int) -> None:
+    """Script literals (``NAME=value`` inside any command word) ask the same classifier and
+    skip what is no value: patterns, expansions continued, tag keys, quantities."""
+    assert len(scan_literal(literal, 1).tokens) == found

@@ -766,14 +766,22 @@ def _secret_spans(text: str) -> list[tuple[int, int, str]]:
 def _inline_secret_assignments(text: str) -> list[tuple[int, int]]:
     """Value spans of ``NAME=value`` inside a literal where NAME names a secret.
 
-    Every ``=`` is tried, so ``--from-literal=password=x`` finds ``password=x``.
+    Every ``=`` is tried, so ``--from-literal=password=x`` finds ``password=x``. The value
+    passes the same test as an assignment's (:func:`_is_literal_secret_value`: ``sed
+    's|KEY=.*|…|'`` writes a pattern, not a key), and a literal that an expansion continues
+    (``webhook_url="https://host/$path"``) is only part of a value, no credential.
     """
     spans: list[tuple[int, int]] = []
     position = text.find("=")
     while position > 0:
         name = _IDENTIFIER_TAIL.search(text, 0, position)
         value = _ASSIGNED_VALUE.match(text, position + 1)
-        if name is not None and value is not None and is_secret_name(name.group(0)):
+        if (
+            name is not None
+            and value is not None
+            and not text.startswith("$", value.end())
+            and _is_literal_secret_value(name.group(0), value.group(0))
+        ):
             spans.append((value.start(), value.end()))
         position = text.find("=", position + 1)
     return spans

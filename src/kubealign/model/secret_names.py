@@ -57,7 +57,7 @@ _ABOUT = frozenset({
 _SWITCHES = frozenset({
     "ENABLE", "ENABLED", "DISABLE", "DISABLED", "SKIP", "USE", "REQUIRE", "REQUIRED", "ALLOW",
     "HAS", "IS", "NO", "VALIDATE", "FAILED", "SUCCESSFUL", "TIMEOUT", "CORS", "MAX", "MIN",
-    "NUM", "TOTAL", "COUNT",
+    "NUM", "TOTAL", "COUNT", "SECURE", "INSECURE",
 })
 #: Keys that are public or are not credentials at all: ``VAPID_PUBLIC_KEY``,
 #: ``STRIPE_PUBLISHABLE_KEY``, ``RECAPTCHA_SITE_KEY``, ``CACHE_KEY``, ``BADGER_DIRECTORY_KEY``
@@ -97,6 +97,8 @@ def is_secret_name(name: str) -> bool:
     if name.upper() in _NOT_SECRETS:
         return False
     words = name_words(name)
+    if words == ("KEY",) and name != "KEY":
+        return False  # KEY=… is a variable; ``key``, ``Key=Name,Value=…`` a map's or tag's key
     end = _credential_end(words)
     if end is None:
         return False

@@ -51,8 +51,10 @@ _PUBLIC_ISSUERS = frozenset({"supabase-demo"})
 _SEPARATORS = re.compile(r"[-_.:/\s]")
 _WEAK_WORDS = re.compile(r"change|default|example|secret123|password123", re.IGNORECASE)
 #: A path to a file (docs/x/GUIDE.md, ~/.ssh/deploy_key): random-looking to the entropy check,
-#: never a secret (``SSH_KEY=~/.ssh/id_ed25519`` names where the key is).
-_FILE_PATH = re.compile(r"^[\w.\-]+(/[\w.\-]+)+\.[A-Za-z]{1,5}$|^(~|\.{0,2})/[\w.\-/]+$")
+#: never a secret (``SSH_KEY=~/.ssh/id_ed25519``, ``SSH_KEY="lambda.pem"`` name where the key
+#: is).
+_FILE_PATH = re.compile(r"^[\w.\-]+(/[\w.\-]+)+\.[A-Za-z]{1,5}$|^(~|\.{0,2})/[\w.\-/]+$"
+                        r"|^[\w.\-]+\.(pem|key|crt|cer|pub|p12|pfx|jks|json)$")
 
 #: Folders whose files are examples or tests: a literal there is example material.
 _EXAMPLE_FOLDERS = frozenset({
