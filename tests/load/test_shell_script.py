@@ -391,6 +391,19 @@ def test_variable_references_switches_and_secret_names_are_not_secrets() -> None
     assert [t.kind for t in script("ADMIN_PASSWORD=admin123\n").tokens] == ["secret-assignment"]
 
 
+def test_a_value_built_from_expansions_is_no_credential_but_its_pieces_are_scanned() -> None:
+    # A webhook URL names a secret, but this one is put together from variables: the
+    # literal pieces are no credential (found in a real deploy script's function).
+    built = script('f() {\n  local webhook_url="https://api.example.dev/hooks/$ORG/${1}"\n}\n')
+    assert built.tokens == ()
+    leaked = script(f'DB_URL="postgres://app:{PASSWORD}@$DB_HOST/app"\n')
+    assert [t.kind for t in leaked.tokens] == ["url-password"]
+    assert PASSWORD not in repr(leaked)
+    assert [t.kind for t in script(f'WEBHOOK_URL="{PASSWORD}"\n').tokens] == [
+        "secret-assignment"
+    ]
+
+
 def test_mask_preview_never_reveals_short_values() -> None:
     assert mask_preview("abcd") == "ab…"
     assert mask_preview("abcdefghijkl") == "abcd…"

@@ -687,15 +687,35 @@ _TOKEN_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("jwt", re.compile(r"\beyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}")),
 )
 _ENTROPY_CANDIDATE = re.compile(r"[A-Za-z0-9+/_\-]{24,}={0,2}")
+#: A word of a name: ``Floor``, ``ELB``, ``2021`` (a capital run ends where a word starts).
+_CLASS_RUN = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
+_WORD_SEPARATORS = re.compile(r"[-_/+=]")
+_WORD_RUN_MEAN = 3.0
+#: A PEM block that is public by definition (a public key, a certificate, a CSR): its base64
+#: looks random and is meant to be published.
+_PUBLIC_PEM = re.compile(
+    r"-----BEGIN (?P<label>(?:RSA |EC )?PUBLIC KEY|CERTIFICATE|CERTIFICATE REQUEST"
+    r"|X509 CRL)-----.*?-----END (?P=label)-----",
+    re.DOTALL,
+)
 _IDENTIFIER_TAIL = re.compile(r"[A-Za-z_][A-Za-z0-9_]*$")
 _ASSIGNED_VALUE = re.compile(r"[^\s\"'$`;&|]+")
 _FROM_LITERAL = re.compile(r"--from-literal=[^=\s]+=(\S+)")
-_URL_PASSWORD = re.compile(r"://[^/\s:@]+:([^/\s@$]+)@")
+#: RFC 3986 userinfo never holds ``[ ] { } ^ \`` unencoded: with them it is a regular
+#: expression (``sed 's|://([^:]+:[^@]+@)?…|'``) or a template, not a password.
+_URL_PASSWORD = re.compile(r"://[^/\s:@\[\]{}^\\]+:([^/\s@$\[\]{}^\\]+)@")
 _MIN_SECRET_LENGTH = 4
 _NOT_SECRET_VALUES = frozenset(
     {"true", "false", "yes", "no", "on", "off", "none", "null", "nil", "enabled", "disabled"}
 )
 _SECRET_REFERENCE = re.compile(r"[A-Za-z0-9_.\-/]+")
+#: ``os.getenv(``, ``os.environ[``, ``settings.db.password``: a call, an index or an
+#: attribute path, as an inline program passes a value on.
+_CODE_EXPRESSION = re.compile(
+    r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*[(\[]|[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$"
+)
+_URL_WITHOUT_USERINFO = re.compile(r"[a-z][a-z0-9+.\-]*://[^/@\s]*(/[^@]*)?$", re.IGNORECASE)
+_CONSTANT_NAME = re.compile(r"[A-Z]+(_[A-Z]+)*")
 _REMOTE_HEAD = re.compile(r"[\w.$@{}\-]+")
 
 
@@ -736,15 +756,33 @@ def _looks_random(value: str) -> bool:
             any(c.isdigit() for c in value),
         )
     )
-    return classes == 3 and _entropy(value) >= 4.0 and "/" not in value.strip("/")[:1]
+    return (
+        classes == 3
+        and _entropy(value) >= 4.0
+        and "/" not in value.strip("/")[:1]
+        and not _made_of_words(value)
+    )
+
+
+def _made_of_words(value: str) -> bool:
+    """Names put together from words (``MS5FloorDashboard-Staging``, an Azure resource path
+    ``…/Microsoft.OperationalInsights/…``, ``origin/claude/spec-check-UO5m6``): mixed case and
+    digits like a token, but in runs. Random base62 changes class every one or two
+    characters (a mean run under 2.5 in every real token measured), words keep a class for
+    four or more; below three the value is not taken for a name."""
+    runs = [run for piece in _WORD_SEPARATORS.split(value) for run in _CLASS_RUN.findall(piece)]
+    return bool(runs) and sum(map(len, runs)) / len(runs) >= _WORD_RUN_MEAN
 
 
 def _secret_spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, kind) of every secret in ``text``, without overlaps."""
     spans: list[tuple[int, int, str]] = []
+    published = [(match.start(), match.end()) for match in _PUBLIC_PEM.finditer(text)]
 
     def free(start: int, end: int) -> bool:
-        return all(end <= s or start >= e for s, e, _ in spans)
+        return all(end <= s or start >= e for s, e, _ in spans) and all(
+            end <= s or start >= e for s, e in published
+        )
 
     for kind, pattern in _TOKEN_PATTERNS:
         for match in pattern.finditer(text):
@@ -752,13 +790,15 @@ def _secret_spans(text: str) -> list[tuple[int, int, str]]:
                 spans.append((match.start(), match.end(), kind))
     for kind, pattern in (("secret-literal", _FROM_LITERAL), ("url-password", _URL_PASSWORD)):
         for match in pattern.finditer(text):
-            if free(match.start(1), match.end(1)):
+            if free(match.start(1), match.end(1)) and _could_be_secret(match.group(1)):
                 spans.append((match.start(1), match.end(1), kind))
     for start, end in _inline_secret_assignments(text):
         if free(start, end):
             spans.append((start, end, "secret-assignment"))
     for match in _ENTROPY_CANDIDATE.finditer(text):
-        if _looks_random(match.group(0)) and free(match.start(), match.end()):
+        # ``$secrets_DEPLOY_KEY``, ``${SOME_LONG_NAME}``: a variable's name, not a literal.
+        expanded = text[max(0, match.start() - 2):match.start()].endswith(("$", "${"))
+        if not expanded and _looks_random(match.group(0)) and free(match.start(), match.end()):
             spans.append((match.start(), match.end(), "high-entropy-string"))
     return sorted(spans)
 
@@ -776,13 +816,16 @@ def _inline_secret_assignments(text: str) -> list[tuple[int, int]]:
     while position > 0:
         name = _IDENTIFIER_TAIL.search(text, 0, position)
         value = _ASSIGNED_VALUE.match(text, position + 1)
+        # f(credential=credential), {"k": v}: the brackets close code around the value.
+        literal = value.group(0).rstrip(")]},") if value is not None else ""
         if (
             name is not None
             and value is not None
+            and literal
             and not text.startswith("$", value.end())
-            and _is_literal_secret_value(name.group(0), value.group(0))
+            and _is_literal_secret_value(name.group(0), literal)
         ):
-            spans.append((value.start(), value.end()))
+            spans.append((value.start(), value.start() + len(literal)))
         position = text.find("=", position + 1)
     return spans
 
@@ -807,12 +850,28 @@ def scan_literal(text: str, line: int, column: int = 1) -> LiteralScan:
     return LiteralScan(masked, tuple(tokens), tuple(host_refs(masked, line, column)))
 
 
+def is_switch(value: str) -> bool:
+    """``true``, ``off``, ``disabled``: a setting's switch, never a secret's value."""
+    return value.strip().lower() in _NOT_SECRET_VALUES
+
+
+def _could_be_secret(value: str) -> bool:
+    """A value's own shape allows a secret: not a switch (``true``), not an expansion."""
+    return len(value) >= _MIN_SECRET_LENGTH and not is_switch(value) and not value.startswith("$")
+
+
 def _is_literal_secret_value(name: str, value: str) -> bool:
     if not value or not is_secret_name(name) or value.startswith("$") or "$(" in value:
         return False
     # SKIP_SECRETS=false is a switch, and "postgres_password" assigned to
     # POSTGRES_PASSWORD names a secret: neither is one.
-    if len(value) < _MIN_SECRET_LENGTH or value.lower() in _NOT_SECRET_VALUES or value.isdigit():
+    if not _could_be_secret(value) or value.isdigit():
+        return False
+    if _CODE_EXPRESSION.match(value) or value.lower() == name.lower():
+        return False  # password=os.getenv(…), credential=credential: code passing a value
+    if _URL_WITHOUT_USERINFO.match(value) or _CONSTANT_NAME.fullmatch(value):
+        # A plain URL is an address (its password, if any, is found as one); SECRET_NAME
+        # written in capitals is a name for the reader to fill in.
         return False
     return not (_SECRET_REFERENCE.fullmatch(value) and is_secret_name(value))
 

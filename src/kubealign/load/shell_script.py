@@ -58,6 +58,9 @@ from kubealign.model.artifacts import (
 
 _MAX_NESTING = 8  # ssh "bash -c \"eval ...\"" deeper than this is not worth following
 _LITERAL_LEAVES = frozenset({"word", "string_content", "number"})
+_EXPANSIONS = frozenset(
+    {"simple_expansion", "expansion", "command_substitution", "arithmetic_expansion"}
+)
 _SCOPES_LEAVING_TOP_LEVEL = frozenset(
     {"subshell", "command_substitution", "process_substitution", "function_definition"}
 )
@@ -226,7 +229,8 @@ class _Collector:
                 value_node.type in {"word", "string", "raw_string"}:
             target = self.compose_env if prefix is None else prefix
             target[_text(name_node)] = _unquote(value_node)
-        if name_node is not None and value_node.type in {"word", "string", "raw_string", "number"}:
+        if name_node is not None and value_node.type in {"word", "string", "raw_string", "number"} \
+                and not _expands(value_node):
             value = _unquote(value_node)
             scan = scan_assignment(
                 _text(name_node), value, ctx.line_of(value_node), value_node.start_point.column + 1
@@ -499,6 +503,13 @@ def _unescape_double_quoted(text: str) -> str:
         out.append(char)
         index += 1
     return "".join(out)
+
+
+def _expands(node: Node) -> bool:
+    """Whether the shell builds this value from expansions (``"https://host/$ORG/$x"``):
+    its literal pieces are only part of the value the variable holds, never a whole
+    credential, so each piece is scanned as a literal instead."""
+    return any(child.type in _EXPANSIONS for child in node.children)
 
 
 def _unquote(node: Node) -> str:

@@ -5,8 +5,9 @@ log in with. ``your_token_here``, ``dummy_key_for_local``, ``<api-key>`` and a d
 path that happens to look random are text for a human to replace, not credentials: they are
 no finding at all; so are ``sk_test_...`` (elided), ``sk-dummy-key`` (says it is none),
 ``0000-0000`` (one character repeated) and the JWTs a vendor publishes for local development
-(Supabase's ``supabase-demo`` keys). A value that asks to be changed
-(``ChangeThisPassword123``) is a weak default, worth fixing but not a leak. Anything under
+(Supabase's ``supabase-demo`` keys), and a name in capitals (``PASSWORD``, ``YOUR_API_KEY``).
+A value that asks to be changed (``ChangeThisPassword123``) or is the word for the thing
+(``user:pass@``) is a weak default, worth fixing but not a leak. Anything under
 docs/, examples/ or tests/ is example material and is reported low.
 
 The value is only classified here, never kept or shown: findings carry the masked preview,
@@ -50,6 +51,13 @@ _PUBLIC_JWT = re.compile(r"^eyJ[\w-]+\.(?P<payload>eyJ[\w-]+)\.[\w-]+$")
 _PUBLIC_ISSUERS = frozenset({"supabase-demo"})
 _SEPARATORS = re.compile(r"[-_.:/\s]")
 _WEAK_WORDS = re.compile(r"change|default|example|secret123|password123", re.IGNORECASE)
+#: The word for the thing as its value (``user:pass@``, ``POSTGRES_PASSWORD: password``): a
+#: guessable default, not a leaked secret.
+_THE_WORD_ITSELF = re.compile(r"(pass|passwd|password|secret|token|apikey|api_key)",
+                              re.IGNORECASE)
+#: ``PASSWORD``, ``YOUR_API_KEY``, ``SECRET_NAME`` in capitals: a name for the reader to fill
+#: in (``rediss://default:PASSWORD@host``), as a shell or .env writes a placeholder.
+_CONSTANT_NAME = re.compile(r"[A-Z]+(_[A-Z]+)*")
 #: A path to a file (docs/x/GUIDE.md, ~/.ssh/deploy_key): random-looking to the entropy check,
 #: never a secret (``SSH_KEY=~/.ssh/id_ed25519``, ``SSH_KEY="lambda.pem"`` name where the key
 #: is).
@@ -72,9 +80,9 @@ def classify(value: str) -> LiteralKind:
         return LiteralKind.PLACEHOLDER
     if _FILE_PATH.match(text) or len(set(_SEPARATORS.sub("", text.lower()))) <= 1:
         return LiteralKind.PLACEHOLDER  # a path, or one character repeated (0000-0000, ****)
-    if _public_jwt(text):
+    if _public_jwt(text) or _CONSTANT_NAME.fullmatch(text):
         return LiteralKind.PLACEHOLDER
-    if _WEAK_WORDS.search(text):
+    if _WEAK_WORDS.search(text) or _THE_WORD_ITSELF.fullmatch(text):
         return LiteralKind.WEAK_DEFAULT
     return LiteralKind.CREDENTIAL
 

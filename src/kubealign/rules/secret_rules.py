@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from pathlib import PurePosixPath
 
-from kubealign.load.deploy_commands import mask_preview
+from kubealign.load.deploy_commands import is_switch, mask_preview
 from kubealign.model.artifacts import TokenFinding
 from kubealign.model.findings import Finding, Severity
 from kubealign.model.inventory import ArtifactKind
@@ -38,7 +38,9 @@ def _is_literal_secret(name: str, value: object) -> bool:
     if not isinstance(value, str | int) or isinstance(value, bool):
         return False
     text = str(value)
-    return bool(text) and "$" not in text and not text.startswith("/run/secrets/")
+    # GOTRUE_PASSWORD_REQUIRE_UPPERCASE: "true" sets a password policy, it is no password.
+    return bool(text) and "$" not in text and not text.startswith("/run/secrets/") and \
+        not is_switch(text)
 
 
 class CommittedCredential(Rule):
