@@ -698,6 +698,12 @@ _PUBLIC_PEM = re.compile(
     r"|X509 CRL)-----.*?-----END (?P=label)-----",
     re.DOTALL,
 )
+#: An SSH public key as known_hosts and authorized_keys write it (``ecdsa-sha2-nistp256
+#: AAAA…``): published by its host or owner, no credential.
+_PUBLIC_SSH_KEY = re.compile(
+    r"\b(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)"
+    r"|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) AAAA[0-9A-Za-z+/]+=*"
+)
 _IDENTIFIER_TAIL = re.compile(r"[A-Za-z_][A-Za-z0-9_]*$")
 _ASSIGNED_VALUE = re.compile(r"[^\s\"'$`;&|]+")
 _FROM_LITERAL = re.compile(r"--from-literal=[^=\s]+=(\S+)")
@@ -777,7 +783,11 @@ def _made_of_words(value: str) -> bool:
 def _secret_spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, kind) of every secret in ``text``, without overlaps."""
     spans: list[tuple[int, int, str]] = []
-    published = [(match.start(), match.end()) for match in _PUBLIC_PEM.finditer(text)]
+    published = [
+        (match.start(), match.end())
+        for pattern in (_PUBLIC_PEM, _PUBLIC_SSH_KEY)
+        for match in pattern.finditer(text)
+    ]
 
     def free(start: int, end: int) -> bool:
         return all(end <= s or start >= e for s, e, _ in spans) and all(

@@ -61,10 +61,10 @@ _SWITCHES = frozenset({
 })
 #: Keys that are public or are not credentials at all: ``VAPID_PUBLIC_KEY``,
 #: ``STRIPE_PUBLISHABLE_KEY``, ``RECAPTCHA_SITE_KEY``, ``CACHE_KEY``, ``BADGER_DIRECTORY_KEY``
-#: (Jaeger's folder of key files).
+#: (Jaeger's folder of key files), Argo CD's ``instanceLabelKey`` (a label's name).
 _NOT_CREDENTIAL_KEYS = frozenset({"PUBLIC", "PUBLISHABLE", "SITE", "PRIMARY", "PARTITION",
                                   "SORT", "CACHE", "FOREIGN", "IDEMPOTENCY", "DIRECTORY",
-                                  "DIR"})
+                                  "DIR", "LABEL", "ANNOTATION"})
 #: Whole names that are not secrets though a credential word ends them (the shell's
 #: working directory).
 _NOT_SECRETS = frozenset({"PWD", "OLDPWD"})

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from pathlib import PurePosixPath
 
-from kubealign.load.deploy_commands import is_switch, mask_preview
+from kubealign.load.deploy_commands import is_switch, mask_preview, scan_assignment
 from kubealign.model.artifacts import TokenFinding
 from kubealign.model.findings import Finding, Severity
 from kubealign.model.inventory import ArtifactKind
@@ -24,6 +24,7 @@ from kubealign.rules.literal_kind import (
     is_example_path,
     token_value,
 )
+from kubealign.rules.manifest_literals import manifest_literals
 from kubealign.rules.variants import service_key
 
 _FILE_SUFFIXES = ("_FILE", "__FILE", "_PATH")
@@ -46,13 +47,14 @@ def _is_literal_secret(name: str, value: object) -> bool:
 class CommittedCredential(Rule):
     """A credential (token, key, password) written literally in a committed file.
 
-    Scripts, Makefiles, CI workflows, Dockerfiles and compose environments are scanned for
-    known token formats and for secret-named variables assigned a literal value. Placeholders
-    (``your_token_here``, ``dummy_…``, ``<key>``, a file path) are not credentials and are not
-    reported; a default that asks to be changed (``changeme``…) is medium; a literal in docs,
-    examples or tests is low. Copies of one value, wherever they are, are one finding: one
-    credential to rotate, named by a fingerprint of the value (``sha256:`` and 12 hex digits),
-    never by the value.
+    Scripts, Makefiles, CI workflows, Dockerfiles, compose environments and Kubernetes files
+    (container ``env`` values, ConfigMap ``data``, kustomize generator ``literals``) are
+    scanned for known token formats and for secret-named variables assigned a literal value.
+    Placeholders (``your_token_here``, ``dummy_…``, ``<key>``, a file path) are not credentials
+    and are not reported; a default that asks to be changed (``changeme``…) is medium; a
+    literal in docs, examples or tests is low. Copies of one value, wherever they are, are one
+    finding: one credential to rotate, named by a fingerprint of the value (``sha256:`` and 12
+    hex digits), never by the value.
 
     Why:
         Anything committed is readable by everyone with clone access, forever (history keeps
@@ -67,7 +69,8 @@ class CommittedCredential(Rule):
     name = "committed-credential"
     severity = Severity.CRITICAL
     category = "secrets"
-    targets = ("deploy-script", "ci-workflow", "dockerfile", "compose")
+    targets = ("deploy-script", "ci-workflow", "dockerfile", "compose", "kubernetes-manifest",
+               "kustomization")
     root_cause = "credential value (by its fingerprint, never the value): one credential to rotate"
 
     def _severity(self, path: str, value: str | None, *, known_format: bool = False
@@ -85,7 +88,7 @@ class CommittedCredential(Rule):
         return self.severity
 
     def _tokens(self, ctx: AuditContext, path: str,
-                tokens: tuple[TokenFinding, ...]) -> Iterator[Finding]:
+                tokens: tuple[TokenFinding, ...], where: str = "literal") -> Iterator[Finding]:
         for token in tokens:
             value = token_value(ctx.lines(path), token)
             severity = self._severity(path, value, known_format=token.kind not in _GENERIC_KINDS)
@@ -94,7 +97,7 @@ class CommittedCredential(Rule):
                 yield self.finding(f"committed credential ({token.preview})", path,
                                    token.line, severity=severity,
                                    key=fingerprint(value) if value else "",
-                                   detail=f"literal {token.kind}")
+                                   detail=f"{where} {token.kind}")
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
         for path, script in sorted(ctx.scripts.items()):
@@ -105,6 +108,11 @@ class CommittedCredential(Rule):
             yield from self._tokens(ctx, path, workflow.tokens)
         for path, dockerfile in sorted(ctx.dockerfiles.items()):
             yield from self._tokens(ctx, path, dockerfile.tokens)
+        for setting in manifest_literals(ctx):
+            if not setting.name.endswith(_FILE_SUFFIXES):
+                scan = scan_assignment(setting.name, setting.value, setting.line)
+                yield from self._tokens(ctx, setting.path, scan.tokens,
+                                        f"{setting.where} {setting.name}:")
         for service in raw_services(ctx):
             for name, value in sorted(service.environment().items()):
                 severity = self._severity(service.doc.path, str(value))
