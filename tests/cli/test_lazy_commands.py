@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from kubealign.cli.base import app
 from kubealign.cli.commands import COMMANDS
-from kubealign.cli.lazy import build_command
+from kubealign.cli.lazy import build_command, reflow
 
 _PROBE = """
 import sys
@@ -81,3 +81,18 @@ def test_help_lists_every_command_with_its_summary() -> None:
 def test_unknown_command_is_a_usage_error() -> None:
     result = CliRunner().invoke(app, ["no-such-command"])
     assert result.exit_code == 2
+
+
+def test_help_prints_paragraphs_not_the_docstring_line_breaks() -> None:
+    # The docstrings wrap at 92 columns; printed as they are, the terminal wraps each of
+    # their lines again and every paragraph comes out ragged.
+    assert reflow("One.\n\n    A long\n    paragraph.\n\n    - item\n    - item\n") == (
+        "One.\n\nA long paragraph.\n\n- item\n- item"
+    )
+    for entry in COMMANDS:
+        help_text = build_command(entry.name).help or ""
+        for paragraph in help_text.split("\n\n"):
+            for line in paragraph.splitlines()[1:]:
+                assert line.startswith((" ", "-", "*")), (entry.name, line)
+    result = CliRunner().invoke(app, ["migrate", "--help"], env={"COLUMNS": "200"})
+    assert "so a failed step keeps the inventory" in result.output

@@ -10,6 +10,7 @@ that registration. Typer's builders are internal API, hence the pinned Typer ver
 from __future__ import annotations
 
 import importlib
+import inspect
 from typing import Any
 
 import typer
@@ -41,7 +42,7 @@ class LazyCommandGroup(TyperGroup):
         if loaded is not None:
             if entry is not None:
                 loaded.short_help = entry.summary
-            return loaded
+            return _reflowed(loaded)
         if entry is None:
             return None
         # Listing help must not import anything; resolving for a run goes through
@@ -77,14 +78,46 @@ def build_command(name: str) -> click.Command:
         callback_name = info.callback.__name__ if info.callback is not None else ""
         registered = info.name or typer.main.get_command_name(callback_name)
         if registered == name:
-            return _paths_read_by_actions(typer.main.get_command_from_info(info, **options))
+            return _reflowed(_paths_read_by_actions(
+                typer.main.get_command_from_info(info, **options)))
     for group in app.registered_groups:
         if group.name == name or (group.typer_instance and group.typer_instance.info.name == name):
-            return _paths_read_by_actions(typer.main.get_group_from_info(
+            return _reflowed(_paths_read_by_actions(typer.main.get_group_from_info(
                 group, suggest_commands=app.suggest_commands, **options
-            ))
+            )))
     raise LookupError(f"command {name!r} is listed in kubealign.cli.commands but its module "
                       "does not register it")
+
+
+def _reflowed(command: click.Command) -> click.Command:
+    """Help text as paragraphs the terminal wraps, not the docstring's own line breaks.
+
+    Typer's rich help keeps every newline of a docstring and wraps each line again at the
+    terminal's width, so a docstring wrapped at 92 columns prints as ragged pairs of lines
+    (``...a failed step`` / ``keeps the``). Lines of one paragraph are joined; blank lines
+    (paragraphs), list items and indented lines (examples) keep their breaks.
+    """
+    if command.help:
+        command.help = reflow(command.help)
+    for sub in getattr(command, "commands", {}).values():
+        _reflowed(sub)
+    return command
+
+
+def reflow(text: str) -> str:
+    """``text`` with each paragraph's lines joined by spaces (see :func:`_reflowed`)."""
+    paragraphs: list[str] = []
+    for paragraph in inspect.cleandoc(text).split("\n\n"):
+        lines: list[str] = []
+        for line in paragraph.splitlines():
+            keeps_break = not lines or line.startswith((" ", "-", "*", "\b")) or \
+                line[:3].rstrip(".").isdigit()
+            if keeps_break:
+                lines.append(line)
+            else:
+                lines[-1] = f"{lines[-1]} {line.strip()}"
+        paragraphs.append("\n".join(lines))
+    return "\n\n".join(paragraphs)
 
 
 def _paths_read_by_actions(command: click.Command) -> click.Command:
