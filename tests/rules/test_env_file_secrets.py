@@ -78,6 +78,25 @@ def test_live_env_files_are_high_unreferenced_ones_medium(tmp_path: Path) -> Non
                      "config/prod.env": Severity.HIGH, "config/unused.env": Severity.MEDIUM}
 
 
+def test_env_files_a_kustomize_generator_reads_are_live(tmp_path: Path) -> None:
+    files = {
+        "k8s/overlays/prod/kustomization.yaml": (
+            "resources: [../../base]\nsecretGenerator:\n  - name: api\n    envs: [secrets.env]\n"
+            "  - name: tls\n    files: [tls.key=../../../certs/server.env]\n"
+            "configMapGenerator:\n  - name: legacy\n    env: ../shared.env\n"
+        ),
+        "k8s/overlays/prod/secrets.env": f"DB_PASSWORD={_REAL}\n",
+        "certs/server.env": f"API_KEY={_REAL}\n",
+        "k8s/overlays/shared.env": f"API_TOKEN={_REAL}\n",
+        "k8s/overlays/stage/secrets.env": f"DB_PASSWORD={_REAL}\n",
+    }
+    found = {f.path: f.severity for f in _sec005(tmp_path, files)}
+    assert found == {"k8s/overlays/prod/secrets.env": Severity.HIGH,
+                     "certs/server.env": Severity.HIGH,
+                     "k8s/overlays/shared.env": Severity.HIGH,
+                     "k8s/overlays/stage/secrets.env": Severity.MEDIUM}
+
+
 def test_live_env_file_with_references_and_defaults_only_is_no_finding(tmp_path: Path) -> None:
     files = {"docker-compose.yml": _COMPOSE,
              "app.env": "DB_PASSWORD=${DB_PASSWORD}\nPOSTGRES_PASSWORD=postgres\n"

@@ -121,7 +121,24 @@ def kustomization_info(data: Mapping[str, Any]) -> KustomizationInfo:
         components=_strings(data.get("components")),
         patches=_patch_paths(data),
         images=tuple(images),
+        generator_files=_generator_files(data),
     )
+
+
+def _generator_files(data: Mapping[str, Any]) -> tuple[str, ...]:
+    """The env files and files kustomize's generators read: ``envs: [prod.env]``, the legacy
+    ``env: prod.env``, ``files: [app.conf, tls.key=certs/key.pem]``."""
+    found: list[str] = []
+    for section in ("configMapGenerator", "secretGenerator"):
+        generators = data.get(section)
+        for generator in generators if isinstance(generators, list) else []:
+            entry = _mapping(generator)
+            found.extend(_strings(entry.get("envs")))
+            legacy = _text(entry.get("env"))
+            if legacy is not None:
+                found.append(legacy)
+            found.extend(item.rpartition("=")[2] for item in _strings(entry.get("files")))
+    return tuple(dict.fromkeys(path for path in found if path))
 
 
 def helm_chart_info(data: Any, directory: str, chart_files: Sequence[str]) -> HelmChartInfo:

@@ -133,6 +133,9 @@ class KustomizationInfo:
     components: tuple[str, ...]
     patches: tuple[str, ...]
     images: tuple[KustomizeImage, ...]
+    #: Files the ``configMapGenerator``/``secretGenerator`` entries read (``envs``, ``env``,
+    #: ``files``, without a ``key=`` prefix), as written: relative to the kustomization.
+    generator_files: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,8 +21,8 @@ from kubealign.rules.literal_kind import LiteralKind, classify, is_example_path
 
 
 class EnvFileRole(enum.Enum):
-    #: Read by a deployment: a compose ``env_file``, named by a script or CI workflow, or the
-    #: ``.env`` Compose reads beside a compose file.
+    #: Read by a deployment: a compose ``env_file``, named by a script or CI workflow, read
+    #: by a kustomize generator, or the ``.env`` Compose reads beside a compose file.
     LIVE = "live"
     #: A copy kept aside (``.env.backup.20251013``, ``.env.local.bak``, ``.env.old``).
     BACKUP = "backup"
@@ -73,7 +73,22 @@ def _is_read(artifact: Artifact, inventory: Inventory) -> bool:
         for other in inventory.by_kind(ArtifactKind.COMPOSE)
     ):
         return True
-    return any(artifact.path in _references(other) for other in inventory)
+    return any(artifact.path in _references(other) for other in inventory) or any(
+        artifact.path in _generator_reads(other)
+        for other in inventory.by_kind(ArtifactKind.KUSTOMIZATION)
+    )
+
+
+def _generator_reads(kustomization: Artifact) -> set[str]:
+    """Repository paths of the files a kustomization's generators read (``envs: [x.env]``):
+    ``kustomize build`` turns them into the cluster's ConfigMaps and Secrets."""
+    if kustomization.kustomization is None:
+        return set()
+    folder = posixpath.dirname(kustomization.path)
+    return {
+        posixpath.normpath(posixpath.join(folder, path))
+        for path in kustomization.kustomization.generator_files
+    }
 
 
 def _references(artifact: Artifact) -> Iterable[str]:
