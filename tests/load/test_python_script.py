@@ -104,6 +104,27 @@ def test_loops_over_literal_lists_expand() -> None:
     assert info.deploy_commands[2].hosts == ("$h",)
 
 
+def test_loops_over_a_table_of_hosts_reach_every_host() -> None:
+    # The shape of real deploy scripts: a table of instances, a loop over it, and the
+    # command put together in the loop body before it runs.
+    info = script("""
+        import subprocess
+        INSTANCES = {"production": "192.0.2.10", "ai-core": "192.0.2.11"}
+        def check_all():
+            for name, ip in INSTANCES.items():
+                ssh_test = f"ssh -o ConnectTimeout=5 ubuntu@{ip} 'echo OK'"
+                subprocess.run(ssh_test, shell=True)
+            for ip in INSTANCES.values():
+                subprocess.run(["scp", "app.tar", f"ubuntu@{ip}:/srv"])
+            for name in INSTANCES:
+                subprocess.run(["ssh", f"{name}.example.net", "uptime"])
+        """)
+    assert [c.hosts for c in info.deploy_commands] == [
+        ("ubuntu@192.0.2.10",), ("ubuntu@192.0.2.11",), ("ubuntu@192.0.2.10",),
+        ("ubuntu@192.0.2.11",), ("production.example.net",), ("ai-core.example.net",),
+    ]
+
+
 def test_paramiko_exec_command_and_sftp_put_use_the_connected_host() -> None:
     info = script("""
         import paramiko

@@ -367,18 +367,21 @@ def _local_env(
     base: dict[str, Value],
     bound: dict[str, Value] | None = None,
     assignments: list[ast.Assign] | None = None,
+    loop: dict[str, Value] | None = None,
 ) -> dict[str, Value]:
-    """Module constants, bound parameters, then the function's assignments before a line."""
+    """Module constants, bound parameters, then the function's assignments before a line;
+    ``loop``: an iteration's loop variables, which no assignment replaces."""
     env = dict(base)
     for name in _parameters(function):
         env.pop(name, None)
     env.update(bound or {})
+    env.update(loop or {})
     evaluator = _Evaluator(env)
     for node in assignments if assignments is not None else _simple_assignments(function):
         if node.lineno >= before_line:
             break
         target = node.targets[0]
-        if isinstance(target, ast.Name):
+        if isinstance(target, ast.Name) and target.id not in (loop or {}):
             env[target.id] = evaluator.value(node.value)
     return env
 
@@ -652,6 +655,7 @@ def _analyse(tree: ast.Module) -> _Analysis:
             assignments_cache[id(function)] = _simple_assignments(function)
         return assignments_cache[id(function)]
 
+    tables = _module_tables(tree)
     for call, sink, function in sorted(
         direct, key=lambda item: (item[0].lineno, item[0].col_offset)
     ):
@@ -661,7 +665,14 @@ def _analyse(tree: ast.Module) -> _Analysis:
             else constants
         )
         wrapper = _wrapper_for(call, sink, wrappers) if imports.sink(call) is None else None
-        for env in _loop_bindings(call, parents, base_env):
+        for loop in _loop_bindings(call, parents, base_env, tables):
+            # The loop body's own assignments (``cmd = f"ssh ubuntu@{ip}"``) are read again
+            # with the iteration's values.
+            env = base_env if not loop else (
+                _local_env(function, call.lineno, constants, None, assignments_of(function),
+                           loop)
+                if function is not None else {**constants, **loop}
+            )
             caller = _Evaluator(env)
             if wrapper is not None:
                 bound = _bind(wrapper.function, call, caller)
@@ -688,23 +699,82 @@ def _wrapper_for(
     return next((w for w in wrappers.get(name, []) if w.sink is sink), None)
 
 
-def _loop_bindings(
-    call: ast.Call, parents: dict[int, ast.AST], env: dict[str, Value]
-) -> list[dict[str, Value]]:
-    """One environment per iteration of the ``for x in LITERAL_LIST`` loops around a call.
+#: A module-level table of strings (``INSTANCES = {"ai-core": "192.0.2.7", …}``) as its
+#: (key, value) pairs; a value that is not a literal string is None.
+Table = list[tuple[str, str | None]]
 
-    ``for d in MANIFEST_DIRS: kubectl("apply", "-f", d)`` applies each directory: the
-    audit needs every one of them, not ``$d``.
+
+def _module_tables(tree: ast.Module) -> dict[str, Table]:
+    tables: dict[str, Table] = {}
+    evaluator = _Evaluator({})
+    for statement in tree.body:
+        target: ast.expr | None = None
+        value: ast.expr | None = None
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+            target, value = statement.targets[0], statement.value
+        elif isinstance(statement, ast.AnnAssign):
+            target, value = statement.target, statement.value
+        if isinstance(target, ast.Name) and isinstance(value, ast.Dict):
+            pairs: Table = []
+            for key, item in zip(value.keys, value.values, strict=True):
+                if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                    text = evaluator.value(item)
+                    pairs.append((key.value, text if isinstance(text, str) else None))
+            tables[target.id] = pairs
+    return tables
+
+
+def _iterations(
+    loop: ast.For, evaluator: _Evaluator, tables: dict[str, Table]
+) -> list[dict[str, Value]] | None:
+    """The loop variables' values per iteration, where literals say them: ``for d in
+    DIRS``, and over a table ``for name, ip in T.items()``, ``for ip in T.values()``,
+    ``for name in T`` / ``T.keys()``."""
+    iterable: ast.expr = loop.iter
+    method: str | None = None
+    if isinstance(loop.iter, ast.Call) and not loop.iter.args and isinstance(
+        loop.iter.func, ast.Attribute
+    ):
+        iterable, method = loop.iter.func.value, loop.iter.func.attr
+    table = tables.get(iterable.id) if isinstance(iterable, ast.Name) else None
+    target = loop.target
+    if table is not None and method in {None, "keys", "values", "items"}:
+        if method == "items" and isinstance(target, ast.Tuple) and len(target.elts) == 2 and all(
+            isinstance(e, ast.Name) for e in target.elts
+        ):
+            key_name, value_name = (e.id for e in target.elts if isinstance(e, ast.Name))
+            return [{key_name: key, value_name: value} for key, value in table]
+        if isinstance(target, ast.Name):
+            if method == "values":
+                return [{target.id: value} for _, value in table]
+            if method in {None, "keys"}:
+                return [{target.id: key} for key, _ in table]
+        return None
+    if method is None and isinstance(target, ast.Name):
+        values = evaluator.value(loop.iter)
+        if isinstance(values, list) and values:
+            return [{target.id: value} for value in values]
+    return None
+
+
+def _loop_bindings(
+    call: ast.Call, parents: dict[int, ast.AST], env: dict[str, Value],
+    tables: dict[str, Table],
+) -> list[dict[str, Value]]:
+    """The loop variables of each iteration of the loops around a call ([{}] outside any).
+
+    ``for d in MANIFEST_DIRS: kubectl("apply", "-f", d)`` applies each directory, and
+    ``for name, ip in INSTANCES.items(): ssh(f"ubuntu@{ip}")`` reaches each host: the audit
+    needs every one of them, not ``$d`` or ``$ip``.
     """
     evaluator = _Evaluator(env)
-    bindings: list[dict[str, Value]] = [dict(env)]
+    bindings: list[dict[str, Value]] = [{}]
     node: ast.AST | None = parents.get(id(call))
     while node is not None and not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-        if isinstance(node, ast.For) and isinstance(node.target, ast.Name):
-            values = evaluator.value(node.iter)
-            if isinstance(values, list) and values:
-                name = node.target.id
-                expanded = [{**b, name: v} for b in bindings for v in values]
+        if isinstance(node, ast.For):
+            iterations = _iterations(node, evaluator, tables)
+            if iterations:
+                expanded = [{**b, **i} for b in bindings for i in iterations]
                 if len(expanded) <= _MAX_LOOP_EXPANSION:
                     bindings = expanded
         node = parents.get(id(node))
