@@ -42,7 +42,7 @@ from kubealign.emit.audit_markdown import (
     plan_place,
 )
 from kubealign.emit.audit_text import places_text
-from kubealign.model.audit import AuditReport, MatrixCell
+from kubealign.model.audit import AuditReport, MatrixCell, strategy_state
 from kubealign.model.findings import Severity
 
 #: A table with more rows than this is folded into <details> (its summary says how many).
@@ -185,4 +185,8 @@ def render_html(report: AuditReport, *, link_prefix: str = "") -> str:
         not_loaded_text=not_loaded_text,
         severity_rank=_severity_rank,
         cleanup_commands=[git_command(t) for t in report.tech_debt if not t.referenced_by_live],
+        strategy_states={
+            strategy.name: strategy_state(strategy, report.strategies)
+            for strategy in report.strategies
+        },
     )

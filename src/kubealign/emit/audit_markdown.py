@@ -23,6 +23,7 @@ from kubealign.model.audit import (
     ServiceMatrix,
     Strategy,
     TechDebtItem,
+    strategy_state,
 )
 from kubealign.model.findings import Finding
 
@@ -142,7 +143,7 @@ class _Writer:
             self.add("No deployment strategy was found.", "")
         competing = [st for st in r.strategies if st.name in s.strategies_in_use]
         for number, strategy in enumerate(competing, start=1):
-            state = "**live**" if strategy.live else "dead"
+            state = "**live**" if strategy.live else strategy_state(strategy, r.strategies)
             files = ", ".join(self.link(p) for p in strategy.files[:3])
             more = f" and {len(strategy.files) - 3} more" if len(strategy.files) > 3 else ""
             why = f" — {text(strategy.evidence[0])}" if strategy.evidence else ""
@@ -158,9 +159,10 @@ class _Writer:
             ["Places they show up", str(s.occurrences_total)],
             ["Suppressed places", str(s.suppressed_total)],
             ["Live strategies", ", ".join(text(n) for n in s.live_strategies) or "none"],
-            ["Dead strategies", ", ".join(text(n) for n in s.dead_strategies) or "none"],
+            *_not_reached_rows(r),
             *([["Carrying files to hosts (not a strategy of its own)",
-                ", ".join(_carrier(st) for st in r.strategies if st.name in s.carriers)]]
+                ", ".join(_carrier(st, r.strategies) for st in r.strategies
+                          if st.name in s.carriers)]]
               if s.carriers else []),
             ["Files scanned", str(r.generated_from.files_scanned)],
             ["Files to remove or move", str(len(r.tech_debt))],
@@ -522,8 +524,22 @@ def _objects(objects: Sequence[str]) -> str:
 SCRIPT_KINDS = ("deploy-scripts", "scripts", "deploy-script", "script")
 
 
-def _carrier(strategy: Strategy) -> str:
-    state = "live" if strategy.live else "dead"
+def _not_reached_rows(report: AuditReport) -> list[list[str]]:
+    """The strategies nothing runs: dead beside a live one, else run by hand."""
+    by_name = {strategy.name: strategy for strategy in report.strategies}
+    states = {name: strategy_state(by_name[name], report.strategies)
+              for name in report.summary.dead_strategies if name in by_name}
+    hand = [name for name, state in states.items() if state == "run by hand"]
+    dead = [name for name, state in states.items() if state == "dead"]
+    rows = [["Dead strategies", ", ".join(text(n) for n in dead) or "none"]]
+    if hand:
+        rows.append(["Run by hand (nothing in the repository runs them)",
+                     ", ".join(text(n) for n in hand)])
+    return rows
+
+
+def _carrier(strategy: Strategy, strategies: Sequence[Strategy]) -> str:
+    state = strategy_state(strategy, strategies)
     return f"{text(strategy.name)} ({state}, {len(strategy.files)} files)"
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from kubealign.emit.audit_first import evidence_text, first_actions
 from kubealign.emit.text_wrap import WIDTH, wrap
-from kubealign.model.audit import AuditReport
+from kubealign.model.audit import AuditReport, strategy_state
 from kubealign.model.findings import Finding
 
 _CONTINUATION = "    "
@@ -67,12 +67,13 @@ def strategies_text(report: AuditReport) -> str:
     in_use = set(report.summary.strategies_in_use)
     competing = [s for s in report.strategies if s.name in in_use]
     others = [s for s in report.strategies if s.name in report.summary.carriers]
-    listed = ", ".join(f"{s.name} ({'live' if s.live else 'dead'})" for s in competing)
+    every = report.strategies
+    listed = ", ".join(f"{s.name} ({strategy_state(s, every)})" for s in competing)
     text = f"{len(competing)} deployment strateg{'y' if len(competing) == 1 else 'ies'}"
     text += f": {listed}" if listed else ""
     if others:
         text += "; besides, " + ", ".join(
-            f"{s.name} ({'live' if s.live else 'dead'}, {len(s.files)} files)" for s in others
+            f"{s.name} ({strategy_state(s, every)}, {len(s.files)} files)" for s in others
         ) + " carry files to hosts"
     return text
 

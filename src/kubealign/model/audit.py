@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -113,6 +113,16 @@ class Strategy:
     #: Why it is live or what it consists of, e.g. ``.github/workflows/deploy.yml:41 runs
     #: deploy_sophia_unified.sh``; sorted.
     evidence: tuple[str, ...]
+
+
+def strategy_state(strategy: Strategy, strategies: Sequence[Strategy]) -> str:
+    """``live``; ``dead`` when nothing reaches it while another strategy is live (the live
+    path replaced it); ``run by hand`` when nothing in the repository runs any strategy (a
+    compose file people start with ``docker compose up``): not reached is not dead then, as
+    the audit cannot tell which one is used."""
+    if strategy.live:
+        return "live"
+    return "dead" if any(other.live for other in strategies) else "run by hand"
 
 
 # --------------------------------------------------------------------------- compose variants

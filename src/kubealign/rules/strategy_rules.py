@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from kubealign.model.audit import strategy_state
 from kubealign.model.findings import Finding, Severity
 from kubealign.model.inventory import ArtifactKind
 from kubealign.rules.base import Rule
@@ -55,7 +56,8 @@ class MultipleStrategies(Rule):
         strategies = list(competing_strategies(ctx))
         if len(strategies) < 2:
             return
-        names = ", ".join(f"{s.name} ({'live' if s.live else 'dead'})" for s in strategies)
+        every = compute_strategies(ctx)  # a live carrier (ssh scripts) makes the others dead
+        names = ", ".join(f"{s.name} ({strategy_state(s, every)})" for s in strategies)
         for strategy in strategies:
             yield self.finding(
                 f"{len(strategies)} deployment strategies coexist: {names}",
@@ -67,9 +69,11 @@ class MultipleStrategies(Rule):
 
 
 class DeadStrategy(Rule):
-    """A deployment strategy that nothing runs.
+    """A deployment strategy that nothing runs, beside one that is live.
 
-    No CI job, Makefile target or script reached from them applies these files.
+    No CI job, Makefile target or script reached from them applies these files, while
+    another strategy is reached. A repository where nothing runs any strategy (a compose
+    file started by hand) has no dead one: it is run by hand.
 
     Why:
         Dead deployment code looks authoritative: people edit it, copy from it and trust its
@@ -88,8 +92,10 @@ class DeadStrategy(Rule):
     root_cause = "strategy"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
-        for strategy in compute_strategies(ctx):
-            if not strategy.live:
+        strategies = compute_strategies(ctx)
+        for strategy in strategies:
+            # Not reached is dead only beside a live path; with none, people run it by hand.
+            if strategy_state(strategy, strategies) == "dead":
                 yield self.finding(
                     f"{strategy.name} strategy is dead: none of its {len(strategy.files)} files "
                     "is reached from CI, a Makefile target or a script they run",
