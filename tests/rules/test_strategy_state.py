@@ -27,9 +27,13 @@ def test_states() -> None:
 def test_a_repository_run_by_hand_has_no_dead_strategy(tmp_path: Path) -> None:
     (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: nginx:1.27\n",
                                            encoding="utf-8")
+    (tmp_path / "k8s").mkdir()
+    (tmp_path / "k8s" / "web.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n", encoding="utf-8")
     report = audit(tmp_path)
-    assert [f.rule for f in report.findings if f.rule == "STR002"] == []
-    assert "1 deployment strategy: compose (run by hand)" in render_text(report)
+    assert [f.rule for f in report.findings if f.rule in {"STR002", "K8S002"}] == []
+    assert "2 deployment strategies: compose (run by hand), kubernetes (run by hand)" in \
+        render_text(report)
 
 
 @pytest.mark.corpus
@@ -43,7 +47,8 @@ def test_real_repositories_that_nothing_deploys_are_run_by_hand(
         pytest.skip(f"{root} is absent")
     report = audit(root)
     assert report.summary.live_strategies == ()
-    assert not [f for f in report.findings if f.rule == "STR002"]
+    # No tree, chart or strategy is called abandoned while nothing is live.
+    assert not [f for f in report.findings if f.rule in {"STR002", "K8S002", "K8S004"}]
     assert "(run by hand)" in render_text(report) and "(dead)" not in render_text(report)
     # Several strategies still compete: choosing one stays the first structural step.
     assert [f for f in report.findings if f.rule == "STR001"]

@@ -21,6 +21,7 @@ from kubealign.rules.context import AuditContext
 from kubealign.rules.helpers import WORKLOAD_KINDS, ManifestObject, manifest_objects
 from kubealign.rules.kustomize import kustomize_facts
 from kubealign.rules.liveness import liveness
+from kubealign.rules.strategies import anything_live
 from kubealign.rules.variants import ServiceFacts, compose_facts
 
 K = ArtifactKind
@@ -236,7 +237,8 @@ class ConflictingNamespaces(Rule):
 
 
 class ManifestNotApplied(Rule):
-    """A manifest no live script, CI job, kustomization or Argo CD application applies.
+    """A manifest no live script, CI job, kustomization or Argo CD application applies,
+    in a repository where something is live (else everything is deployed by hand).
 
     Why:
         Unapplied manifests describe a cluster that does not exist; they are read as
@@ -254,6 +256,8 @@ class ManifestNotApplied(Rule):
     root_cause = "folder of manifests (one abandoned tree, applied or deleted together)"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
+        if not anything_live(ctx):
+            return  # deployed by hand: no tree is abandoned for a live one
         for entry in kubernetes_section(ctx).manifests:
             if not entry.applied:
                 parent = str(PurePosixPath(entry.path).parent)
@@ -304,7 +308,8 @@ class ComposeDrift(Rule):
 
 
 class HelmChartNotInstalled(Rule):
-    """A Helm chart in the repository that no live path installs.
+    """A Helm chart in the repository that no live path installs, while something else is
+    live (else everything is deployed by hand).
 
     Why:
         An uninstalled chart is an unfinished migration: it competes with the live
@@ -323,6 +328,8 @@ class HelmChartNotInstalled(Rule):
     root_cause = "chart"
 
     def check(self, ctx: AuditContext) -> Iterator[Finding]:
+        if not anything_live(ctx):
+            return  # deployed by hand: `helm install` may be how
         for chart in chart_entries(ctx):
             if not chart.installed:
                 path = f"{chart.directory}/Chart.yaml" if chart.directory else "Chart.yaml"

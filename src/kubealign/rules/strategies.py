@@ -92,3 +92,10 @@ ORCHESTRATORS = frozenset({"swarm", "kubernetes", "kustomize", "helm", "argocd",
 def competing_strategies(ctx: AuditContext) -> tuple[Strategy, ...]:
     """The strategies STR001 and the executive summary both count."""
     return tuple(s for s in compute_strategies(ctx) if s.name in ORCHESTRATORS)
+
+
+def anything_live(ctx: AuditContext) -> bool:
+    """Whether CI, a Makefile or a script of the repository runs any strategy. Without one,
+    the repository is deployed by hand: "applied by no live path" then tells nothing about
+    which tree is in use, and no tree is called dead (see ``strategy_state``)."""
+    return any(strategy.live for strategy in compute_strategies(ctx))
