@@ -237,8 +237,10 @@ class ConflictingNamespaces(Rule):
 
 
 class ManifestNotApplied(Rule):
-    """A manifest no live script, CI job, kustomization or Argo CD application applies,
-    in a repository where something is live (else everything is deployed by hand).
+    """A manifest nothing live applies, in a repository where something is live.
+
+    No live script, CI job, kustomization or Argo CD application applies it. Where nothing
+    at all is live, the repository is deployed by hand and no tree is reported.
 
     Why:
         Unapplied manifests describe a cluster that does not exist; they are read as
@@ -308,8 +310,10 @@ class ComposeDrift(Rule):
 
 
 class HelmChartNotInstalled(Rule):
-    """A Helm chart in the repository that no live path installs, while something else is
-    live (else everything is deployed by hand).
+    """A Helm chart no live path installs, in a repository where something is live.
+
+    Where nothing at all is live, the repository is deployed by hand (perhaps with
+    ``helm install``) and no chart is reported.
 
     Why:
         An uninstalled chart is an unfinished migration: it competes with the live
