@@ -58,8 +58,12 @@ def _live(root: Path) -> bool:
 
 
 def test_an_echo_only_kubectl_step_is_no_cluster(tmp_path: Path) -> None:
+    # As in the real repository this comes from, another strategy is live (here a
+    # Makefile's compose): the manifests are then a tree nothing applies.
     root = write_files(tmp_path, {".github/workflows/deploy.yml": _workflow(_ECHO_ONLY),
-                                  "k8s/api.yaml": _MANIFEST})
+                                  "k8s/api.yaml": _MANIFEST,
+                                  "Makefile": "deploy:\n\tdocker compose -f compose.yaml up -d\n",
+                                  "compose.yaml": "services:\n  api:\n    image: nginx:1.27\n"})
     assert not _live(root)
     report = audit(root)
     kubernetes = next(s for s in report.strategies if s.name == "kubernetes")
