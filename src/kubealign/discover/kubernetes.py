@@ -125,11 +125,15 @@ def kustomization_info(data: Mapping[str, Any]) -> KustomizationInfo:
     )
 
 
+#: The kustomization sections whose entries generate ConfigMaps and Secrets.
+GENERATOR_SECTIONS = ("configMapGenerator", "secretGenerator")
+
+
 def _generator_files(data: Mapping[str, Any]) -> tuple[str, ...]:
     """The env files and files kustomize's generators read: ``envs: [prod.env]``, the legacy
     ``env: prod.env``, ``files: [app.conf, tls.key=certs/key.pem]``."""
     found: list[str] = []
-    for section in ("configMapGenerator", "secretGenerator"):
+    for section in GENERATOR_SECTIONS:
         generators = data.get(section)
         for generator in generators if isinstance(generators, list) else []:
             entry = _mapping(generator)

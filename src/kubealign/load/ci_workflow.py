@@ -21,7 +21,7 @@ from kubealign.load.deploy_commands import scan_literal
 from kubealign.load.host_positions import setting_refs
 from kubealign.load.hosts import merge_hosts
 from kubealign.load.shell_script import ShellFacts, read_text, scan_shell
-from kubealign.load.yaml_safe import load_yaml_text
+from kubealign.load.yaml_safe import load_yaml_text, opens_block_scalar
 from kubealign.model.artifacts import (
     CiJob,
     CiStep,
@@ -45,7 +45,6 @@ _GITLAB_RESERVED = frozenset(
 )  # fmt: skip
 _GITLAB_SCRIPT_KEYS = ("before_script", "script", "after_script")
 _EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
-_BLOCK_INDICATOR = re.compile(r"[|>][-+0-9]*\s*(#.*)?$")
 _NON_SHELL = frozenset({"python", "pwsh", "powershell", "cmd"})
 
 
@@ -97,7 +96,7 @@ class _Collector:
         """First line of a scalar's content: after the key for ``|``/``>`` blocks."""
         line = self.line(ptr)
         if 0 < line <= len(self.lines):
-            return line + 1 if _BLOCK_INDICATOR.search(self.lines[line - 1]) else line
+            return line + 1 if opens_block_scalar(self.lines[line - 1]) else line
         return line + 1 if "\n" in value.rstrip("\n") or value.endswith("\n") else line
 
     def shell(

@@ -20,7 +20,7 @@ from kubealign.model.artifacts import (
     ScriptCall,
     TokenFinding,
 )
-from kubealign.model.secret_names import is_secret_name
+from kubealign.model.secret_names import is_placeholder_name, is_secret_name
 
 # Wrappers that run the command that follows them; their own options are skipped.
 _WRAPPERS_WITH_VALUE_OPTIONS: dict[str, frozenset[str]] = {
@@ -721,7 +721,6 @@ _CODE_EXPRESSION = re.compile(
     r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*[(\[]|[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$"
 )
 _URL_WITHOUT_USERINFO = re.compile(r"[a-z][a-z0-9+.\-]*://[^/@\s]*(/[^@]*)?$", re.IGNORECASE)
-_CONSTANT_NAME = re.compile(r"[A-Z]+(_[A-Z]+)*")
 _REMOTE_HEAD = re.compile(r"[\w.$@{}\-]+")
 
 
@@ -871,7 +870,7 @@ def _could_be_secret(value: str) -> bool:
 
 
 def _is_literal_secret_value(name: str, value: str) -> bool:
-    if not value or not is_secret_name(name) or value.startswith("$") or "$(" in value:
+    if not value or not is_secret_name(name) or "$(" in value:
         return False
     # SKIP_SECRETS=false is a switch, and "postgres_password" assigned to
     # POSTGRES_PASSWORD names a secret: neither is one.
@@ -879,7 +878,7 @@ def _is_literal_secret_value(name: str, value: str) -> bool:
         return False
     if _CODE_EXPRESSION.match(value) or value.lower() == name.lower():
         return False  # password=os.getenv(…), credential=credential: code passing a value
-    if _URL_WITHOUT_USERINFO.match(value) or _CONSTANT_NAME.fullmatch(value):
+    if _URL_WITHOUT_USERINFO.match(value) or is_placeholder_name(value):
         # A plain URL is an address (its password, if any, is found as one); SECRET_NAME
         # written in capitals is a name for the reader to fill in.
         return False

@@ -344,20 +344,24 @@ def _mask(text: str) -> str:
     return scan_literal(text, 1).masked
 
 
+def _module_assignments(tree: ast.Module) -> Iterator[tuple[str, ast.expr]]:
+    """``NAME = value`` and ``NAME: T = value`` at module level, in order."""
+    for statement in tree.body:
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+            target, value = statement.targets[0], statement.value
+        elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
+            target, value = statement.target, statement.value
+        else:
+            continue
+        if isinstance(target, ast.Name):
+            yield target.id, value
+
+
 def _module_constants(tree: ast.Module) -> dict[str, Value]:
     constants: dict[str, Value] = {}
     evaluator = _Evaluator(constants)
-    for statement in tree.body:
-        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
-            target = statement.targets[0]
-            if isinstance(target, ast.Name):
-                constants[target.id] = evaluator.value(statement.value)
-        elif (
-            isinstance(statement, ast.AnnAssign)
-            and isinstance(statement.target, ast.Name)
-            and statement.value is not None
-        ):
-            constants[statement.target.id] = evaluator.value(statement.value)
+    for name, value in _module_assignments(tree):
+        constants[name] = evaluator.value(value)
     return constants
 
 
@@ -707,20 +711,14 @@ Table = list[tuple[str, str | None]]
 def _module_tables(tree: ast.Module) -> dict[str, Table]:
     tables: dict[str, Table] = {}
     evaluator = _Evaluator({})
-    for statement in tree.body:
-        target: ast.expr | None = None
-        value: ast.expr | None = None
-        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
-            target, value = statement.targets[0], statement.value
-        elif isinstance(statement, ast.AnnAssign):
-            target, value = statement.target, statement.value
-        if isinstance(target, ast.Name) and isinstance(value, ast.Dict):
+    for name, value in _module_assignments(tree):
+        if isinstance(value, ast.Dict):
             pairs: Table = []
             for key, item in zip(value.keys, value.values, strict=True):
                 if isinstance(key, ast.Constant) and isinstance(key.value, str):
                     text = evaluator.value(item)
                     pairs.append((key.value, text if isinstance(text, str) else None))
-            tables[target.id] = pairs
+            tables[name] = pairs
     return tables
 
 

@@ -397,6 +397,15 @@ def _construct(node: yaml.Node | None, path: str, max_alias_nodes: int,
 # --------------------------------------------------------------------------- public API
 
 
+_BLOCK_INDICATOR = re.compile(r"[|>][-+0-9]*\s*(#.*)?$")
+
+
+def opens_block_scalar(line: str) -> bool:
+    """Whether a source line ends with a ``|``/``>`` block indicator (``run: |``, ``key: >-2
+    # why``): the scalar's text starts on the next line."""
+    return bool(_BLOCK_INDICATOR.search(line))
+
+
 def load_yaml_text(
     text: str,
     path: str,

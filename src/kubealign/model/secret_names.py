@@ -118,6 +118,16 @@ COMMON_VALUES = frozenset({
 _COMMON_WITH_DIGITS = re.compile(r"([a-z]+)[-_]?\d{1,4}")
 
 
+#: ``PASSWORD``, ``YOUR_API_KEY``, ``SECRET_NAME`` in capitals: a name for the reader to fill
+#: in (``rediss://default:PASSWORD@host``, ``--secret=SECRET_NAME``), never a value.
+_PLACEHOLDER_NAME = re.compile(r"[A-Z]+(_[A-Z]+)*")
+
+
+def is_placeholder_name(value: str) -> bool:
+    """A value written as a name in capitals, letters and underscores only."""
+    return bool(_PLACEHOLDER_NAME.fullmatch(value))
+
+
 def is_common_value(value: str) -> bool:
     """A well-known default (``postgres``, ``admin``), also with a few digits
     (``password123``, ``admin1``)."""

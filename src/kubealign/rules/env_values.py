@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 
 from kubealign.load.compose.envfile import parse_env_text
-from kubealign.load.deploy_commands import scan_literal
+from kubealign.load.deploy_commands import is_switch, scan_literal
 from kubealign.model.inventory import Artifact, ArtifactKind, Inventory
 from kubealign.model.secret_names import is_common_value, is_secret_name
 from kubealign.rules.literal_kind import LiteralKind, classify, is_example_path
@@ -34,8 +34,6 @@ class EnvFileRole(enum.Enum):
 
 _BACKUP_NAME = re.compile(r"(^|[._\-\s])(bak|backup|old|orig|save|copy)([._\-\s\d]|$)|~$",
                           re.IGNORECASE)
-_NOT_A_VALUE = frozenset({"true", "false", "yes", "no", "on", "off", "none", "null", "nil",
-                          "enabled", "disabled"})
 #: A value that names a secret instead of being one (``postgres_password``, a Docker secret).
 _NAME_LIKE = re.compile(r"[A-Za-z0-9_.\-/]+")
 #: Token kinds that are credentials whatever the variable is called.
@@ -121,7 +119,7 @@ def real_looking(name: str, value: str) -> bool:
 
 def _credential(text: str) -> bool:
     """A literal that is no switch, number, secret's name, placeholder or common default."""
-    if len(text) < _MIN_LENGTH or text.lower() in _NOT_A_VALUE or text.isdigit():
+    if len(text) < _MIN_LENGTH or is_switch(text) or text.isdigit():
         return False
     if _NAME_LIKE.fullmatch(text) and is_secret_name(text):
         return False

@@ -25,6 +25,7 @@ import re
 from pathlib import PurePosixPath
 
 from kubealign.model.artifacts import TokenFinding
+from kubealign.model.secret_names import is_placeholder_name
 
 
 class LiteralKind(enum.Enum):
@@ -55,9 +56,6 @@ _WEAK_WORDS = re.compile(r"change|default|example|secret123|password123", re.IGN
 #: guessable default, not a leaked secret.
 _THE_WORD_ITSELF = re.compile(r"(pass|passwd|password|secret|token|apikey|api_key)",
                               re.IGNORECASE)
-#: ``PASSWORD``, ``YOUR_API_KEY``, ``SECRET_NAME`` in capitals: a name for the reader to fill
-#: in (``rediss://default:PASSWORD@host``), as a shell or .env writes a placeholder.
-_CONSTANT_NAME = re.compile(r"[A-Z]+(_[A-Z]+)*")
 #: A path to a file (docs/x/GUIDE.md, ~/.ssh/deploy_key): random-looking to the entropy check,
 #: never a secret (``SSH_KEY=~/.ssh/id_ed25519``, ``SSH_KEY="lambda.pem"`` name where the key
 #: is).
@@ -80,7 +78,7 @@ def classify(value: str) -> LiteralKind:
         return LiteralKind.PLACEHOLDER
     if _FILE_PATH.match(text) or len(set(_SEPARATORS.sub("", text.lower()))) <= 1:
         return LiteralKind.PLACEHOLDER  # a path, or one character repeated (0000-0000, ****)
-    if _public_jwt(text) or _CONSTANT_NAME.fullmatch(text):
+    if _public_jwt(text) or is_placeholder_name(text):
         return LiteralKind.PLACEHOLDER
     if _WEAK_WORDS.search(text) or _THE_WORD_ITSELF.fullmatch(text):
         return LiteralKind.WEAK_DEFAULT

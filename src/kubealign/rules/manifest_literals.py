@@ -9,17 +9,16 @@ a container's ``env`` (``name``/``value``), a ConfigMap's ``data``, and a kustom
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from kubealign.discover.kubernetes import GENERATOR_SECTIONS
+from kubealign.load.yaml_safe import opens_block_scalar
+from kubealign.model.inventory import ArtifactKind
 from kubealign.model.source import pointer
 from kubealign.rules.context import AuditContext
 from kubealign.rules.helpers import manifest_objects
-
-_GENERATORS = ("configMapGenerator", "secretGenerator")
-_BLOCK_INDICATOR = re.compile(r"[|>][-+]?[0-9]?\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,21 +52,16 @@ def manifest_literals(ctx: AuditContext) -> Iterator[LiteralSetting]:
                         obj.path, line, str(item.get("name") or ""), str(item["value"]),
                         f"{obj.kind} {obj.name!r} container {container.get('name')!r} env",
                     )
-    for path in sorted(ctx.manifests):
-        for doc in ctx.manifests[path].documents:
-            if _is_kustomization(doc.data):
-                yield from _generator_literals(path, doc.data, doc)
-
-
-def _is_kustomization(data: Any) -> bool:
-    """A kustomization file: ``kind: Kustomization``/``Component``, or no kind at all."""
-    return isinstance(data, Mapping) and str(data.get("kind", "Kustomization")) in {
-        "Kustomization", "Component"}
+    for artifact in ctx.inventory.by_kind(ArtifactKind.KUSTOMIZATION):
+        loaded = ctx.manifests.get(artifact.path)
+        for doc in loaded.documents if loaded is not None else ():
+            if isinstance(doc.data, Mapping):
+                yield from _generator_literals(artifact.path, doc.data, doc)
 
 
 def _generator_literals(path: str, data: Mapping[str, Any], doc: Any) -> Iterator[
         LiteralSetting]:
-    for section in _GENERATORS:
+    for section in GENERATOR_SECTIONS:
         generators = data.get(section)
         if not isinstance(generators, list):
             continue
@@ -94,6 +88,6 @@ def _value_line(ctx: AuditContext, path: str, doc: Any, tokens: tuple[str | int,
     span = doc.sources.nearest(pointer(*tokens))
     line = span.line if span else 1
     lines = ctx.lines(path)
-    if 0 < line <= len(lines) and _BLOCK_INDICATOR.search(lines[line - 1]):
+    if 0 < line <= len(lines) and opens_block_scalar(lines[line - 1]):
         return line + 1
     return line
