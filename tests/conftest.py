@@ -32,6 +32,20 @@ def corpus_dir(shared_dir: Path) -> Path:
     return corpus
 
 
+@pytest.fixture(scope="session")
+def sprawl_repository(corpus_dir: Path) -> Callable[[str], Path]:
+    """``sprawl_repository(name)``: that repository of the sprawl corpus, or the test is
+    skipped, naming the folder it looked for."""
+
+    def find(name: str) -> Path:
+        root = corpus_dir / "sprawl" / name
+        if not root.is_dir():
+            pytest.skip(f"{root} is absent")
+        return root
+
+    return find
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", default=False,
                      help="Rewrite golden files from the current output instead of comparing.")

@@ -6,6 +6,7 @@ mcp-server-langgraph 89 -> 1, Sophia 38 -> 14, Feustey 32 -> 3."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,6 @@ from kubealign.actions.audit import audit
 
 pytestmark = pytest.mark.corpus
 
-SPRAWL = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus" / "sprawl"
 
 #: repository -> (hosts that must stay, names that must never be a DSC002 finding)
 EXPECTED: dict[str, tuple[frozenset[str], frozenset[str]]] = {
@@ -67,10 +67,10 @@ EXPECTED: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 
 
 @pytest.mark.parametrize("repository", sorted(EXPECTED))
-def test_hosts_that_stay_and_names_that_never_appear(repository: str, corpus_dir: Path) -> None:
-    root = corpus_dir / "sprawl" / repository
-    if not root.is_dir():
-        pytest.skip(f"{repository} is absent from the sprawl corpus {SPRAWL}")
+def test_hosts_that_stay_and_names_that_never_appear(
+    repository: str, sprawl_repository: Callable[[str], Path]
+) -> None:
+    root = sprawl_repository(repository)
     stay, never = EXPECTED[repository]
     keys = {f.key for f in audit(root).findings if f.rule == "DSC002"}
     assert sorted(stay - keys) == [], "hosts the scripts deploy to or call are missing"

@@ -14,6 +14,7 @@ report 43 env files for naming a secret.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -57,21 +58,21 @@ def _findings(root: Path) -> list[Finding]:
 
 
 @pytest.mark.parametrize("repository", sorted(EXPECTED))
-def test_sec005_reports_the_real_ones_only(corpus_dir: Path, repository: str) -> None:
-    root = corpus_dir / "sprawl" / repository
-    if not root.is_dir():
-        pytest.skip(f"{root} is absent")
+def test_sec005_reports_the_real_ones_only(
+    sprawl_repository: Callable[[str], Path], repository: str
+) -> None:
+    root = sprawl_repository(repository)
     found = {f.path: (f.severity.name.lower(), tuple(f.message.rsplit(": ", 1)[1].split(", ")))
              for f in _findings(root)}
     assert found == EXPECTED[repository]
 
 
-def test_sophia_mcp_server_templates_are_no_finding(corpus_dir: Path) -> None:
+def test_sophia_mcp_server_templates_are_no_finding(
+    sprawl_repository: Callable[[str], Path]
+) -> None:
     """The 11 ``infrastructure/mcp_servers/*/.env.example`` document one API key each with a
     placeholder and a ``user:pass@localhost`` DSN: the right practice, not debt."""
-    root = corpus_dir / "sprawl" / "ai-cherry+sophia-strategic-development"
-    if not root.is_dir():
-        pytest.skip(f"{root} is absent")
+    root = sprawl_repository("ai-cherry+sophia-strategic-development")
     templates = sorted(p.relative_to(root).as_posix()
                        for p in (root / "infrastructure" / "mcp_servers").glob("*/.env.example"))
     assert len(templates) == 11

@@ -10,6 +10,7 @@ or name, its Service by selector and name), which must stay in the plan.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -79,10 +80,8 @@ PROPOSED: dict[str, tuple[str, ...]] = {
 @pytest.mark.corpus
 @pytest.mark.parametrize("repository", sorted(NEVER))
 def test_manifests_the_chart_does_not_replace_are_never_proposed(
-        corpus_dir: Path, repository: str) -> None:
-    root = corpus_dir / "sprawl" / repository
-    if not root.is_dir():
-        pytest.skip(f"{root} is absent (the shared corpus is not checked out here)")
+        sprawl_repository: Callable[[str], Path], repository: str) -> None:
+    root = sprawl_repository(repository)
     assert all((root / p).is_file() for p in NEVER[repository])
     report = audit(root)
     debt = {t.path: t for t in report.tech_debt}

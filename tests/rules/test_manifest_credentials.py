@@ -4,6 +4,7 @@ label names and switches there are none."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -100,11 +101,9 @@ def test_kubernetes_files_commit_credentials_like_compose_files(tmp_path: Path) 
     ("teoat+Nexus", "NEXUS_app/k8s/monitoring-stack.yaml", 246),
 ])
 def test_credentials_in_real_manifests_are_found(
-    corpus_dir: Path, repository: str, path: str, line: int
+    sprawl_repository: Callable[[str], Path], repository: str, path: str, line: int
 ) -> None:
-    root = corpus_dir / "sprawl" / repository
-    if not root.is_dir():
-        pytest.skip(f"{root} is absent")
+    root = sprawl_repository(repository)
     report = audit(root)
     places = {(p.path, p.line): p for f in report.findings if f.rule == "SEC001"
               for p in f.places()}
@@ -112,10 +111,10 @@ def test_credentials_in_real_manifests_are_found(
 
 
 @pytest.mark.corpus
-def test_argo_cd_public_host_keys_and_label_names_are_no_credentials(corpus_dir: Path) -> None:
-    root = corpus_dir / "sprawl" / "Dashboard4-0+MS5_App"
-    if not root.is_dir():
-        pytest.skip(f"{root} is absent")
+def test_argo_cd_public_host_keys_and_label_names_are_no_credentials(
+    sprawl_repository: Callable[[str], Path]
+) -> None:
+    root = sprawl_repository("Dashboard4-0+MS5_App")
     report = audit(root)
     files = {p.path for f in report.findings if f.rule == "SEC001" for p in f.places()}
     assert "k8s/argocd/08-argocd-configmaps.yaml" not in files

@@ -10,6 +10,7 @@ made it a proposal.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -52,10 +53,10 @@ def _evidence_ok(item: TechDebtItem) -> bool:
 
 @pytest.mark.corpus
 @pytest.mark.parametrize("repository", REPOSITORIES)
-def test_cleanup_never_proposes_what_is_not_deployment(corpus_dir: Path, repository: str) -> None:
-    root = corpus_dir / "sprawl" / repository
-    if not root.is_dir():
-        pytest.skip(f"{root} is absent")
+def test_cleanup_never_proposes_what_is_not_deployment(
+    sprawl_repository: Callable[[str], Path], repository: str
+) -> None:
+    root = sprawl_repository(repository)
     table = _table(repository)
     missing = sorted(p for p in table if not (root / p).exists())
     assert not missing, f"the table names files the repository does not have: {missing}"

@@ -4,6 +4,7 @@ medium. Sophia's corpus acceptance is beside it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -72,10 +73,10 @@ _PLACEHOLDER_PREVIEWS = {"your", "dumm", "docs"}
 
 
 @pytest.mark.corpus
-def test_no_critical_finding_on_sophia_is_a_placeholder(corpus_dir: Path) -> None:
-    root = corpus_dir / "sprawl" / "ai-cherry+sophia-strategic-development"
-    if not root.is_dir():
-        pytest.skip(f"{root} is absent")
+def test_no_critical_finding_on_sophia_is_a_placeholder(
+    sprawl_repository: Callable[[str], Path]
+) -> None:
+    root = sprawl_repository("ai-cherry+sophia-strategic-development")
     report = audit(root)
     critical = [f for f in report.findings if f.severity is Severity.CRITICAL]
     assert critical
@@ -126,11 +127,9 @@ _NOT_CREDENTIALS = {
 @pytest.mark.corpus
 @pytest.mark.parametrize("repository", sorted(_NOT_CREDENTIALS))
 def test_names_code_and_public_keys_of_real_repositories_are_no_credentials(
-    corpus_dir: Path, repository: str
+    sprawl_repository: Callable[[str], Path], repository: str
 ) -> None:
-    root = corpus_dir / "sprawl" / repository
-    if not root.is_dir():
-        pytest.skip(f"{root} is absent")
+    root = sprawl_repository(repository)
     report = audit(root)
     critical = {
         (place.path, place.line)

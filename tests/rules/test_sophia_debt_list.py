@@ -11,6 +11,7 @@ deploy nothing by what they are stay out of the plan, each with the reason below
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -50,10 +51,8 @@ _REFERENCE = re.compile(r"still referenced by a live path \([^)]*\w[^)]*\)|still
 
 
 @pytest.fixture(scope="module")
-def sophia(corpus_dir: Path) -> tuple[Path, AuditReport, CleanupPlan]:
-    root = corpus_dir / "sprawl" / REPOSITORY
-    if not root.is_dir():
-        pytest.skip(f"{root} is absent")
+def sophia(sprawl_repository: Callable[[str], Path]) -> tuple[Path, AuditReport, CleanupPlan]:
+    root = sprawl_repository(REPOSITORY)
     report = audit(root)
     return root, report, plan_cleanup(report, root)
 

@@ -4,6 +4,7 @@ team to delete their only deployment."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -40,11 +41,9 @@ def test_a_repository_run_by_hand_has_no_dead_strategy(tmp_path: Path) -> None:
 @pytest.mark.parametrize("repository", ["Minerva-System+minerva-system",
                                         "DeepStacker+fastapi-hft-engine"])
 def test_real_repositories_that_nothing_deploys_are_run_by_hand(
-    corpus_dir: Path, repository: str
+    sprawl_repository: Callable[[str], Path], repository: str
 ) -> None:
-    root = corpus_dir / "sprawl" / repository
-    if not root.is_dir():
-        pytest.skip(f"{root} is absent")
+    root = sprawl_repository(repository)
     report = audit(root)
     assert report.summary.live_strategies == ()
     # No tree, chart or strategy is called abandoned while nothing is live.
