@@ -361,8 +361,11 @@ def run_repo(name: str, source: Path, work: Path, timeout: int) -> RepoResult:
         result.seconds = time.monotonic() - started
         return result
     if (out / "cluster" / "node-pools.yaml").is_file():
-        result.problems += [f"nodes: {p}" for p in lc.apply_pools(out)]
-        lc.wait_nodes_ready()
+        try:
+            result.problems += [f"nodes: {p}" for p in lc.apply_pools(out)]
+            lc.wait_nodes_ready()
+        except lc.ClusterError as exc:  # this repository's nodes, not the whole run
+            result.problems.append(f"nodes: {exc}")
     nodes = {n["metadata"]["name"]: n for n in lc.kubectl_json("get", "nodes")["items"]}
     release = release_name(out)
     names = environments(out)

@@ -45,6 +45,18 @@ POD_CIDR = "10.244.0.0/16"
 NODE_IP = "192.0.2.10"
 PROCESSES = ("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok")
 CPU_NODES = 3
+# A start that fails (a port taken between choosing and binding it, a component slow under
+# load) is retried this many times with new ports before the failure is reported.
+START_ATTEMPTS = 2
+LOG_TAIL_LINES = 12
+
+
+class ClusterError(RuntimeError):
+    """The local cluster could not be brought up; the message says which part and why.
+
+    An exception rather than ``SystemExit``: pytest caches a session fixture's failure only
+    for ``Exception`` subclasses, and a ``SystemExit`` from the e2e fixture turned every later
+    test into an internal ``assert not self._finalizers`` that hid the reason."""
 # KWOK stage files (read from the kwok module source) that make fake nodes and pods behave.
 KWOK_STAGES = (
     "kustomize/stage/node/fast/node-initialize.yaml",
@@ -74,7 +86,7 @@ def tools_bin() -> Path:
 def binary(name: str) -> str:
     path = tools_bin() / name
     if not path.is_file():
-        raise SystemExit(f"{path}: missing; run `make tools` first")
+        raise ClusterError(f"{path}: missing; run `make tools` first")
     return str(path)
 
 
@@ -179,9 +191,21 @@ def ensure_pki(pki: Path) -> None:
 
 
 def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    return free_ports(1)[0]
+
+
+def free_ports(count: int) -> list[int]:
+    """``count`` distinct free loopback ports: every socket stays bound until all are chosen,
+    so the kernel cannot hand out the same port twice (one closed socket's port may be the
+    next one's)."""
+    sockets = [socket.socket(socket.AF_INET, socket.SOCK_STREAM) for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [int(sock.getsockname()[1]) for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,21 +256,48 @@ def _ssl_context(pki: Path) -> ssl.SSLContext:
     return context
 
 
-def wait_ready(root: Path, port: int, path: str = "/readyz", timeout: float = 120) -> None:
-    context = _ssl_context(root / "pki")
+def log_tail(root: Path, name: str, lines: int = LOG_TAIL_LINES) -> str:
+    path = root / "logs" / f"{name}.log"
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return f"({path} not written)"
+    return "\n".join(f"  {line}" for line in text.splitlines()[-lines:])
+
+
+def _died(root: Path, names: Sequence[str]) -> str | None:
+    """The first of these components whose process has exited, with its log's last lines."""
+    for name in names:
+        path = root / "pids" / name
+        pid = int(path.read_text(encoding="utf-8").strip() or 0) if path.is_file() else 0
+        if not pid or not _alive(pid):
+            return f"{name} exited; the end of {root}/logs/{name}.log:\n{log_tail(root, name)}"
+    return None
+
+
+def _wait_http(root: Path, name: str, url: str, context: ssl.SSLContext | None,
+               components: Sequence[str], timeout: float) -> None:
+    """``url`` answers 200 within ``timeout``; fails at once when a component it needs dies."""
     deadline = time.monotonic() + timeout
     last = ""
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(
-                f"https://127.0.0.1:{port}{path}", context=context, timeout=5
-            ) as response:
+            with urllib.request.urlopen(url, context=context, timeout=5) as response:
                 if response.status == 200:
                     return
         except OSError as exc:
             last = str(exc)
+        died = _died(root, components)
+        if died:
+            raise ClusterError(f"{name} not ready: {died}")
         time.sleep(0.5)
-    raise SystemExit(f"kube-apiserver not ready after {timeout:.0f}s ({last}); see {root}/logs")
+    raise ClusterError(f"{name} not ready after {timeout:.0f}s ({last}); the end of "
+                       f"{root}/logs/{name}.log:\n{log_tail(root, name)}")
+
+
+def wait_ready(root: Path, port: int, path: str = "/readyz", timeout: float = 180) -> None:
+    _wait_http(root, "kube-apiserver", f"https://127.0.0.1:{port}{path}",
+               _ssl_context(root / "pki"), ("etcd", "kube-apiserver"), timeout)
 
 
 def write_kubeconfig(root: Path, port: int) -> Path:
@@ -300,7 +351,7 @@ def _required_version(module: str) -> str:
 def start(root: Path) -> Ports:
     ensure_pki(root / "pki")
     pki = root / "pki"
-    ports = Ports(free_port(), free_port(), free_port())
+    ports = Ports(*free_ports(3))
     (root / "ports.json").write_text(json.dumps(_ports_dict(ports)), encoding="utf-8")
     etcd_client = f"http://127.0.0.1:{ports.etcd_client}"
     etcd_peer = f"http://127.0.0.1:{ports.etcd_peer}"
@@ -311,6 +362,9 @@ def start(root: Path) -> Ports:
         "--initial-cluster", f"e2e={etcd_peer}", "--unsafe-no-fsync",
         "--log-level", "warn",
     ], root)
+    # etcd first, on its own: a port lost to another process shows here as etcd's own
+    # error instead of as an API server that never becomes ready.
+    _wait_http(root, "etcd", f"{etcd_client}/health", None, ("etcd",), 60)
     _start("kube-apiserver", [
         binary("kube-apiserver"), "--etcd-servers", etcd_client,
         "--bind-address", "127.0.0.1", "--advertise-address", "127.0.0.1",
@@ -420,7 +474,8 @@ def wait_established(crds: Sequence[str], timeout: float = 60) -> None:
         if not pending:
             return
         if time.monotonic() > deadline:
-            raise SystemExit(f"CRDs not Established after {timeout:.0f}s: {', '.join(pending)}")
+            raise ClusterError(
+                f"CRDs not Established after {timeout:.0f}s: {', '.join(pending)}")
         time.sleep(0.5)
 
 
@@ -611,7 +666,7 @@ def compare_labelled(inventory: Mapping[str, Any],
     return problems
 
 
-def wait_nodes_ready(timeout: float = 90) -> None:
+def wait_nodes_ready(timeout: float = 180) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         items = kubectl_json("get", "nodes")["items"]
@@ -620,7 +675,9 @@ def wait_nodes_ready(timeout: float = 90) -> None:
         if items and len(ready) == len(items):
             return
         time.sleep(1)
-    raise SystemExit("KWOK did not make every node Ready; see .cluster/logs/kwok.log")
+    root = state_dir()
+    raise ClusterError(f"KWOK did not make every node Ready within {timeout:.0f}s; the end of "
+                       f"{root}/logs/kwok.log:\n{log_tail(root, 'kwok')}")
 
 
 # --------------------------------------------------------------------------- commands
@@ -637,7 +694,8 @@ def default_pools(root: Path) -> Path:
     if not (out / "cluster" / "node-pools.yaml").is_file():
         done = kubealign("migrate", str(ROOT / "examples" / "sophia"), "--out", str(out))
         if not (out / "cluster" / "node-pools.yaml").is_file():
-            raise SystemExit(f"kubealign migrate examples/sophia failed: {done.stderr[-500:]}")
+            raise ClusterError(
+                f"kubealign migrate examples/sophia failed: {done.stderr[-500:]}")
     return out
 
 
@@ -646,7 +704,7 @@ def pools_from_plan(plan: Path, root: Path) -> Path:
     shutil.rmtree(out, ignore_errors=True)
     done = kubealign("cluster", str(plan), "--out", str(out))
     if done.returncode != 0:
-        raise SystemExit(f"kubealign cluster {plan} failed: {done.stderr.strip()}")
+        raise ClusterError(f"kubealign cluster {plan} failed: {done.stderr.strip()}")
     return out
 
 
@@ -658,8 +716,7 @@ def up(plan: Path | None, pools: Path | None) -> Path:
     if set(pids) != set(PROCESSES):
         if pids:
             stop(root)
-        shutil.rmtree(root / "etcd", ignore_errors=True)
-        ports = start(root)
+        ports = start_with_retry(root)
         log(f"control plane on https://127.0.0.1:{ports.apiserver}")
     # Both are idempotent applies: a start interrupted after the control plane came up
     # (or a base that changed) is completed by the next `up` instead of left half-made.
@@ -672,8 +729,23 @@ def up(plan: Path | None, pools: Path | None) -> Path:
         log(f"node preparation: {problem}")
     log(f"ready in {time.monotonic() - started:.1f}s")
     if problems:
-        raise SystemExit(1)
+        raise ClusterError(f"{len(problems)} node preparation problem(s): {problems[0]}")
     return kubeconfig_path()
+
+
+def start_with_retry(root: Path, attempts: int = START_ATTEMPTS) -> Ports:
+    """``start`` from an empty etcd, again with new ports if a component fails to come up;
+    the last failure is raised with every earlier one (they are also logged)."""
+    failures: list[str] = []
+    for attempt in range(1, attempts + 1):
+        shutil.rmtree(root / "etcd", ignore_errors=True)
+        try:
+            return start(root)
+        except ClusterError as exc:
+            failures.append(f"attempt {attempt}: {exc}")
+            log(f"start failed (attempt {attempt} of {attempts}): {exc}")
+            stop(root)
+    raise ClusterError("the control plane did not start:\n" + "\n".join(failures))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -687,6 +759,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub.add_parser("down", help="stop every component and delete .cluster/")
     sub.add_parser("env", help="print the export line")
     args = parser.parse_args(argv)
+    try:
+        return _run(args)
+    except ClusterError as exc:
+        log(str(exc))
+        return 1
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.command == "up":
         path = up(args.plan, args.pools)
         print(f"export KUBECONFIG={path}")
