@@ -62,10 +62,33 @@ def test_placeholders_are_never_critical(tmp_path: Path) -> None:
     ("YOUR_API_KEY", LiteralKind.PLACEHOLDER),
     ("pass", LiteralKind.WEAK_DEFAULT),
     ("Password", LiteralKind.WEAK_DEFAULT),
-    ("Pass2024", LiteralKind.CREDENTIAL),
+    # Well-known defaults, also with a few digits: guessable by anyone, not leaked.
+    ("postgres", LiteralKind.WEAK_DEFAULT),
+    ("admin123", LiteralKind.WEAK_DEFAULT),
+    ("Pass2024", LiteralKind.WEAK_DEFAULT),
+    ("token", LiteralKind.WEAK_DEFAULT),
+    ("Pass2024-x7Qz", LiteralKind.CREDENTIAL),
+    ("sk-ant-REPLACE_WITH_ACTUAL_KEY", LiteralKind.PLACEHOLDER),
+    ("postgres-Hq81vZ", LiteralKind.CREDENTIAL),
 ])
 def test_literal_kinds(value: str, kind: LiteralKind) -> None:
     assert classify(value) is kind
+
+
+def test_a_well_known_default_is_medium_in_scripts_as_in_compose(tmp_path: Path) -> None:
+    """``PGPASSWORD=postgres`` in a script was critical while ``POSTGRES_PASSWORD: postgres``
+    in the compose file beside it was medium: one list of defaults decides for both."""
+    report = audit(_repo(tmp_path, {
+        "scripts/db.sh": "#!/bin/bash\nexport PGPASSWORD=postgres\npsql -h db -U app\n",
+        "scripts/grafana.sh": "#!/bin/bash\nGF_SECURITY_ADMIN_PASSWORD=admin123 ./run\n",
+        "docker-compose.yml": "services:\n  db:\n    image: postgres:16\n    environment:\n"
+        "      POSTGRES_PASSWORD: postgres\n",
+    }))
+    places = {(o.path, o.line): o.severity for f in report.findings if f.rule == "SEC001"
+              for o in f.places()}
+    assert places == {("scripts/db.sh", 2): Severity.MEDIUM,
+                      ("scripts/grafana.sh", 2): Severity.MEDIUM,
+                      ("docker-compose.yml", 5): Severity.MEDIUM}
 
 
 #: Masked previews (four characters) of the placeholders Sophia writes in its scripts.
@@ -120,6 +143,9 @@ _NOT_CREDENTIALS = {
         (".github/workflows/ci.yaml", 854, "a workflow expression"),
         (".github/workflows/ci.yaml", 1108, "a workflow expression"),
         (".github/workflows/gcp-compliance-scan.yaml", 161, "a workflow expression"),
+        ("scripts/gcp/setup-preview-infrastructure.sh", 497,
+         "an API key's format with REPLACE_WITH_ACTUAL_KEY in it"),
+        ("docker-compose.dev.yml", 116, "postgres, a well-known default (medium)"),
     ],
 }
 
@@ -150,5 +176,5 @@ _STILL_CREDENTIALS = {
     "Feustey+MCP": ("fix_deployment.sh", 48),
     "bmsull560+ValueCanvas": ("blueprint/infra/docker-compose.yml", 8),
     "seanchatmangpt+erlmcp": ("attic/legacy_untrusted/swarm/docker/docker-compose.swarm.yml", 35),
-    "vishnu2kmohan+mcp-server-langgraph": ("docker-compose.dev.yml", 116),
+    "vishnu2kmohan+mcp-server-langgraph": ("scripts/test-integration.sh", 253),
 }

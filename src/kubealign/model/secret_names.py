@@ -113,7 +113,7 @@ COMMON_VALUES = frozenset({
     "minioadmin", "mongo", "mongodb", "mysql", "nopassword", "password", "passw0rd",
     "postgres", "postgresql", "production", "qwerty", "rabbitmq", "redis", "root", "secret",
     "staging", "superuser", "test", "testing", "development", "keycloak", "true", "false",
-    "none", "null", "user", "username", "pass",
+    "none", "null", "user", "username", "pass", "passwd", "token", "apikey", "api_key",
 })
 _COMMON_WITH_DIGITS = re.compile(r"([a-z]+)[-_]?\d{1,4}")
 

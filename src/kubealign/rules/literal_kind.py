@@ -25,7 +25,7 @@ import re
 from pathlib import PurePosixPath
 
 from kubealign.model.artifacts import TokenFinding
-from kubealign.model.secret_names import is_placeholder_name
+from kubealign.model.secret_names import is_common_value, is_placeholder_name
 
 
 class LiteralKind(enum.Enum):
@@ -42,8 +42,9 @@ _PLACEHOLDER_START = re.compile(
     re.IGNORECASE,
 )
 #: ``sk_test_...``: an example with its end elided is text for a human, not a value;
-#: ``sk-dummy-key-not-needed``: a token-shaped value that says it is none.
-_PLACEHOLDER_ANYWHERE = re.compile(r"(_here$|-here$|your[_-]|replace[_-]?me|placeholder"
+#: ``sk-dummy-key-not-needed``, ``sk-ant-REPLACE_WITH_ACTUAL_KEY``: a token-shaped value that
+#: says it is none.
+_PLACEHOLDER_ANYWHERE = re.compile(r"(_here$|-here$|your[_-]|replace[_-]?(me|with)|placeholder"
                                    r"|\.\.\.$|…$|(^|[-_.])(dummy|fake)([-_.]|$))",
                                    re.IGNORECASE)
 #: JWTs published for everyone (Supabase's local development keys, issuer ``supabase-demo``):
@@ -52,10 +53,6 @@ _PUBLIC_JWT = re.compile(r"^eyJ[\w-]+\.(?P<payload>eyJ[\w-]+)\.[\w-]+$")
 _PUBLIC_ISSUERS = frozenset({"supabase-demo"})
 _SEPARATORS = re.compile(r"[-_.:/\s]")
 _WEAK_WORDS = re.compile(r"change|default|example|secret123|password123", re.IGNORECASE)
-#: The word for the thing as its value (``user:pass@``, ``POSTGRES_PASSWORD: password``): a
-#: guessable default, not a leaked secret.
-_THE_WORD_ITSELF = re.compile(r"(pass|passwd|password|secret|token|apikey|api_key)",
-                              re.IGNORECASE)
 #: A path to a file (docs/x/GUIDE.md, ~/.ssh/deploy_key): random-looking to the entropy check,
 #: never a secret (``SSH_KEY=~/.ssh/id_ed25519``, ``SSH_KEY="lambda.pem"`` name where the key
 #: is).
@@ -80,7 +77,10 @@ def classify(value: str) -> LiteralKind:
         return LiteralKind.PLACEHOLDER  # a path, or one character repeated (0000-0000, ****)
     if _public_jwt(text) or is_placeholder_name(text):
         return LiteralKind.PLACEHOLDER
-    if _WEAK_WORDS.search(text) or _THE_WORD_ITSELF.fullmatch(text):
+    # A well-known default (``PGPASSWORD=postgres``, ``user:pass@``, ``admin123``) is guessable
+    # by anyone: weak, to be changed, but no leaked credential to rotate. The same list the
+    # compose environment and the secret scrubber read (model/secret_names.COMMON_VALUES).
+    if _WEAK_WORDS.search(text) or is_common_value(text):
         return LiteralKind.WEAK_DEFAULT
     return LiteralKind.CREDENTIAL
 

@@ -51,10 +51,10 @@ class CommittedCredential(Rule):
     (container ``env`` values, ConfigMap ``data``, kustomize generator ``literals``) are
     scanned for known token formats and for secret-named variables assigned a literal value.
     Placeholders (``your_token_here``, ``dummy_…``, ``<key>``, a file path) are not credentials
-    and are not reported; a default that asks to be changed (``changeme``…) is medium; a
-    literal in docs, examples or tests is low. Copies of one value, wherever they are, are one
-    finding: one credential to rotate, named by a fingerprint of the value (``sha256:`` and 12
-    hex digits), never by the value.
+    and are not reported; a default that asks to be changed (``changeme``…) or that anyone
+    can guess (``postgres``, ``admin123``) is medium; a literal in docs, examples or tests is
+    low. Copies of one value, wherever they are, are one finding: one credential to rotate,
+    named by a fingerprint of the value (``sha256:`` and 12 hex digits), never by the value.
 
     Why:
         Anything committed is readable by everyone with clone access, forever (history keeps
@@ -75,9 +75,10 @@ class CommittedCredential(Rule):
 
     def _severity(self, path: str, value: str | None, *, known_format: bool = False
                   ) -> Severity | None:
-        """None for a placeholder (no finding); low in docs and examples; medium for a
-        default that asks to be changed; critical otherwise. A value in a provider's token
-        format (``ghp_…``) is a credential even when it reads like an example."""
+        """None for a placeholder (no finding); low in docs and examples; medium for a weak
+        default (one asking to be changed, or one anyone can guess); critical otherwise. A
+        value in a provider's token format (``ghp_…``) is a credential even when it reads
+        like an example."""
         kind = classify(value) if value is not None else LiteralKind.CREDENTIAL
         if kind is LiteralKind.PLACEHOLDER:
             return None
