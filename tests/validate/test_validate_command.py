@@ -190,3 +190,19 @@ def test_without_a_kubeconfig_validate_stays_offline(
     assert asked.notes == ("staging: server-side dry run skipped: no kubeconfig (KUBECONFIG "
                            "or ~/.kube/config)",)
     assert cli("validate", str(output_dir), "--offline")[0] == 0
+
+
+def test_stdout_documents_arrive_as_written(tmp_path: Path) -> None:
+    """The report on stdout is the rendered document byte for byte: the console once turned
+    ``:warning:`` in a quoted field name into a pictogram (rich's emoji codes)."""
+    folder = tmp_path / "manifests"
+    folder.mkdir()
+    (folder / "cm.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n':warning:': 1\n",
+        encoding="utf-8")
+    from cli_runner import run_cli
+
+    done = run_cli("validate", str(folder), "--manifests", "--format", "json")
+    assert done.code == 1
+    assert done.stdout == render_report(validate_manifests(folder), "json")
+    assert ":warning:" in done.stdout

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from kubealign.actions.audit import RENDERERS, audit
-from kubealign.cli.base import app, out
+from kubealign.cli.base import app, out, write_document
 from kubealign.cli.progress import progress
 from kubealign.emit import audit_text
 from kubealign.emit.atomic import write_text_atomic
@@ -79,6 +79,6 @@ def audit_command(
         if output is not None:
             write_text_atomic(output, rendered)
         else:
-            out.file.write(rendered)
+            write_document(rendered)
     if threshold is not None and report.findings_at_or_above(threshold):
         raise typer.Exit(1)

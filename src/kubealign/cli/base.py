@@ -23,8 +23,17 @@ app = typer.Typer(
 )
 
 # Results go to stdout; progress, warnings and errors to stderr, so output can be piped.
-out = Console(soft_wrap=True, highlight=False)
-err = Console(stderr=True, soft_wrap=True, highlight=False)
+# No emoji codes: rich turns ``:warning:`` in any printed text into a pictogram, and the text
+# quotes the repository (a value, a diff, a field name), which must arrive as written.
+out = Console(soft_wrap=True, highlight=False, emoji=False)
+err = Console(stderr=True, soft_wrap=True, highlight=False, emoji=False)
+
+
+def write_document(text: str) -> None:
+    """A whole document (JSON, YAML, SARIF, a script) to stdout byte for byte: no console
+    rendering, which costs seconds on a large report and may rewrite what it prints."""
+    out.file.write(text)
+    out.file.flush()
 
 
 def terminal_width() -> int:

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from kubealign.actions.cluster import INVENTORY_FILE, SCRIPT_FILE, cluster
-from kubealign.cli.base import app, err, out
+from kubealign.cli.base import app, err, out, write_document
 from kubealign.model.plan import PLAN_FILE_NAME
 
 
@@ -44,7 +44,7 @@ def cluster_command(
         out.print(f"wrote {written}", markup=False)
     else:
         text = outcome.files[INVENTORY_FILE if inventory else SCRIPT_FILE]
-        out.print(text, end="", markup=False)
+        write_document(text)
     for shared in outcome.sharing:
         err.print(f"GPU time-slicing on pool {shared.pool} x{shared.replicas}"
                   + (f" (proposed): {shared.reason}" if shared.proposed else f": {shared.reason}"),

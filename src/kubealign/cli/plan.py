@@ -8,7 +8,15 @@ from typing import Annotated, Any
 import typer
 
 from kubealign.actions.plan import PlanOutcome, no_environment_reason, plan
-from kubealign.cli.base import app, diagnostic_lines, err, one_line, out, terminal_width
+from kubealign.cli.base import (
+    app,
+    diagnostic_lines,
+    err,
+    one_line,
+    out,
+    terminal_width,
+    write_document,
+)
 from kubealign.cli.progress import progress
 from kubealign.emit.text_wrap import wrap
 from kubealign.errors import UsageError
@@ -94,7 +102,7 @@ def plan_command(
         step("detecting environments")
         outcome = plan(path, out=output, write=not stdout, replace=replace)
     if stdout:
-        out.print(outcome.text, end="", markup=False)
+        write_document(outcome.text)
         return
     if output_format == "json":
         out.file.write(dumps(plan_json(outcome)))

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from kubealign.actions.validate import validate_chart_output, validate_manifests
-from kubealign.cli.base import app, err, out
+from kubealign.cli.base import app, err, out, write_document
 from kubealign.emit.atomic import write_text_atomic
 from kubealign.errors import UsageError
 from kubealign.validate.checks import default_checks
@@ -119,6 +119,6 @@ def validate(
     elif fmt is ReportFormat.TEXT:
         _print_text(report)
     else:
-        out.print(render_report(report, fmt.value), end="", markup=False, soft_wrap=True)
+        write_document(render_report(report, fmt.value))
     if not report.ok:
         raise typer.Exit(1)

@@ -11,6 +11,7 @@ validator walks the data, so documents are sized from parser events before const
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 from typing import Any
 
@@ -102,10 +103,58 @@ def _child(node: yaml.Node, token: str) -> yaml.Node | None:
     return None
 
 
+# A document marker: ``---`` or ``...`` at column 0, then a blank or the end of the line. YAML
+# forbids either inside any content at column 0 (even in block and quoted scalars), so these
+# lines are exactly the documents' boundaries.
+_MARKER = re.compile(r"^(---|\.\.\.)(?=[ \t\r\n]|$)", re.MULTILINE)
+_DIRECTIVE = re.compile(r"^%", re.MULTILINE)
+_CONTENT = re.compile(r"^[ \t]*[^\s#]", re.MULTILINE)
+
+
+@functools.lru_cache(maxsize=16)
+def _document_starts(text: str) -> tuple[int, ...] | None:
+    """Where each document ``load_all`` yields begins (offsets into ``text``), found from
+    the markers alone; None for texts with directives or ``...`` ends, which ask the
+    parser."""
+    if _DIRECTIVE.search(text):
+        return None
+    markers = list(_MARKER.finditer(text))
+    if any(marker.group(1) == "..." for marker in markers):
+        return None
+    starts = [marker.start() for marker in markers]
+    # Before the first ``---`` there is a document only when something but comments is there.
+    head_end = starts[0] if starts else len(text)
+    if not starts or _CONTENT.search(text, 0, head_end):
+        starts.insert(0, 0)
+    return tuple(starts)
+
+
+@functools.lru_cache(maxsize=64)
+def _composed_document(text: str, document: int) -> tuple[yaml.Node | None, int] | None:
+    """The node tree of one document and the line its slice of ``text`` starts on. Only the
+    document asked for is composed: a validation report asks for a few objects' lines, and
+    composing a whole rendered environment cost more than validating it."""
+    starts = _document_starts(text)
+    if starts is None:
+        nodes = _composed(text)
+        if nodes is None or document >= len(nodes):
+            return None
+        return nodes[document], 0
+    if document >= len(starts):
+        return None
+    begin = starts[document]
+    end = starts[document + 1] if document + 1 < len(starts) else len(text)
+    try:
+        node = yaml.compose(text[begin:end], Loader=_BaseLoader)
+    except yaml.YAMLError:
+        return None
+    return node, text.count("\n", 0, begin)
+
+
 @functools.lru_cache(maxsize=16)
 def _composed(text: str) -> tuple[yaml.Node | None, ...] | None:
-    """The node trees of ``text``, composed once: every violation of every object of a
-    rendered template asks for its line (POL findings make that most objects)."""
+    """The node trees of every document of ``text`` (for texts whose markers alone do not
+    tell where documents begin)."""
     try:
         return tuple(yaml.compose_all(text, Loader=_BaseLoader))
     except yaml.YAMLError:
@@ -114,14 +163,13 @@ def _composed(text: str) -> tuple[yaml.Node | None, ...] | None:
 
 def line_of(text: str, document: int, tokens: tuple[str | int, ...]) -> int | None:
     """1-based line of the deepest existing node on ``tokens`` in document ``document``."""
-    nodes = _composed(text)
-    root = nodes[document] if nodes is not None and document < len(nodes) else None
-    if root is None:
+    composed = _composed_document(text, document)
+    if composed is None or composed[0] is None:
         return None
-    node: yaml.Node = root
+    node: yaml.Node = composed[0]
     for token in tokens:
         found = _child(node, str(token))
         if found is None:
             break
         node = found
-    return int(node.start_mark.line) + 1
+    return composed[1] + int(node.start_mark.line) + 1
