@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from kubealign.model.artifacts import DeployKind
 from kubealign.model.audit import Strategy
-from kubealign.model.inventory import ArtifactKind
+from kubealign.model.inventory import ArtifactKind, Inventory
 from kubealign.rules.context import AuditContext
 from kubealign.rules.liveness import Liveness, liveness
 
@@ -15,8 +15,11 @@ _SSH_KINDS = frozenset({DeployKind.SSH, DeployKind.SCP, DeployKind.RSYNC})
 _STACK_KINDS = frozenset({DeployKind.STACK_DEPLOY, DeployKind.DOCKER_SERVICE_UPDATE})
 
 
-def _strategy(name: str, files: Iterable[str], live: Liveness) -> Strategy | None:
-    paths = tuple(sorted(set(files)))
+def _strategy(name: str, files: Iterable[str], live: Liveness,
+              rank: Callable[[str], int] | None = None) -> Strategy | None:
+    """``rank`` puts the files that define the strategy first (they are the ones the report
+    names); ties, and every file without one, in path order."""
+    paths = tuple(sorted(set(files), key=lambda p: (rank(p) if rank else 0, p)))
     if not paths:
         return None
     live_paths = [p for p in paths if live.is_live(p)]
@@ -35,6 +38,25 @@ def _strategy(name: str, files: Iterable[str], live: Liveness) -> Strategy | Non
                 "a cluster (no kubeconfig, context or credentials is set)",
             )
     return Strategy(name=name, files=paths, live=bool(live_paths), evidence=evidence)
+
+
+_CHART_KIND_RANK = {K.HELM_CHART: 0, K.HELM_VALUES: 1, K.HELM_TEMPLATE: 2}
+_OTHER_RANK = 4
+
+
+def _chart_file_rank(inventory: Inventory) -> Callable[[str], int]:
+    """Chart.yaml, values, the templates Helm renders, its partials (``_``-named, never
+    rendered as objects), then whatever else sits in a chart's folder: a stray
+    ``__init__.py`` is in the chart's tree, but it is not what the chart is."""
+    kinds = {a.path: a.kinds for a in inventory}
+
+    def rank(path: str) -> int:
+        best = min((_CHART_KIND_RANK.get(kind, _OTHER_RANK) for kind in kinds.get(path, ())),
+                   default=_OTHER_RANK)
+        partial = best == _CHART_KIND_RANK[K.HELM_TEMPLATE] and path.rsplit("/", 1)[-1][:1] == "_"
+        return best + 1 if partial else best
+
+    return rank
 
 
 def _stack_targets(ctx: AuditContext) -> set[str]:
@@ -75,7 +97,7 @@ def compute_strategies(ctx: AuditContext) -> tuple[Strategy, ...]:
             _strategy("swarm", stacks, live),
             _strategy("kubernetes", manifests, live),
             _strategy("kustomize", kustomize, live),
-            _strategy("helm", sorted(set(helm_files)), live),
+            _strategy("helm", helm_files, live, _chart_file_rank(inv)),
             _strategy("argocd", argo, live),
             _strategy("ssh-scripts", ssh_scripts, live),
         )
