@@ -210,3 +210,27 @@ def test_syntax_error_is_a_load_error_with_line(tmp_path: Path) -> None:
     info = load_python_script(path, "ok.py")
     assert [c.target for c in info.calls] == ["./scripts/deploy.sh"]
     assert not info.has_main_guard
+
+
+def test_a_secret_or_host_in_a_multi_line_f_string_is_placed_on_its_own_line() -> None:
+    """Python 3.11 gives every part of an f-string the f-string's own position: a report
+    template naming a key on its tenth line was reported on its first line, and could not
+    be grouped with the same key elsewhere."""
+    key = "Zq8" + "xW2vN7bK4mP9tR3s" * 2
+    text = textwrap.dedent(f'''
+        import datetime
+        now = datetime.date.today()
+        report = f"""# Report {{now}}
+
+        Generated {{now.isoformat()}} with {{{{braces}}}} written doubled.
+
+        - **API_KEY**: `{key}`
+        - **HOST**: 203.0.113.9
+        """
+        ''').lstrip("\n")
+    lines = text.splitlines()
+    info = parse_python_script(text, "x.py")
+    assert [(t.line, t.kind) for t in info.tokens] == [(7, "high-entropy-string")]
+    token = info.tokens[0]
+    assert lines[token.line - 1][token.column - 1:].startswith(key[:8])
+    assert [(h.line, h.value) for h in info.ips] == [(8, "203.0.113.9")]

@@ -454,6 +454,36 @@ def _connect_host(tree: ast.Module, constants: dict[str, Value]) -> str | None:
     return hosts.pop() if len(hosts) == 1 else None
 
 
+def _fstring_part_positions(tree: ast.Module, lines: list[str]) -> dict[int, tuple[int, int]]:
+    """Line and 1-based column of each literal part of every f-string.
+
+    Python 3.11 gives the parts of an f-string the position of the whole f-string, so a
+    secret in the tenth line of a triple-quoted f-string was reported on its first line. A
+    part is found in the f-string's own source, in order (braces doubled as written); a part
+    whose text is not there as it is (escapes) keeps the f-string's position."""
+    positions: dict[int, tuple[int, int]] = {}
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.JoinedStr) or node.end_lineno is None:
+            continue
+        segment = "\n".join(lines[node.lineno - 1:node.end_lineno])
+        cursor = node.col_offset
+        for part in node.values:
+            if not (isinstance(part, ast.Constant) and isinstance(part.value, str)):
+                continue
+            if (part.lineno, part.col_offset) != (node.lineno, node.col_offset):
+                continue  # a Python that places parts itself
+            written = part.value.replace("{", "{{").replace("}", "}}")
+            found = segment.find(written, cursor) if written else -1
+            if found < 0:
+                continue
+            newline = segment.rfind("\n", 0, found)
+            line = node.lineno + segment.count("\n", 0, found)
+            column = found + 1 if newline < 0 else found - newline
+            positions[id(part)] = (line, column)
+            cursor = found + len(written)
+    return positions
+
+
 def _docstring_nodes(tree: ast.Module) -> set[int]:
     found: set[int] = set()
     for node in ast.walk(tree):
@@ -540,29 +570,31 @@ def _literal_findings(
     tokens: list[TokenFinding] = []
     docstrings = _docstring_nodes(tree)
     named, roles = _literal_roles(tree)
+    parts = _fstring_part_positions(tree, lines)
     for node in ast.walk(tree):
         if not isinstance(node, ast.Constant) or not isinstance(node.value, str):
             continue
         if id(node) in docstrings:
             continue
-        column = node.col_offset + 2  # past the opening quote
+        # Past the opening quote; an f-string's part where it really is.
+        line, column = parts.get(id(node), (node.lineno, node.col_offset + 2))
         name = named.get(id(node))
         scan = (
-            scan_assignment(name, node.value, node.lineno, column)
+            scan_assignment(name, node.value, line, column)
             if name
-            else scan_literal(node.value, node.lineno, column)
+            else scan_literal(node.value, line, column)
         )
         tokens.extend(scan.tokens)
         if scan.tokens and not scan.hosts:
             continue
         role = roles.get(id(node))
-        setting = setting_refs(name, scan.masked, node.lineno, column) if name else []
+        setting = setting_refs(name, scan.masked, line, column) if name else []
         if setting and role is not HostRole.MESSAGE:
             hosts.extend(setting)
-        source = lines[node.lineno - 1] if 0 < node.lineno <= len(lines) else ""
+        source = lines[line - 1] if 0 < line <= len(lines) else ""
         shown = evidence(scan_literal(source, 1).masked)
         found = (
-            host_refs(scan.masked, node.lineno, column, mailboxes=True)
+            host_refs(scan.masked, line, column, mailboxes=True)
             if role is HostRole.REMOTE  # Connection("deploy@host"): an ssh target
             else scan.hosts
         )
