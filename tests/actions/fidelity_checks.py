@@ -232,7 +232,21 @@ def fidelity_defects(outcome: ConvertOutcome) -> list[str]:
     defects.extend(missing_claims(outcome))
     defects.extend(unmounted_config_dirs(outcome))
     defects.extend(unrouted_edge_routers(outcome))
+    defects.extend(duplicate_objects(outcome))
     return defects
+
+
+def duplicate_objects(outcome: ConvertOutcome) -> list[str]:
+    """Two rendered objects of one kind, namespace and name: the API server keeps one, and
+    Helm's apply of the release fails (erlmcp's stack: four Services from one Swarm
+    hostname template)."""
+    seen: dict[tuple[str, str, str], int] = {}
+    for obj in outcome.objects:
+        meta = obj.get("metadata") or {}
+        ref = (str(obj.get("kind")), str(meta.get("namespace") or ""), str(meta.get("name")))
+        seen[ref] = seen.get(ref, 0) + 1
+    return [f"{count} objects {kind}/{name}" for (kind, _, name), count in sorted(seen.items())
+            if count > 1]
 
 
 def sprawl_compose_files(sprawl: Path) -> list[Path]:

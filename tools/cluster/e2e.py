@@ -73,10 +73,26 @@ def kubealign(*args: str, timeout: float = 900,
         return subprocess.CompletedProcess(args, 124, "", f"timed out after {timeout:.0f}s")
 
 
-def one_line(text: str, limit: int = 400) -> str:
+CONDITION_TAINT_PREFIX = "node.kubernetes.io/"
+
+
+def plan_tainted(node: Mapping[str, Any]) -> bool:
+    """Whether the node carries a taint a plan sets (a GPU pool's), not one of Kubernetes'
+    own condition taints (``node.kubernetes.io/not-ready`` while a new node's lifecycle
+    catches up: a pod on such a node was once reported on a "tainted GPU node")."""
+    return any(not str(t.get("key", "")).startswith(CONDITION_TAINT_PREFIX)
+               for t in (node.get("spec") or {}).get("taints") or ())
+
+
+def one_line(text: str, limit: int = 600) -> str:
+    """The last lines of a tool's output on one line; a long one keeps its start (what
+    failed) and its end (why: Helm and the API server put the reason last)."""
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
     said = " | ".join(lines[-3:])
-    return said[:limit]
+    if len(said) <= limit:
+        return said
+    head = limit // 3
+    return f"{said[:head]} … {said[-(limit - head - 3):]}"
 
 
 def namespace_for(repo: str, env: str) -> str:
@@ -257,7 +273,7 @@ def check_environment(result: EnvResult, chart: Path, release: str,
             continue
         node = nodes.get(node_name) or {}
         labels = node.get("metadata", {}).get("labels") or {}
-        tainted = bool(node.get("spec", {}).get("taints"))
+        tainted = plan_tainted(node)
         gpu_spec = (services.get(component) or {}).get("gpu") or {}
         want_gpus = int(gpu_spec.get("count") or 0)
         shares = not want_gpus and gpu_spec.get("shared") is True

@@ -666,12 +666,19 @@ def compare_labelled(inventory: Mapping[str, Any],
     return problems
 
 
+_LIFECYCLE_TAINTS = frozenset({"node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"})
+
+
 def wait_nodes_ready(timeout: float = 180) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         items = kubectl_json("get", "nodes")["items"]
+        # Ready, and the node lifecycle controller has taken its not-ready taint off: a node
+        # that still carries it looks tainted to the placement checks for a moment.
         ready = [n for n in items if any(c["type"] == "Ready" and c["status"] == "True"
-                                         for c in n.get("status", {}).get("conditions") or [])]
+                                         for c in n.get("status", {}).get("conditions") or [])
+                 and not any(t.get("key") in _LIFECYCLE_TAINTS
+                             for t in n.get("spec", {}).get("taints") or ())]
         if items and len(ready) == len(items):
             return
         time.sleep(1)

@@ -40,7 +40,9 @@ SERVICE_TREATMENTS: tuple[KeyTreatment, ...] = (
     _t("cgroup_parent", "not-convertible", "-"),
     _t("command", "converted", "container args"),
     _t("configs", "converted", "ConfigMap mounted at the same path and mode"),
-    _t("container_name", "ignored", "-", "names derive from the release; implies one replica"),
+    _t("container_name", "depends", "an extra Service name (`service.aliases`)",
+       "hard-coded references keep working; a Swarm template (`{{.Task.Slot}}`) names tasks "
+       "and gives none; a name another service also claims goes to none (CNV206)"),
     _t("cpu_count", "approximated", "resources.limits.cpu"),
     _t("cpu_percent", "not-convertible", "-"),
     _t("cpu_period", "not-convertible", "-"),
@@ -74,7 +76,9 @@ SERVICE_TREATMENTS: tuple[KeyTreatment, ...] = (
        "(CNV500)"),
     _t("group_add", "converted", "securityContext.supplementalGroups (numeric only)"),
     _t("healthcheck", "converted", "readiness, liveness and startup probes"),
-    _t("hostname", "converted", "hostname"),
+    _t("hostname", "depends", "an extra Service name (`service.aliases`)",
+       "the pod keeps its own name; a Swarm template (`{{.Service.Name}}.{{.Task.Slot}}`) "
+       "names tasks and gives none; a name another service also claims goes to none (CNV206)"),
     _t("image", "converted", "image.repository and image.tag"),
     _t("init", "not-convertible", "-", "add tini to the image or shareProcessNamespace"),
     _t("ipc", "not-convertible", "-", "hostIPC is forbidden by Pod Security baseline"),

@@ -21,6 +21,7 @@ from kubealign.transform.convert.network import (
 from kubealign.transform.convert.options import ConversionOptions, bind_readers
 from kubealign.transform.convert.recorder import Recorder
 from kubealign.transform.convert.service import convert_service, unreachable_name
+from kubealign.transform.convert.service_names import unique_service_names
 from kubealign.transform.convert.storage import shared_claim_name
 from kubealign.transform.naming import dns_label
 from kubealign.transform.probes import env_reads_in_probe
@@ -115,6 +116,7 @@ def convert_project(project: Project, options: ConversionOptions | None = None) 
     for router in routers:
         _replace_edge_router(router, ctx, services, roles[router.name], entries, findings,
                              comments)
+    services = unique_service_names(project, ctx, services, findings)
 
     secrets = project_secret_values(project, ctx.options.read_bytes)
     for value, variable in ctx.secret_values.items():

@@ -23,6 +23,7 @@ from kubealign.transform.convert.context import ProjectContext
 from kubealign.transform.convert.dependencies import convert_dependencies
 from kubealign.transform.convert.implicit_ports import dockerfile_exposed
 from kubealign.transform.convert.recorder import Recorder
+from kubealign.transform.convert.service_names import is_task_template
 from kubealign.transform.convert.storage import convert_storage
 from kubealign.transform.convert.workload import convert_workload, writable_paths
 from kubealign.transform.matrix import treatment
@@ -298,24 +299,36 @@ def _expand(text: str) -> list[int]:
 
 
 def _aliases(service: Service, ctx: ProjectContext, rec: Recorder, path: str) -> list[str]:
+    """Extra Service names: container_name, network aliases, hostname. A Swarm template
+    (``{{.Service.Name}}.{{.Task.Slot}}``) names each task, not the service: Kubernetes names
+    each pod itself, so it gives no Service (sanitised, every such service of a stack would
+    claim one Service called ``service-name-task-slot``)."""
     key = ctx.key_of(service.name)
     names: list[str] = []
-    if service.container_name:
+    if service.container_name and not is_task_template(service.container_name):
         alias = ctx.key_of(service.container_name)
         if alias != key:
             names.append(alias)
         rec.converted("container_name", f"{path}.service.aliases",
                       "kept as an extra Service name so hard-coded references keep working")
+    elif service.container_name:
+        rec.not_convertible("container_name", _TASK_TEMPLATE_NOTE)
     for network in service.networks:
         for alias in network.aliases:
             candidate = ctx.key_of(alias)
-            if candidate != key and candidate not in names:
+            if not is_task_template(alias) and candidate != key and candidate not in names:
                 names.append(candidate)
-    if service.hostname and ctx.key_of(service.hostname) != key:
+    if service.hostname and not is_task_template(service.hostname) \
+            and ctx.key_of(service.hostname) != key:
         candidate = ctx.key_of(service.hostname)
         if candidate not in names:
             names.append(candidate)
     return sorted(names)
+
+
+_TASK_TEMPLATE_NOTE = ("a Swarm template naming each task: Kubernetes names each pod itself "
+                       "(a StatefulSet's pods are <name>-0, <name>-1, reached as "
+                       "<pod>.<headless Service>), so no Service is made under it")
 
 
 # --- probes --------------------------------------------------------------------------------
@@ -573,7 +586,9 @@ def _misc(service: Service, ctx: ProjectContext, rec: Recorder, path: str) -> di
     if service.dns:
         out["dns_config"] = vm.DnsConfig(nameservers=service.dns)
         rec.converted("dns", f"{path}.dnsConfig")
-    if service.hostname is not None:
+    if service.hostname is not None and is_task_template(service.hostname):
+        rec.not_convertible("hostname", _TASK_TEMPLATE_NOTE)
+    elif service.hostname is not None:
         rec.converted("hostname", f"{path}.service.aliases",
                       "the pod keeps its own name; the hostname becomes a Service alias")
     if service.domainname is not None:
