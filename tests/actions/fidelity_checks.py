@@ -221,6 +221,8 @@ def fidelity_defects(outcome: ConvertOutcome) -> list[str]:
             if not str(value).strip():
                 defects.append(f"empty node selector value {key}: {ref}")
         defects.extend(_probe_references(ref, pod))
+        defects.extend(f"Swarm task template passed on as text: {d}: {ref}"
+                       for d in _task_templates_as_text(pod))
         defects.extend(f"unstartable securityContext: {d}"
                        for d in _unstartable_security(ref, pod))
         for alias in pod.get("hostAliases") or ():
@@ -234,6 +236,18 @@ def fidelity_defects(outcome: ConvertOutcome) -> list[str]:
     defects.extend(unrouted_edge_routers(outcome))
     defects.extend(duplicate_objects(outcome))
     return defects
+
+
+# The placeholders a pod field holds (transform/convert/task_templates.py).
+_CONVERTIBLE_TEMPLATE = re.compile(
+    r"\{\{\s*\.(Task\.(Slot|Name|ID)|Node\.(Hostname|ID)|Service\.Name)\s*\}\}")
+
+
+def _task_templates_as_text(pod: Mapping[str, Any]) -> Iterator[str]:
+    for container in [*(pod.get("initContainers") or ()), *(pod.get("containers") or ())]:
+        for entry in container.get("env") or ():
+            if _CONVERTIBLE_TEMPLATE.search(str(entry.get("value") or "")):
+                yield f"{container.get('name')} {entry.get('name')}"
 
 
 def duplicate_objects(outcome: ConvertOutcome) -> list[str]:

@@ -870,6 +870,15 @@ class ServiceValues:
             key_pattern=ENV_NAME_PATTERN,
         ),
     ] = None
+    field_env: Annotated[
+        dict[str, str] | None,
+        Meta(
+            "Variables read from the pod's own fields (downward API `fieldRef.fieldPath`, e.g. "
+            "`metadata.name`, `spec.nodeName`), for Swarm's task templates "
+            "(`{{.Task.Name}}` -> `$(KUBEALIGN_POD_NAME)`); rendered first.",
+            key_pattern=ENV_NAME_PATTERN,
+        ),
+    ] = None
     secret_env: Annotated[
         dict[str, SecretKeyRef] | None,
         Meta(

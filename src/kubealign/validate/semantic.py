@@ -59,7 +59,7 @@ def compare_service(
     if service.entrypoint is not None and not _same_words(
             container.get("command", []), service.entrypoint.argv, secret_vars):
         problems.append("command differs from compose `entrypoint`")
-    problems += _env_problems(service, container)
+    problems += _env_problems(service, key, container)
     rendered_ports = {
         (p.get("containerPort"), p.get("protocol", "TCP")) for p in container.get("ports", [])
     }
@@ -93,7 +93,11 @@ def _same_image(rendered: str, compose: str) -> bool:
     return _with_tag(rendered).endswith(_with_tag(compose))
 
 
-def _env_problems(service: Service, container: Mapping[str, Any]) -> list[str]:
+#: Swarm's ``{{.Service.Name}}``: the service's own name, which its Kubernetes name is.
+_SERVICE_NAME_TEMPLATE = re.compile(r"\{\{\s*\.Service\.Name\s*\}\}")
+
+
+def _env_problems(service: Service, key: str, container: Mapping[str, Any]) -> list[str]:
     env = {e["name"]: e for e in container.get("env", [])}
     problems = []
     for name, value in service.environment.items():
@@ -105,7 +109,8 @@ def _env_problems(service: Service, container: Mapping[str, Any]) -> list[str]:
         elif is_secret_value(name, value):
             if "valueFrom" not in entry:
                 problems.append(f"secret variable {name} is not read from a Secret")
-        elif not _same_text(str(entry.get("value", "")), value, _secret_variables(container)):
+        elif not _same_text(str(entry.get("value", "")), _SERVICE_NAME_TEMPLATE.sub(key, value),
+                            _secret_variables(container), _field_variables(container)):
             problems.append(f"environment variable {name} has another value")
     return problems
 
@@ -121,9 +126,21 @@ def _secret_variables(container: Mapping[str, Any]) -> frozenset[str]:
                      if "secretKeyRef" in (e.get("valueFrom") or {}))
 
 
-def _same_text(rendered: str, compose: str, secret_vars: frozenset[str]) -> bool:
-    """``rendered`` says ``compose``: ``$$(`` is a literal ``$(``, and ``$(VAR)`` of a
-    Secret-backed variable stands for the secret value it replaced."""
+def _field_variables(container: Mapping[str, Any]) -> frozenset[str]:
+    """Env variables the container reads from its pod's fields (downward API)."""
+    return frozenset(e["name"] for e in container.get("env", [])
+                     if "fieldRef" in (e.get("valueFrom") or {}))
+
+
+# One of Swarm's per-task placeholders (``{{.Task.Slot}}``, ``{{ .Node.Hostname }}``).
+_TASK_TEMPLATE = r"\{\{\s*\.(?:Task|Node)\.[A-Za-z.]+\s*\}\}"
+
+
+def _same_text(rendered: str, compose: str, secret_vars: frozenset[str],
+               field_vars: frozenset[str] = frozenset()) -> bool:
+    """``rendered`` says ``compose``: ``$$(`` is a literal ``$(``, ``$(VAR)`` of a
+    Secret-backed variable stands for the secret value it replaced, and of a pod-field
+    variable for the Swarm task placeholder it replaced."""
     pattern, at = "", 0
     for match in _REFERENCE.finditer(rendered):
         pattern += re.escape(rendered[at:match.start()])
@@ -132,6 +149,8 @@ def _same_text(rendered: str, compose: str, secret_vars: frozenset[str]) -> bool
             pattern += re.escape("$(")
         elif name in secret_vars:
             pattern += ".+?"
+        elif name in field_vars:
+            pattern += _TASK_TEMPLATE
         else:
             pattern += re.escape(match.group(0))
         at = match.end()

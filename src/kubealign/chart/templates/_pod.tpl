@@ -217,9 +217,15 @@ spec:
         {{- end }}
       {{- end }}
       {{- $visibleAll := and $sharesGpu (not (hasKey ($svc.env | default dict) "NVIDIA_VISIBLE_DEVICES")) -}}
-      {{- if or $svc.secretEnv $svc.env $svc.composedEnv $visibleAll }}
+      {{- if or $svc.fieldEnv $svc.secretEnv $svc.env $svc.composedEnv $visibleAll }}
       env:
         {{- /* Order matters: $(VAR) only sees variables defined before it. */}}
+        {{- range $k, $fieldPath := $svc.fieldEnv }}
+        - name: {{ $k | toJson }}
+          valueFrom:
+            fieldRef:
+              fieldPath: {{ $fieldPath | toJson }}
+        {{- end }}
         {{- range $k, $ref := $svc.secretEnv }}
         - name: {{ $k | toJson }}
           valueFrom:

@@ -25,6 +25,7 @@ from kubealign.transform.convert.implicit_ports import dockerfile_exposed
 from kubealign.transform.convert.recorder import Recorder
 from kubealign.transform.convert.service_names import is_task_template
 from kubealign.transform.convert.storage import convert_storage
+from kubealign.transform.convert.task_templates import expand_task_templates, has_task_template
 from kubealign.transform.convert.workload import convert_workload, writable_paths
 from kubealign.transform.matrix import treatment
 from kubealign.transform.naming import parse_image, port_name, sanitize_port_name
@@ -81,6 +82,7 @@ def convert_service(service: Service, ctx: ProjectContext, rec: Recorder) -> dic
         out["service"] = headless if current is None else dataclasses.replace(
             current, headless=headless.headless)
     out.update(workload)
+    out.update(_task_templates(service, ctx, out, rec, path))
     out["writable_paths"] = writable_paths(service, out.get("writable_paths", ()))
     out.update(_misc(service, ctx, rec, path))
     waits = convert_dependencies(service, ctx, rec, path)
@@ -203,6 +205,29 @@ def _environment(service: Service, ctx: ProjectContext, rec: Recorder,
     if composed:
         out["composed_env"] = composed
     return out
+
+
+def _task_templates(service: Service, ctx: ProjectContext, out: dict[str, Any],
+                    rec: Recorder, path: str) -> dict[str, Any]:
+    """Swarm's per-task placeholders in plain env values, read from the pod's own fields
+    (once the workload kind is known: only a StatefulSet numbers its pods)."""
+    plain: dict[str, str] = out.get("env") or {}
+    if not any(has_task_template(v) for v in plain.values()):
+        return {}
+    expanded = expand_task_templates(plain, ctx.key_of(service.name),
+                                     stateful=out.get("kind") == "StatefulSet")
+    for variable, notes in sorted(expanded.approximated.items()):
+        rec.approximated(f"environment.{variable}", f"{path}.env.{variable}",
+                         "Swarm task template: " + "; ".join(notes) + " (fieldEnv)")
+    for variable, placeholders in sorted(expanded.unconverted.items()):
+        rec.not_convertible(f"environment.{variable}",
+                            f"{', '.join(placeholders)}: no pod field holds it; the text is "
+                            f"passed on as written (set {path}.env.{variable})",
+                            severity=Severity.MEDIUM)
+    changed: dict[str, Any] = {"env": expanded.env}
+    if expanded.field_env:
+        changed["field_env"] = expanded.field_env
+    return changed
 
 
 def _conflicts(service: Service, refs: dict[str, str]) -> bool:
