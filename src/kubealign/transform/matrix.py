@@ -66,7 +66,9 @@ SERVICE_TREATMENTS: tuple[KeyTreatment, ...] = (
     _t("domainname", "converted", "subdomain"),
     _t("entrypoint", "converted", "container command"),
     _t("env_file", "converted", "environment (merged by the loader)"),
-    _t("environment", "converted", "env; secret-looking values become secret references"),
+    _t("environment", "converted", "env; secret-looking values become secret references",
+       "Swarm task templates (`{{.Task.Slot}}`, `{{.Node.Hostname}}`) read the pod's own "
+       "fields (`fieldEnv`, downward API)"),
     _t("expose", "converted", "Service ports"),
     _t("extends", "converted", "merged by the loader"),
     _t("external_links", "not-convertible", "-", "use the target's Service DNS name"),
