@@ -267,10 +267,9 @@ def log_tail(root: Path, name: str, lines: int = LOG_TAIL_LINES) -> str:
 
 def _died(root: Path, names: Sequence[str]) -> str | None:
     """The first of these components whose process has exited, with its log's last lines."""
+    alive = running_pids(root)
     for name in names:
-        path = root / "pids" / name
-        pid = int(path.read_text(encoding="utf-8").strip() or 0) if path.is_file() else 0
-        if not pid or not _alive(pid):
+        if name not in alive:
             return f"{name} exited; the end of {root}/logs/{name}.log:\n{log_tail(root, name)}"
     return None
 

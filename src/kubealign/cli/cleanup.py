@@ -9,7 +9,7 @@ import typer
 
 from kubealign.actions.audit import audit
 from kubealign.actions.cleanup import apply_cleanup, plan_cleanup
-from kubealign.cli.base import app, err, out
+from kubealign.cli.base import app, err, out, write_document
 from kubealign.errors import UsageError
 
 _CURRENT_DIRECTORY = Path()
@@ -40,7 +40,7 @@ def cleanup(
         raise UsageError("repository path is not a directory", path=path)
     report = audit(path)
     if not apply:
-        out.file.write(plan_cleanup(report, path).script())
+        write_document(plan_cleanup(report, path).script())
         return
     result = apply_cleanup(report, path)
     for step in result.done:

@@ -28,7 +28,7 @@ from kubealign.actions.deploy import (
     rollback_server_check,
     server_side_check,
 )
-from kubealign.cli.base import app, diagnostic_lines, err, out
+from kubealign.cli.base import app, diagnostic_lines, err, out, write_document
 from kubealign.deploy.helm_adapter import (
     BinaryHelmClient,
     HelmClient,
@@ -359,7 +359,7 @@ def deploy_command(
             changes = (check.changes if live_diff else
                        diff_release(preflight, deployed_release(preflight, client)) if diff
                        else None)
-            out.file.write(dumps(dry_run_json(preflight, check, changes, command,
+            write_document(dumps(dry_run_json(preflight, check, changes, command,
                                               to_recreate)))
             return
         for name in to_recreate:

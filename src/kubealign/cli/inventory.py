@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from kubealign.actions.inventory import build_inventory, inventory_to_json
-from kubealign.cli.base import app, out
+from kubealign.cli.base import app, out, write_document
 from kubealign.emit.atomic import write_text_atomic
 from kubealign.errors import UsageError
 from kubealign.model.inventory import Artifact, ArtifactKind, Inventory
@@ -218,6 +218,6 @@ def inventory(
         render_text(result, out)
         return
     if output is None:
-        out.file.write(text)
+        write_document(text)
     else:
         write_text_atomic(output, text)

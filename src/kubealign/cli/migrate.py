@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from kubealign.actions.migrate import MigrateOutcome, MigrateRequest, migrate
-from kubealign.cli.base import app, diagnostic_lines, err, out
+from kubealign.cli.base import app, diagnostic_lines, err, out, write_document
 from kubealign.cli.progress import progress
 from kubealign.errors import UsageError
 from kubealign.model.contracts import document, dumps
@@ -178,7 +178,7 @@ def migrate_command(
             progress=step,
         )
     if output_format == "json":
-        out.file.write(dumps(migrate_json(outcome)))
+        write_document(dumps(migrate_json(outcome)))
     else:
         print_summary(outcome)
     if not outcome.ok:

@@ -105,7 +105,7 @@ def plan_command(
         write_document(outcome.text)
         return
     if output_format == "json":
-        out.file.write(dumps(plan_json(outcome)))
+        write_document(dumps(plan_json(outcome)))
         if not outcome.plan.environments:
             raise typer.Exit(1)
         return

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from kubealign.actions.resolve import ResolveFormat, ResolveOptions, resolve
-from kubealign.cli.base import app, err, one_line, out
+from kubealign.cli.base import app, err, one_line, write_document
 
 
 @app.command("resolve")
@@ -70,4 +70,4 @@ def resolve_command(
         where = warning.location()
         line = f"warning: {where + ': ' if where else ''}{warning.message}"
         err.print(one_line(line), markup=False)
-    out.file.write(result.text)
+    write_document(result.text)

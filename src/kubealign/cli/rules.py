@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from kubealign.cli.base import app, out, terminal_width
+from kubealign.cli.base import app, out, terminal_width, write_document
 from kubealign.emit.text_wrap import wrap
 from kubealign.errors import UsageError
 from kubealign.model.contracts import document, dumps
@@ -28,7 +28,7 @@ def list_rules(
     if output_format not in {"text", "json"}:
         raise UsageError(f"unknown format {output_format!r}; expected text or json")
     if output_format == "json":
-        out.file.write(dumps(document("rules", {"rules": [
+        write_document(dumps(document("rules", {"rules": [
             {"id": rule.id, "name": rule.name, "severity": str(rule.severity),
              "category": rule.category, "summary": rule.summary(),
              "docs": f"docs/rules/{rule.id}.md"} for rule in all_rules()]})))

@@ -23,9 +23,12 @@ from kubealign.transform.convert.context import ProjectContext
 from kubealign.transform.convert.dependencies import convert_dependencies
 from kubealign.transform.convert.implicit_ports import dockerfile_exposed
 from kubealign.transform.convert.recorder import Recorder
-from kubealign.transform.convert.service_names import is_task_template
 from kubealign.transform.convert.storage import convert_storage
-from kubealign.transform.convert.task_templates import expand_task_templates, has_task_template
+from kubealign.transform.convert.task_templates import (
+    expand_task_templates,
+    has_task_template,
+    is_task_template,
+)
 from kubealign.transform.convert.workload import convert_workload, writable_paths
 from kubealign.transform.matrix import treatment
 from kubealign.transform.naming import parse_image, port_name, sanitize_port_name

@@ -18,13 +18,6 @@ from kubealign.transform import values_model as vm
 from kubealign.transform.convert.context import ProjectContext
 from kubealign.transform.convert.recorder import Recorder
 
-#: A Go template of Swarm's (``{{.Service.Name}}.{{.Task.Slot}}``): one name per task.
-TEMPLATE_OPEN = "{{"
-
-
-def is_task_template(name: str) -> bool:
-    return TEMPLATE_OPEN in name
-
 
 def _claimed_by(service: Service, alias: str, ctx: ProjectContext) -> str:
     """The compose key the alias came from, for the finding's file:line."""

@@ -37,7 +37,14 @@ class Expanded:
 
 
 def has_task_template(value: str) -> bool:
+    """A value holding one of Swarm's documented placeholders."""
     return _PLACEHOLDER.search(value) is not None
+
+
+def is_task_template(name: str) -> bool:
+    """A name written as a Go template (``{{.Service.Name}}.{{.Task.Slot}}``): one name per
+    task, and never a DNS name, whichever placeholders it uses."""
+    return "{{" in name
 
 
 def _replacement(scope: str, name: str, service: str, stateful: bool
