@@ -186,7 +186,8 @@ def render_text(inventory: Inventory, console: Console) -> None:
 def _text_document(inventory: Inventory) -> str:
     buffer = io.StringIO()
     console = Console(
-        file=buffer, width=_OUTPUT_WIDTH, no_color=True, highlight=False, soft_wrap=False
+        file=buffer, width=_OUTPUT_WIDTH, no_color=True, highlight=False, soft_wrap=False,
+        emoji=False,
     )
     render_text(inventory, console)
     # Rich pads table titles to the console width; files should not carry that padding.
